@@ -1,0 +1,38 @@
+//! The `xuefa` command: the definition of its interface and the glue between the terminal
+//! and the libraries that do the work.
+
+mod cli;
+mod commands;
+mod error;
+mod i18n;
+mod inputs;
+mod ui;
+
+use std::process::ExitCode;
+
+use clap::FromArgMatches;
+
+use crate::cli::Cli;
+use crate::ui::Ui;
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = i18n::detect_lang(&args);
+    let matches = match i18n::localized_command(lang).try_get_matches_from(&args) {
+        Ok(matches) => matches,
+        // clap prints help and version on stdout with exit 0, usage errors on stderr with 2.
+        Err(error) => error.exit(),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let ui = Ui::new(cli.global.lang.unwrap_or(lang));
+    match commands::run(cli.command, &ui) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            ui.error(&error.message(ui.lang));
+            error.exit_code()
+        }
+    }
+}
