@@ -33,14 +33,6 @@ pub(crate) enum Field {
     Points,
 }
 
-impl Field {
-    /// Fields several columns may give at once; their values are joined, not refused.
-    /// Real templates carry two explanation columns (解析, 试题解析) and two tag-like ones.
-    pub(crate) fn merges(self) -> bool {
-        matches!(self, Field::Explanation | Field::Tags)
-    }
-}
-
 /// Returns the field a header names, or `None` for a column xuefa does not use.
 pub(crate) fn header_field(header: &str) -> Option<Field> {
     let key: String = fold_width(header)

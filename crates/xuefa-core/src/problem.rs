@@ -119,6 +119,7 @@ pub enum ProblemKind {
     TextIgnored { text: String },
     TextOptionBeforeStem,
     TextAnswerBeforeStem,
+    NotCanonical,
 }
 
 impl ProblemKind {
@@ -169,6 +170,7 @@ impl ProblemKind {
             TextIgnored { .. } => "problem.text_ignored",
             TextOptionBeforeStem => "problem.text_option_before_stem",
             TextAnswerBeforeStem => "problem.text_answer_before_stem",
+            NotCanonical => "problem.not_canonical",
         }
     }
 
@@ -215,7 +217,7 @@ impl ProblemKind {
             TextIgnored { text } => vec![("text", text.clone())],
             EmptyFile | NoQuestions | BinaryFile | UnknownFormat | NoHeader | NoAnswerColumn
             | JsonNotArray | JsonNotObject | EmptyStem | MissingAnswer | TooManyOptions | TooFewOptions
-            | JudgeWithOptions | EmptyId | TextOptionBeforeStem | TextAnswerBeforeStem => Vec::new(),
+            | JudgeWithOptions | EmptyId | TextOptionBeforeStem | TextAnswerBeforeStem | NotCanonical => Vec::new(),
         }
     }
 

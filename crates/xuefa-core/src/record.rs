@@ -280,7 +280,7 @@ pub(crate) fn check_question(question: &Question) -> Vec<ProblemKind> {
     {
         // The question only becomes valid after normalising (for example a 正确/错误 pair
         // that is really a judge question, or options with surrounding spaces).
-        kinds.push(ProblemKind::JudgeWithOptions);
+        kinds.push(ProblemKind::NotCanonical);
     }
     kinds
 }

@@ -3,12 +3,12 @@
 //! Every reader takes the bytes of one file and the name to use in messages, and returns
 //! the questions it understood together with *every* problem it found, never only the first.
 
-mod csv;
 mod json;
 mod table;
+pub(crate) mod tabular;
 mod text;
 #[cfg(feature = "xlsx")]
-mod xlsx;
+pub(crate) mod xlsx;
 
 use std::borrow::Cow;
 
@@ -150,7 +150,10 @@ pub fn read(source: &str, bytes: &[u8], options: &ReadOptions) -> SourceReport {
     };
     match format {
         #[cfg(feature = "xlsx")]
-        Format::Xlsx => xlsx::read(bytes, &mut report),
+        Format::Xlsx => {
+            let file = Location::file(report.source.as_str());
+            xlsx::read(bytes, &file, &mut table::QuestionSink::new(&mut report));
+        }
         #[cfg(not(feature = "xlsx"))]
         Format::Xlsx => report.problems.push(file_error(ProblemKind::UnknownFormat)),
         Format::Csv | Format::Text | Format::Json => {
@@ -162,7 +165,10 @@ pub fn read(source: &str, bytes: &[u8], options: &ReadOptions) -> SourceReport {
                 }
             };
             match format {
-                Format::Csv => csv::read(&text, &mut report),
+                Format::Csv => {
+                    let file = Location::file(report.source.as_str());
+                    tabular::read_csv(&text, &file, &mut table::QuestionSink::new(&mut report));
+                }
                 Format::Text => text::read(&text, &mut report),
                 _ => json::read(&text, &mut report),
             }

@@ -1,39 +1,33 @@
-//! The workbook reader (XLSX, XLSM, XLS, ODS through calamine): every sheet, the header
-//! anywhere in the first rows, the kind from a sheet named 单选题/多选题/判断题 when there is
-//! no kind column, and numbers given back as the text a person typed.
+//! The workbook reader (XLSX, XLSM, XLS, ODS through calamine): every sheet that holds
+//! anything, fed to a table sink with rows numbered as Excel numbers them and numbers given
+//! back as the text a person typed.
 
 use std::io::Cursor;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
-use crate::normalize::{KindValue, parse_kind};
 use crate::problem::{Location, Problem, ProblemKind};
 
-use super::SourceReport;
-use super::table::Table;
+use super::tabular::TableSink;
 
-pub(crate) fn read(bytes: &[u8], report: &mut SourceReport) {
-    let file = Location::file(report.source.as_str());
+pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
     let mut workbook = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(workbook) => workbook,
         Err(error) => {
-            report
-                .problems
-                .push(Problem::error(file, ProblemKind::UnreadableWorkbook { detail: error.to_string() }));
+            let kind = ProblemKind::UnreadableWorkbook { detail: error.to_string() };
+            sink.problems().push(Problem::error(file.clone(), kind));
             return;
         }
     };
     let mut any_header = false;
     let mut skipped = Vec::new();
     for sheet in workbook.sheet_names() {
-        let sheet_location = Location::row(report.source.as_str(), sheet.as_str(), 0).without_line();
+        let sheet_location = Location::row(file.source.clone(), sheet.as_str(), 0).without_line();
         let range = match workbook.worksheet_range(&sheet) {
             Ok(range) => range,
             Err(error) => {
-                report.problems.push(Problem::error(
-                    sheet_location,
-                    ProblemKind::UnreadableWorkbook { detail: error.to_string() },
-                ));
+                let kind = ProblemKind::UnreadableWorkbook { detail: error.to_string() };
+                sink.problems().push(Problem::error(sheet_location, kind));
                 continue;
             }
         };
@@ -41,11 +35,7 @@ pub(crate) fn read(bytes: &[u8], report: &mut SourceReport) {
         if range.used_cells().all(|(_, _, cell)| matches!(cell, Data::Empty)) {
             continue;
         }
-        let hint = match parse_kind(&sheet) {
-            KindValue::Unknown => None,
-            _ => Some(sheet.as_str()),
-        };
-        let mut table = Table::new(hint);
+        sink.begin(Some(&sheet));
         let mut texts: Vec<String> = Vec::new();
         for (offset, cells) in range.rows().enumerate() {
             let location = sheet_location.at_line(u64::from(first_row) + offset as u64 + 1);
@@ -55,16 +45,16 @@ pub(crate) fn read(bytes: &[u8], report: &mut SourceReport) {
                     Ok(text) => texts.push(text),
                     Err(value) => {
                         let column = column_name(texts.len() + first_column as usize);
-                        report
-                            .problems
-                            .push(Problem::error(location.clone(), ProblemKind::CellError { column, value }));
+                        let kind = ProblemKind::CellError { column, value };
+                        sink.problems().push(Problem::error(location.clone(), kind));
                         texts.push(String::new());
                     }
                 }
             }
-            table.row(location, &texts, report);
+            let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
+            sink.row(location, &cells);
         }
-        if table.found_header() {
+        if sink.end() {
             any_header = true;
         } else {
             skipped.push((sheet_location, sheet.clone()));
@@ -72,10 +62,10 @@ pub(crate) fn read(bytes: &[u8], report: &mut SourceReport) {
     }
     if any_header {
         for (location, sheet) in skipped {
-            report.problems.push(Problem::warning(location, ProblemKind::SheetSkipped { sheet }));
+            sink.problems().push(Problem::warning(location, ProblemKind::SheetSkipped { sheet }));
         }
     } else {
-        report.problems.push(Problem::error(file, ProblemKind::NoHeader));
+        sink.problems().push(Problem::error(file.clone(), ProblemKind::NoHeader));
     }
 }
 
