@@ -42,14 +42,18 @@ mod problem;
 mod question;
 pub mod read;
 mod record;
+pub mod roster;
 mod write;
 
 pub use bank::{Bank, Loaded};
 pub use i18n::Lang;
+/// The calendar date type used throughout (from the `jiff` crate).
+pub use jiff::civil::Date;
 pub use normalize::{fold_width, law_key};
 pub use problem::{Location, Problem, ProblemKind, Severity};
 pub use question::{Answer, ContentHash, Kind, LETTERS, Letters, MAX_OPTIONS, Question};
 pub use read::{Format, ReadOptions, SourceReport, read};
+pub use roster::{Department, Person, RosterReport, Status, read_roster};
 #[cfg(feature = "xlsx")]
 pub use write::write_xlsx;
 pub use write::{CanonicalQuestion, WriteError, letter, write_csv, write_json};

@@ -120,6 +120,15 @@ pub enum ProblemKind {
     TextOptionBeforeStem,
     TextAnswerBeforeStem,
     NotCanonical,
+    MissingColumns { columns: Vec<String> },
+    EmptyEmployeeId,
+    EmptyName,
+    EmptyDepartment,
+    InvalidStatus { value: String },
+    InvalidDate { value: String },
+    DuplicateEmployee { id: String, other: Location },
+    TableFormatOnly,
+    NoPeople,
 }
 
 impl ProblemKind {
@@ -171,6 +180,15 @@ impl ProblemKind {
             TextOptionBeforeStem => "problem.text_option_before_stem",
             TextAnswerBeforeStem => "problem.text_answer_before_stem",
             NotCanonical => "problem.not_canonical",
+            MissingColumns { .. } => "problem.missing_columns",
+            EmptyEmployeeId => "problem.empty_employee_id",
+            EmptyName => "problem.empty_name",
+            EmptyDepartment => "problem.empty_department",
+            InvalidStatus { .. } => "problem.invalid_status",
+            InvalidDate { .. } => "problem.invalid_date",
+            DuplicateEmployee { .. } => "problem.duplicate_employee",
+            TableFormatOnly => "problem.table_format_only",
+            NoPeople => "problem.no_people",
         }
     }
 
@@ -215,9 +233,13 @@ impl ProblemKind {
             DuplicateId { id, other } => vec![("id", id.clone()), ("other", other.to_string())],
             DuplicateContent { other } => vec![("other", other.to_string())],
             TextIgnored { text } => vec![("text", text.clone())],
+            MissingColumns { columns } => vec![("columns", list(columns))],
+            InvalidStatus { value } | InvalidDate { value } => vec![("value", value.clone())],
+            DuplicateEmployee { id, other } => vec![("id", id.clone()), ("other", other.to_string())],
             EmptyFile | NoQuestions | BinaryFile | UnknownFormat | NoHeader | NoAnswerColumn
             | JsonNotArray | JsonNotObject | EmptyStem | MissingAnswer | TooManyOptions | TooFewOptions
-            | JudgeWithOptions | EmptyId | TextOptionBeforeStem | TextAnswerBeforeStem | NotCanonical => Vec::new(),
+            | JudgeWithOptions | EmptyId | TextOptionBeforeStem | TextAnswerBeforeStem | NotCanonical
+            | EmptyEmployeeId | EmptyName | EmptyDepartment | TableFormatOnly | NoPeople => Vec::new(),
         }
     }
 

@@ -144,6 +144,29 @@ impl Answer {
     }
 }
 
+impl std::str::FromStr for Answer {
+    type Err = String;
+
+    /// Parses the canonical text of a key: `T`, `F`, or option letters in order (`AC`).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "T" => return Ok(Answer::Judge(true)),
+            "F" => return Ok(Answer::Judge(false)),
+            _ => {}
+        }
+        let mut letters = Letters::empty();
+        for c in text.chars() {
+            let index =
+                LETTERS.iter().position(|&l| l == c).ok_or_else(|| format!("not an answer key: `{text}`"))?;
+            letters = letters.with(index);
+        }
+        if letters.is_empty() {
+            return Err(format!("not an answer key: `{text}`"));
+        }
+        Ok(Answer::Choice(letters))
+    }
+}
+
 impl fmt::Display for Answer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.canonical())
@@ -213,6 +236,16 @@ impl Question {
     /// way; the explanation, law, tags and points do not take part.
     pub fn content_hash(&self) -> ContentHash {
         content_hash(self.kind, &self.stem, &self.options, &self.answer)
+    }
+
+    /// Returns the hash of everything the bank says about the question: the content hash's
+    /// fields and the explanation, law, article, difficulty, tags and points. A store keeps a
+    /// new version of a question whenever this changes.
+    pub fn record_hash(&self) -> ContentHash {
+        let canonical = crate::CanonicalQuestion::from(self);
+        // Serialising plain strings, numbers and arrays cannot fail.
+        let json = serde_json::to_vec(&canonical).unwrap_or_default();
+        ContentHash(Sha256::digest(&json).into())
     }
 
     /// Returns the problems that make this question invalid, as catalog-free kinds; empty

@@ -55,7 +55,12 @@ impl TableSink for QuestionSink<'_> {
 }
 
 /// Returns the raw question of a data row.
-fn question(columns: &[Option<Field>], location: Location, cells: &[&str], kind_hint: Option<&str>) -> RawQuestion {
+fn question(
+    columns: &[Option<Field>],
+    location: Location,
+    cells: &[&str],
+    kind_hint: Option<&str>,
+) -> RawQuestion {
     let mut raw = RawQuestion { location, kind_hint: kind_hint.map(str::to_owned), ..RawQuestion::default() };
     for (field, cell) in columns.iter().zip(cells) {
         let Some(field) = field else { continue };

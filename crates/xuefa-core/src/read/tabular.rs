@@ -41,7 +41,8 @@ pub(crate) fn read_csv(text: &str, file: &Location, sink: &mut dyn TableSink) {
             }
             Err(error) => {
                 let location = error.position().map_or_else(|| file.clone(), |p| file.at_line(p.line()));
-                sink.problems().push(Problem::error(location, ProblemKind::CsvSyntax { detail: error.to_string() }));
+                sink.problems()
+                    .push(Problem::error(location, ProblemKind::CsvSyntax { detail: error.to_string() }));
                 if !matches!(error.kind(), ::csv::ErrorKind::Utf8 { .. }) {
                     break;
                 }
@@ -78,7 +79,10 @@ pub(crate) struct HeaderSpec<F: 'static> {
 
 /// The search for a table's header, then the map from columns to fields.
 pub(crate) enum Header<F: 'static> {
-    Searching { spec: &'static HeaderSpec<F>, rows_seen: usize },
+    Searching {
+        spec: &'static HeaderSpec<F>,
+        rows_seen: usize,
+    },
     Found(Vec<Option<F>>),
     /// The header itself is wrong; its rows are not read, since every one of them would
     /// repeat the header's problem.
@@ -92,13 +96,19 @@ impl<F: Copy + Eq + 'static> Header<F> {
     }
 
     /// Looks at the next row. Returns the columns when it is a data row below the header.
-    pub(crate) fn step(&mut self, location: &Location, cells: &[&str], problems: &mut Vec<Problem>) -> Option<&[Option<F>]> {
+    pub(crate) fn step(
+        &mut self,
+        location: &Location,
+        cells: &[&str],
+        problems: &mut Vec<Problem>,
+    ) -> Option<&[Option<F>]> {
         match self {
             Header::Found(columns) => Some(columns),
             Header::Searching { spec, rows_seen } => {
                 let spec: &'static HeaderSpec<F> = spec;
-                let is_header =
-                    cells.iter().any(|cell| (spec.field)(cell).is_some_and(|field| spec.marks_header.contains(&field)));
+                let is_header = cells
+                    .iter()
+                    .any(|cell| (spec.field)(cell).is_some_and(|field| spec.marks_header.contains(&field)));
                 if is_header {
                     *self = match read_header(spec, location, cells, problems) {
                         Some(columns) => Header::Found(columns),
@@ -140,7 +150,10 @@ fn read_header<F: Copy + Eq>(
         {
             problems.push(Problem::error(
                 location.clone(),
-                ProblemKind::DuplicateColumn { column: cell.to_owned(), first: cells[first].trim().to_owned() },
+                ProblemKind::DuplicateColumn {
+                    column: cell.to_owned(),
+                    first: cells[first].trim().to_owned(),
+                },
             ));
             usable = false;
         }
