@@ -1,0 +1,218 @@
+//! # xuefa-store
+//!
+//! Where a workspace keeps what lasts from year to year: question banks with every version
+//! of every question, and rosters with the history of every person. [`Store`] is the seam
+//! the command line uses; [`SqliteStore`] is the embedded implementation (SQLite in WAL mode,
+//! foreign keys on, a busy timeout so a second writer waits, versioned migrations applied on
+//! open). A PostgreSQL store would be a second implementation of the same trait.
+//!
+//! Every method that writes runs in one transaction: a rejected or interrupted import leaves
+//! the database exactly as it was.
+
+mod sqlite;
+pub mod workspace;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use xuefa_core::{Department, Kind, Person, Question};
+
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+pub use workspace::{Config, Workspace, WorkspaceError};
+
+/// A result of the store.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Why the store could not do something.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database failed (the detail is SQLite's own message).
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The database was made by a newer xuefa.
+    #[error("the database has schema version {found}, newer than this xuefa knows ({known})")]
+    TooNew {
+        /// The version in the file.
+        found: i64,
+        /// The newest version this program knows.
+        known: i64,
+    },
+    /// No bank has this name.
+    #[error("no bank named `{0}`")]
+    NoBank(String),
+    /// Exams use the bank.
+    #[error("bank `{bank}` is used by exams: {exams:?}")]
+    BankInUse {
+        /// The bank.
+        bank: String,
+        /// The exams that draw from it.
+        exams: Vec<String>,
+    },
+    /// Stored data could not be read back (a file edited by hand, or a bug).
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+/// Reports progress of long work: (done, total).
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// What a bank import did.
+#[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
+pub struct BankImport {
+    /// The bank.
+    pub bank: String,
+    /// Whether the bank was new.
+    pub created: bool,
+    /// Ids of questions new to the bank.
+    pub added: Vec<String>,
+    /// Ids of questions that changed (each got a new version; the old one is kept).
+    pub changed: Vec<String>,
+    /// How many questions were the same as before.
+    pub unchanged: usize,
+    /// Ids of questions the bank held that the new files no longer have; they stay in the
+    /// store with their history but are no longer drawn for exams.
+    pub retired: Vec<String>,
+}
+
+/// A bank and its size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BankSummary {
+    /// The bank's name.
+    pub name: String,
+    /// Questions in use (not retired).
+    pub questions: u64,
+    /// Single-choice questions in use.
+    pub single: u64,
+    /// Multiple-choice questions in use.
+    pub multiple: u64,
+    /// Judge questions in use.
+    pub judge: u64,
+    /// Retired questions.
+    pub retired: u64,
+    /// When the bank was last imported (RFC 3339).
+    pub updated_at: String,
+}
+
+/// A question as the store holds it: the question (its id is the bank's id), where it is,
+/// and which version this is.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StoredQuestion {
+    /// The bank it belongs to.
+    pub bank: String,
+    /// The version number, from 1.
+    pub version: u32,
+    /// Whether this is the version in use.
+    pub current: bool,
+    /// Whether the question is retired.
+    pub retired: bool,
+    /// When this version was stored (RFC 3339).
+    pub stored_at: String,
+    /// The question as that version worded it.
+    pub question: Question,
+}
+
+/// Counts of questions in use, by one property.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BankStats {
+    /// (bank, count).
+    pub by_bank: Vec<(String, u64)>,
+    /// (law, count); questions without a law count under the empty string.
+    pub by_law: Vec<(String, u64)>,
+    /// (kind, count).
+    pub by_kind: Vec<(Kind, u64)>,
+    /// (difficulty, count); `None` for questions without one.
+    pub by_difficulty: Vec<(Option<u8>, u64)>,
+}
+
+/// What a roster import did.
+#[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
+pub struct RosterImport {
+    /// Employee ids of people new to the workspace.
+    pub added: Vec<String>,
+    /// Employee ids of people whose name, department, role, status or dates changed.
+    pub updated: Vec<String>,
+    /// How many people were the same as before.
+    pub unchanged: usize,
+    /// People in the workspace (not left) whom the new roster does not list: (id, name).
+    /// Nobody is deleted; an administrator decides whether they left.
+    pub missing: Vec<(String, String)>,
+}
+
+/// The seam between the command line and a database.
+pub trait Store {
+    /// Imports banks, each `(name, questions)` as that bank's new state, all in one
+    /// transaction: new ids are added, changed questions get a new version (the old stays
+    /// readable), questions a bank held but its new questions lack are retired.
+    ///
+    /// # Errors
+    /// Returns a database error; nothing is changed then.
+    fn import_banks(
+        &mut self,
+        banks: &[(&str, &[Question])],
+        now: Timestamp,
+        progress: Progress<'_>,
+    ) -> Result<Vec<BankImport>>;
+
+    /// Returns the banks in name order.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn banks(&self) -> Result<Vec<BankSummary>>;
+
+    /// Returns the current version of the questions in use, of one bank or of all, in bank
+    /// and id order.
+    ///
+    /// # Errors
+    /// Returns [`StoreError::NoBank`] for an unknown bank, or a database error.
+    fn questions(&self, bank: Option<&str>) -> Result<Vec<StoredQuestion>>;
+
+    /// Returns every version of every question with this id (in any bank), oldest first.
+    /// `reference` is an id, or `BANK:ID` to name the bank.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn question_versions(&self, reference: &str) -> Result<Vec<StoredQuestion>>;
+
+    /// Returns counts of the questions in use by bank, law, kind and difficulty.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn bank_stats(&self) -> Result<BankStats>;
+
+    /// Returns the exams that draw from a bank.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn exams_using_bank(&self, bank: &str) -> Result<Vec<String>>;
+
+    /// Removes a bank and all its questions; refused while exams use it unless `force`.
+    /// Returns how many questions were removed.
+    ///
+    /// # Errors
+    /// Returns [`StoreError::NoBank`], [`StoreError::BankInUse`] or a database error.
+    fn remove_bank(&mut self, bank: &str, force: bool) -> Result<u64>;
+
+    /// Imports a roster in one transaction: new people are added, changed people updated
+    /// with their history kept, people missing from the roster reported and left alone.
+    ///
+    /// # Errors
+    /// Returns a database error; nothing is changed then.
+    fn import_roster(
+        &mut self,
+        people: &[Person],
+        now: Timestamp,
+        progress: Progress<'_>,
+    ) -> Result<RosterImport>;
+
+    /// Returns the people, of one department and those under it or of all, in department
+    /// and id order.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn people(&self, department: Option<&Department>) -> Result<Vec<Person>>;
+}

@@ -1,0 +1,624 @@
+//! The SQLite store: one file, WAL mode, foreign keys, a busy timeout so a second writer
+//! waits instead of failing, and the migrations of this crate applied on open.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use xuefa_core::{Answer, Date, Department, Kind, Person, Question, Status, law_key};
+
+use crate::{
+    BankImport, BankStats, BankSummary, Progress, Result, RosterImport, Store, StoreError, StoredQuestion,
+};
+
+/// The migrations, in order; the index plus one is the schema version.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_banks_and_rosters.sql")];
+
+/// The schema version this build creates and reads.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Report progress every this many rows.
+const PROGRESS_EVERY: usize = 1000;
+
+/// A workspace database in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// # Errors
+    /// Returns a database error, or [`StoreError::TooNew`] for a file from a newer xuefa.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers go on while one process writes; FULL makes each commit survive
+        // a power cut, which matters for exam answers.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Returns the schema version of the open database.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |row| row.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        // Decide inside a write transaction, so two processes opening a new file at once do
+        // not both apply a migration.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 =
+            tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |row| row.get(0))?;
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![index as i64 + 1, Timestamp::now().to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+}
+
+fn log_import(
+    tx: &Transaction<'_>,
+    kind: &str,
+    now: Timestamp,
+    sources: &str,
+    summary: &impl serde::Serialize,
+) -> Result<()> {
+    let summary = serde_json::to_string(summary).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO imports (kind, at, sources, summary) VALUES (?1, ?2, ?3, ?4)",
+        params![kind, now.to_string(), sources, summary],
+    )?;
+    Ok(())
+}
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The columns of a question version, in the order [`question_from_row`] reads them.
+const VERSION_COLUMNS: &str = "b.name, q.code, v.version, q.current_version, q.retired, v.created_at, \
+     v.kind, v.stem, v.options, v.answer, v.explanation, v.law, v.article, v.difficulty, v.tags, v.points";
+
+fn question_from_row(row: &Row<'_>) -> rusqlite::Result<std::result::Result<StoredQuestion, String>> {
+    let bank: String = row.get(0)?;
+    let code: String = row.get(1)?;
+    let version: u32 = row.get(2)?;
+    let current_version: u32 = row.get(3)?;
+    let retired: bool = row.get(4)?;
+    let stored_at: String = row.get(5)?;
+    let kind: String = row.get(6)?;
+    let stem: String = row.get(7)?;
+    let options: String = row.get(8)?;
+    let answer: String = row.get(9)?;
+    let explanation: String = row.get(10)?;
+    let law: String = row.get(11)?;
+    let article: String = row.get(12)?;
+    let difficulty: Option<u8> = row.get(13)?;
+    let tags: String = row.get(14)?;
+    let points: Option<f64> = row.get(15)?;
+    Ok((|| {
+        let kind = match kind.as_str() {
+            "single" => Kind::Single,
+            "multiple" => Kind::Multiple,
+            "judge" => Kind::Judge,
+            other => return Err(format!("question {code}: unknown kind `{other}`")),
+        };
+        let options: Vec<String> =
+            serde_json::from_str(&options).map_err(|e| format!("question {code}: {e}"))?;
+        let answer: Answer = answer.parse().map_err(|e| format!("question {code}: {e}"))?;
+        let mut question = Question::new(code.clone(), kind, stem, options, answer);
+        question.explanation = explanation;
+        question.law = law;
+        question.article = article;
+        question.difficulty = difficulty;
+        question.tags = serde_json::from_str(&tags).map_err(|e| format!("question {code}: {e}"))?;
+        question.points = points;
+        Ok(StoredQuestion {
+            bank,
+            version,
+            current: version == current_version,
+            retired,
+            stored_at,
+            question,
+        })
+    })())
+}
+
+fn collect_questions(
+    rows: impl Iterator<Item = rusqlite::Result<std::result::Result<StoredQuestion, String>>>,
+) -> Result<Vec<StoredQuestion>> {
+    let mut questions = Vec::new();
+    for row in rows {
+        questions.push(row?.map_err(StoreError::Corrupt)?);
+    }
+    Ok(questions)
+}
+
+fn insert_version(
+    tx: &Transaction<'_>,
+    question_id: i64,
+    version: u32,
+    question: &Question,
+    record_hash: &str,
+    now: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO question_versions (question_id, version, content_hash, record_hash, kind, stem, options, \
+         answer, explanation, law, law_key, article, difficulty, tags, points, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        question_id,
+        version,
+        question.content_hash().to_hex(),
+        record_hash,
+        question.kind.as_str(),
+        question.stem,
+        json_list(&question.options),
+        question.answer.canonical(),
+        question.explanation,
+        question.law,
+        law_key(&question.law),
+        question.article,
+        question.difficulty,
+        json_list(&question.tags),
+        question.points,
+        now,
+    ])?;
+    Ok(())
+}
+
+struct ExistingQuestion {
+    id: i64,
+    version: u32,
+    retired: bool,
+    record_hash: String,
+}
+
+struct ExistingPerson {
+    id: i64,
+    name: String,
+    department_id: i64,
+    role: String,
+    status: String,
+    joined: Option<String>,
+    left_on: Option<String>,
+}
+
+fn department_id(
+    tx: &Transaction<'_>,
+    cache: &mut HashMap<String, i64>,
+    department: &Department,
+) -> Result<i64> {
+    let mut parent: Option<i64> = None;
+    let parts = department.parts();
+    for depth in 1..=parts.len() {
+        let path = parts[..depth].join("/");
+        let id = match cache.get(&path) {
+            Some(&id) => id,
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO departments (path, name, parent_id, depth) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![path, parts[depth - 1], parent, depth as i64])?;
+                let id = tx.last_insert_rowid();
+                cache.insert(path, id);
+                id
+            }
+        };
+        parent = Some(id);
+    }
+    parent.ok_or_else(|| StoreError::Corrupt("a department without parts".to_owned()))
+}
+
+fn parse_date(text: Option<String>) -> Result<Option<Date>> {
+    text.map(|t| t.parse::<Date>().map_err(|e| StoreError::Corrupt(format!("date `{t}`: {e}")))).transpose()
+}
+
+/// Imports one bank inside the caller's transaction.
+fn import_bank(
+    tx: &Transaction<'_>,
+    bank: &str,
+    questions: &[Question],
+    now: Timestamp,
+    progress: Progress<'_>,
+) -> Result<BankImport> {
+    let now_text = now.to_string();
+    let mut report = BankImport { bank: bank.to_owned(), ..BankImport::default() };
+    let existing_bank: Option<i64> =
+        tx.query_row("SELECT id FROM banks WHERE name = ?1", [bank], |row| row.get(0)).optional()?;
+    let bank_id = match existing_bank {
+        Some(id) => {
+            tx.execute("UPDATE banks SET updated_at = ?1 WHERE id = ?2", params![now_text, id])?;
+            id
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO banks (name, created_at, updated_at) VALUES (?1, ?2, ?2)",
+                params![bank, now_text],
+            )?;
+            report.created = true;
+            tx.last_insert_rowid()
+        }
+    };
+    let mut existing: HashMap<String, ExistingQuestion> = HashMap::new();
+    {
+        let mut statement = tx.prepare(
+            "SELECT q.id, q.code, q.current_version, q.retired, v.record_hash FROM questions q \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             WHERE q.bank_id = ?1",
+        )?;
+        let rows = statement.query_map([bank_id], |row| {
+            Ok((
+                row.get::<_, String>(1)?,
+                ExistingQuestion {
+                    id: row.get(0)?,
+                    version: row.get(2)?,
+                    retired: row.get(3)?,
+                    record_hash: row.get(4)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (code, question) = row?;
+            existing.insert(code, question);
+        }
+    }
+    let total = questions.len() as u64;
+    let mut seen: HashSet<&str> = HashSet::with_capacity(questions.len());
+    for (index, question) in questions.iter().enumerate() {
+        if index % PROGRESS_EVERY == 0 {
+            progress(index as u64, total);
+        }
+        seen.insert(question.id.as_str());
+        let record_hash = question.record_hash().to_hex();
+        match existing.get(&question.id) {
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO questions (bank_id, code, current_version, retired) VALUES (?1, ?2, 1, 0)",
+                )?
+                .execute(params![bank_id, question.id])?;
+                let id = tx.last_insert_rowid();
+                insert_version(tx, id, 1, question, &record_hash, &now_text)?;
+                report.added.push(question.id.clone());
+            }
+            Some(old) if old.record_hash == record_hash => {
+                if old.retired {
+                    tx.prepare_cached("UPDATE questions SET retired = 0 WHERE id = ?1")?.execute([old.id])?;
+                }
+                report.unchanged += 1;
+            }
+            Some(old) => {
+                let version = old.version + 1;
+                insert_version(tx, old.id, version, question, &record_hash, &now_text)?;
+                tx.prepare_cached("UPDATE questions SET current_version = ?1, retired = 0 WHERE id = ?2")?
+                    .execute(params![version, old.id])?;
+                report.changed.push(question.id.clone());
+            }
+        }
+    }
+    let mut retired: Vec<(&String, i64)> = existing
+        .iter()
+        .filter(|(code, old)| !old.retired && !seen.contains(code.as_str()))
+        .map(|(code, old)| (code, old.id))
+        .collect();
+    retired.sort_by_key(|(_, id)| *id);
+    for (code, id) in retired {
+        tx.prepare_cached("UPDATE questions SET retired = 1 WHERE id = ?1")?.execute([id])?;
+        report.retired.push(code.clone());
+    }
+    log_import(tx, "bank", now, bank, &report)?;
+    Ok(report)
+}
+
+impl Store for SqliteStore {
+    fn import_banks(
+        &mut self,
+        banks: &[(&str, &[Question])],
+        now: Timestamp,
+        progress: Progress<'_>,
+    ) -> Result<Vec<BankImport>> {
+        let tx = self.write()?;
+        let total: u64 = banks.iter().map(|(_, questions)| questions.len() as u64).sum();
+        let mut done = 0;
+        let mut reports = Vec::with_capacity(banks.len());
+        for (bank, questions) in banks {
+            let mut step = |index: u64, _: u64| progress(done + index, total);
+            reports.push(import_bank(&tx, bank, questions, now, &mut step)?);
+            done += questions.len() as u64;
+        }
+        progress(total, total);
+        tx.commit()?;
+        Ok(reports)
+    }
+
+    fn banks(&self) -> Result<Vec<BankSummary>> {
+        let mut statement = self.conn.prepare(
+            "SELECT b.name, b.updated_at, \
+               SUM(CASE WHEN q.retired = 0 THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN q.retired = 0 AND v.kind = 'single' THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN q.retired = 0 AND v.kind = 'multiple' THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN q.retired = 0 AND v.kind = 'judge' THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN q.retired = 1 THEN 1 ELSE 0 END) \
+             FROM banks b \
+             LEFT JOIN questions q ON q.bank_id = b.id \
+             LEFT JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             GROUP BY b.id ORDER BY b.name",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(BankSummary {
+                name: row.get(0)?,
+                updated_at: row.get(1)?,
+                questions: row.get::<_, Option<i64>>(2)?.unwrap_or(0) as u64,
+                single: row.get::<_, Option<i64>>(3)?.unwrap_or(0) as u64,
+                multiple: row.get::<_, Option<i64>>(4)?.unwrap_or(0) as u64,
+                judge: row.get::<_, Option<i64>>(5)?.unwrap_or(0) as u64,
+                retired: row.get::<_, Option<i64>>(6)?.unwrap_or(0) as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn questions(&self, bank: Option<&str>) -> Result<Vec<StoredQuestion>> {
+        if let Some(name) = bank {
+            let known: Option<i64> = self
+                .conn
+                .query_row("SELECT id FROM banks WHERE name = ?1", [name], |row| row.get(0))
+                .optional()?;
+            if known.is_none() {
+                return Err(StoreError::NoBank(name.to_owned()));
+            }
+        }
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {VERSION_COLUMNS} FROM questions q JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             WHERE q.retired = 0 AND (?1 IS NULL OR b.name = ?1) ORDER BY b.name, q.id"
+        ))?;
+        let rows = statement.query_map([bank], question_from_row)?;
+        collect_questions(rows)
+    }
+
+    fn question_versions(&self, reference: &str) -> Result<Vec<StoredQuestion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM questions q JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id \
+             WHERE q.code = ?1 AND (?2 IS NULL OR b.name = ?2) ORDER BY b.name, v.version"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let found =
+            collect_questions(statement.query_map(params![reference, None::<String>], question_from_row)?)?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        match reference.split_once(':') {
+            Some((bank, code)) => {
+                collect_questions(statement.query_map(params![code, bank], question_from_row)?)
+            }
+            None => Ok(found),
+        }
+    }
+
+    fn bank_stats(&self) -> Result<BankStats> {
+        let base = "FROM questions q JOIN banks b ON b.id = q.bank_id \
+                    JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+                    WHERE q.retired = 0";
+        let mut stats = BankStats::default();
+        let mut statement =
+            self.conn.prepare(&format!("SELECT b.name, COUNT(*) {base} GROUP BY b.name ORDER BY b.name"))?;
+        stats.by_bank = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT v.law, COUNT(*) {base} GROUP BY v.law ORDER BY COUNT(*) DESC, v.law"
+        ))?;
+        stats.by_law = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut statement = self.conn.prepare(&format!("SELECT v.kind, COUNT(*) {base} GROUP BY v.kind"))?;
+        let by_kind: HashMap<String, u64> = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?;
+        stats.by_kind =
+            Kind::ALL.iter().map(|kind| (*kind, by_kind.get(kind.as_str()).copied().unwrap_or(0))).collect();
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT v.difficulty, COUNT(*) {base} GROUP BY v.difficulty ORDER BY v.difficulty"
+        ))?;
+        stats.by_difficulty = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(stats)
+    }
+
+    fn exams_using_bank(&self, _bank: &str) -> Result<Vec<String>> {
+        // Schema 1 has no exams; the migration that adds them answers this from its tables.
+        Ok(Vec::new())
+    }
+
+    fn remove_bank(&mut self, bank: &str, force: bool) -> Result<u64> {
+        let exams = self.exams_using_bank(bank)?;
+        let tx = self.write()?;
+        let Some(id): Option<i64> =
+            tx.query_row("SELECT id FROM banks WHERE name = ?1", [bank], |row| row.get(0)).optional()?
+        else {
+            return Err(StoreError::NoBank(bank.to_owned()));
+        };
+        if !exams.is_empty() && !force {
+            return Err(StoreError::BankInUse { bank: bank.to_owned(), exams });
+        }
+        let count: i64 =
+            tx.query_row("SELECT COUNT(*) FROM questions WHERE bank_id = ?1", [id], |row| row.get(0))?;
+        tx.execute("DELETE FROM banks WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(count as u64)
+    }
+
+    fn import_roster(
+        &mut self,
+        people: &[Person],
+        now: Timestamp,
+        progress: Progress<'_>,
+    ) -> Result<RosterImport> {
+        let now_text = now.to_string();
+        let tx = self.write()?;
+        let mut departments: HashMap<String, i64> = HashMap::new();
+        {
+            let mut statement = tx.prepare("SELECT path, id FROM departments")?;
+            for row in statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))? {
+                let (path, id) = row?;
+                departments.insert(path, id);
+            }
+        }
+        let mut existing: HashMap<String, ExistingPerson> = HashMap::new();
+        {
+            let mut statement = tx.prepare(
+                "SELECT id, employee_id, name, department_id, role, status, joined, left_on FROM people",
+            )?;
+            let rows = statement.query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(1)?,
+                    ExistingPerson {
+                        id: row.get(0)?,
+                        name: row.get(2)?,
+                        department_id: row.get(3)?,
+                        role: row.get(4)?,
+                        status: row.get(5)?,
+                        joined: row.get(6)?,
+                        left_on: row.get(7)?,
+                    },
+                ))
+            })?;
+            for row in rows {
+                let (employee, person) = row?;
+                existing.insert(employee, person);
+            }
+        }
+        let mut report = RosterImport::default();
+        let total = people.len() as u64;
+        let mut seen: HashSet<&str> = HashSet::with_capacity(people.len());
+        for (index, person) in people.iter().enumerate() {
+            if index % PROGRESS_EVERY == 0 {
+                progress(index as u64, total);
+            }
+            seen.insert(person.id.as_str());
+            let department = department_id(&tx, &mut departments, &person.department)?;
+            let status = person.status.as_str();
+            let joined = person.joined.map(|d| d.to_string());
+            let left_on = person.left.map(|d| d.to_string());
+            let person_id = match existing.get(&person.id) {
+                Some(old)
+                    if old.name == person.name
+                        && old.department_id == department
+                        && old.role == person.role
+                        && old.status == status
+                        && old.joined == joined
+                        && old.left_on == left_on =>
+                {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Some(old) => {
+                    tx.prepare_cached(
+                        "UPDATE people SET name = ?1, department_id = ?2, role = ?3, status = ?4, joined = ?5, \
+                         left_on = ?6, updated_at = ?7 WHERE id = ?8",
+                    )?
+                    .execute(params![person.name, department, person.role, status, joined, left_on, now_text, old.id])?;
+                    report.updated.push(person.id.clone());
+                    old.id
+                }
+                None => {
+                    tx.prepare_cached(
+                        "INSERT INTO people (employee_id, name, department_id, role, status, joined, left_on, \
+                         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                    )?
+                    .execute(params![person.id, person.name, department, person.role, status, joined, left_on, now_text])?;
+                    report.added.push(person.id.clone());
+                    tx.last_insert_rowid()
+                }
+            };
+            tx.prepare_cached(
+                "INSERT INTO person_history (person_id, changed_at, name, department_id, role, status, joined, left_on) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![person_id, now_text, person.name, department, person.role, status, joined, left_on])?;
+        }
+        let mut missing: Vec<(&String, &ExistingPerson)> = existing
+            .iter()
+            .filter(|(employee, old)| {
+                old.status != Status::Left.as_str() && !seen.contains(employee.as_str())
+            })
+            .collect();
+        missing.sort_by(|a, b| a.0.cmp(b.0));
+        report.missing =
+            missing.into_iter().map(|(employee, old)| (employee.clone(), old.name.clone())).collect();
+        progress(total, total);
+        log_import(&tx, "roster", now, "", &report)?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    fn people(&self, department: Option<&Department>) -> Result<Vec<Person>> {
+        let path = department.map(Department::path);
+        let mut statement = self.conn.prepare(
+            "SELECT p.employee_id, p.name, d.path, p.role, p.status, p.joined, p.left_on \
+             FROM people p JOIN departments d ON d.id = p.department_id \
+             WHERE ?1 IS NULL OR d.path = ?1 OR substr(d.path, 1, length(?1) + 1) = ?1 || '/' \
+             ORDER BY d.path, p.employee_id",
+        )?;
+        let rows = statement.query_map([path], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, Option<String>>(5)?,
+                row.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut people = Vec::new();
+        for row in rows {
+            let (id, name, path, role, status, joined, left) = row?;
+            let department = Department::parse(&path)
+                .ok_or_else(|| StoreError::Corrupt(format!("person {id}: empty department")))?;
+            let mut person = Person::new(id, name, department);
+            person.role = role;
+            person.status = Status::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("person status `{status}`")))?;
+            person.joined = parse_date(joined)?;
+            person.left = parse_date(left)?;
+            people.push(person);
+        }
+        Ok(people)
+    }
+}
