@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use xuefa_core::Lang;
 
+use crate::commands;
+
 #[derive(Debug, Parser)]
 #[command(name = "xuefa", version, propagate_version = true, disable_help_subcommand = true)]
 pub struct Cli {
@@ -20,6 +22,8 @@ pub struct Cli {
 pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<Lang>,
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
 }
 
 fn parse_lang(value: &str) -> Result<Lang, String> {
@@ -28,14 +32,29 @@ fn parse_lang(value: &str) -> Result<Lang, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(commands::init::InitArgs),
     #[command(subcommand)]
     Bank(BankCommand),
+    #[command(subcommand)]
+    Roster(RosterCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BankCommand {
-    Check(crate::commands::bank::check::CheckArgs),
-    Convert(crate::commands::bank::convert::ConvertArgs),
+    Check(commands::bank::check::CheckArgs),
+    Convert(commands::bank::convert::ConvertArgs),
+    Import(commands::bank::import::ImportArgs),
+    List(commands::bank::list::ListArgs),
+    Show(commands::bank::show::ShowArgs),
+    Stats(commands::bank::stats::StatsArgs),
+    Export(commands::bank::export::ExportArgs),
+    Remove(commands::bank::remove::RemoveArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RosterCommand {
+    Import(commands::roster::import::ImportArgs),
+    List(commands::roster::list::ListArgs),
 }
 
 /// How a check reports.

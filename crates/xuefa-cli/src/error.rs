@@ -1,8 +1,10 @@
-//! The one error type at the edge of the program, with kinds that map to exit codes.
+//! The one error type at the edge of the program, with kinds that map to exit codes, and
+//! the catalog message for each error of the libraries below.
 
 use std::process::ExitCode;
 
 use xuefa_core::Lang;
+use xuefa_store::{StoreError, WorkspaceError};
 
 use crate::i18n::text;
 
@@ -13,6 +15,25 @@ pub enum CommandError {
     Rejected,
     /// The input was rejected, with a message to show (catalog key and arguments).
     Message { key: &'static str, args: Vec<(&'static str, String)> },
+    /// The workspace could not be found or opened.
+    Workspace(WorkspaceError),
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<WorkspaceError> for CommandError {
+    fn from(error: WorkspaceError) -> Self {
+        match error {
+            WorkspaceError::Store(error) => CommandError::Store(error),
+            error => CommandError::Workspace(error),
+        }
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(error: StoreError) -> Self {
+        CommandError::Store(error)
+    }
 }
 
 impl CommandError {
@@ -26,12 +47,46 @@ impl CommandError {
         match self {
             CommandError::Rejected => String::new(),
             CommandError::Message { key, args } => text(lang, key, args),
+            CommandError::Workspace(error) => workspace_message(error, lang),
+            CommandError::Store(error) => store_message(error, lang),
         }
     }
 
-    /// Returns the exit code: 1 for rejected input and failed checks. (Usage errors exit
-    /// with 2 from clap before a command runs.)
+    /// Returns the exit code: 1 for rejected input, failed checks and failures of the
+    /// workspace. (Usage errors exit with 2 from clap before a command runs.)
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(1)
+    }
+}
+
+fn workspace_message(error: &WorkspaceError, lang: Lang) -> String {
+    let path = |p: &std::path::Path| p.display().to_string();
+    match error {
+        WorkspaceError::NotFound(dir) => text(lang, "workspace.not_found", &[("dir", path(dir))]),
+        WorkspaceError::NotAWorkspace(dir) => text(lang, "workspace.not_a_workspace", &[("dir", path(dir))]),
+        WorkspaceError::AlreadyExists(dir) => text(lang, "workspace.exists", &[("dir", path(dir))]),
+        WorkspaceError::Io { path: file, source } => {
+            text(lang, "workspace.io", &[("path", path(file)), ("detail", source.to_string())])
+        }
+        WorkspaceError::Config { path: file, detail } => {
+            text(lang, "workspace.config", &[("path", path(file)), ("detail", detail.clone())])
+        }
+        WorkspaceError::Store(error) => store_message(error, lang),
+        other => other.to_string(),
+    }
+}
+
+pub fn store_message(error: &StoreError, lang: Lang) -> String {
+    match error {
+        StoreError::Database(error) => text(lang, "store.database", &[("detail", error.to_string())]),
+        StoreError::TooNew { found, known } => {
+            text(lang, "store.too_new", &[("found", found.to_string()), ("known", known.to_string())])
+        }
+        StoreError::NoBank(bank) => text(lang, "store.no_bank", &[("bank", bank.clone())]),
+        StoreError::BankInUse { bank, exams } => {
+            text(lang, "store.bank_in_use", &[("bank", bank.clone()), ("exams", exams.join(", "))])
+        }
+        StoreError::Corrupt(detail) => text(lang, "store.corrupt", &[("detail", detail.clone())]),
+        other => other.to_string(),
     }
 }

@@ -72,6 +72,9 @@ fn localize(mut command: Command, lang: Lang, path: &str) -> Command {
         if let Some(help) = catalog.get(&key) {
             let help = help.to_owned();
             command = command.mut_arg(id.as_str(), |arg| {
+                if !arg.get_action().takes_values() {
+                    return arg.help(help);
+                }
                 // clap writes these notes in English; the catalog's words replace them.
                 let mut help = help;
                 let values: Vec<String> = arg

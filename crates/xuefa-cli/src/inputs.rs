@@ -1,31 +1,47 @@
 //! Reading bank files from disk into the core's reports. A file that cannot be opened is a
 //! problem of that file like any other, so one missing file never hides the others' problems.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use xuefa_core::{Bank, Loaded, Location, Problem, ProblemKind, ReadOptions, SourceReport, read};
 
 use crate::cli::BankFiles;
 
+/// Returns the read options the flags ask for.
+pub fn read_options(encoding: Option<&String>) -> ReadOptions {
+    match encoding {
+        Some(encoding) => ReadOptions::new().encoding(encoding.clone()),
+        None => ReadOptions::new(),
+    }
+}
+
 /// Returns the bank of these files, with every problem of every file.
 pub fn load_bank(files: &BankFiles) -> Loaded {
-    let mut options = ReadOptions::new();
-    if let Some(encoding) = &files.encoding {
-        options = options.encoding(encoding.clone());
-    }
-    Bank::from_reports(files.files.iter().map(|path| read_path(path, &options)))
+    load_paths(&files.files, &read_options(files.encoding.as_ref()))
+}
+
+/// Returns the bank of these paths, checked together.
+pub fn load_paths(paths: &[PathBuf], options: &ReadOptions) -> Loaded {
+    Bank::from_reports(paths.iter().map(|path| read_path(path, options)))
+}
+
+/// Returns a file's bytes, or the problem of a file that cannot be read.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Box<Problem>> {
+    std::fs::read(path).map_err(|error| {
+        Box::new(Problem::error(
+            Location::file(path.display().to_string()),
+            ProblemKind::UnreadableFile { detail: error.to_string() },
+        ))
+    })
 }
 
 fn read_path(path: &Path, options: &ReadOptions) -> SourceReport {
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    match read_bytes(path) {
         Ok(bytes) => read(&name, &bytes, options),
-        Err(error) => {
+        Err(problem) => {
             let mut report = read(&name, b"", options);
-            report.problems = vec![Problem::error(
-                Location::file(name),
-                ProblemKind::UnreadableFile { detail: error.to_string() },
-            )];
+            report.problems = vec![*problem];
             report
         }
     }

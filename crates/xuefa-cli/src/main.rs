@@ -6,7 +6,9 @@ mod commands;
 mod error;
 mod i18n;
 mod inputs;
+mod output;
 mod ui;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -28,7 +30,7 @@ fn main() -> ExitCode {
         Err(error) => error.exit(),
     };
     let ui = Ui::new(cli.global.lang.unwrap_or(lang));
-    match commands::run(cli.command, &ui) {
+    match commands::run(cli.command, &cli.global, &ui) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             ui.error(&error.message(ui.lang));

@@ -1,13 +1,17 @@
 //! One module per noun; this file only dispatches.
 
 pub mod bank;
+pub mod init;
+pub mod roster;
 
-use crate::cli::Command;
+use crate::cli::{Command, GlobalArgs};
 use crate::error::CommandError;
 use crate::ui::Ui;
 
-pub fn run(command: Command, ui: &Ui) -> Result<(), CommandError> {
+pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     match command {
-        Command::Bank(command) => bank::run(command, ui),
+        Command::Init(args) => init::cmd_init(&args, ui),
+        Command::Bank(command) => bank::run(command, global, ui),
+        Command::Roster(command) => roster::run(command, global, ui),
     }
 }

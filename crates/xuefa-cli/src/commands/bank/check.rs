@@ -53,13 +53,19 @@ pub fn report_problems(loaded: &Loaded, ui: &Ui) {
 
 /// Returns the closing line of a check: files, questions, errors, warnings.
 pub fn summary(loaded: &Loaded, files: usize, ui: &Ui) -> String {
+    summary_of(&[loaded], files, ui)
+}
+
+/// Returns the closing line of a check of several banks.
+pub fn summary_of(banks: &[&Loaded], files: usize, ui: &Ui) -> String {
+    let count = |f: fn(&Loaded) -> usize| banks.iter().map(|bank| f(bank)).sum::<usize>().to_string();
     ui.text(
         "check.summary",
         &[
             ("files", files.to_string()),
-            ("questions", loaded.bank.len().to_string()),
-            ("errors", loaded.errors().count().to_string()),
-            ("warnings", loaded.warnings().count().to_string()),
+            ("questions", count(|b| b.bank.len())),
+            ("errors", count(|b| b.errors().count())),
+            ("warnings", count(|b| b.warnings().count())),
         ],
     )
 }

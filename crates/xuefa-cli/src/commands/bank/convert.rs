@@ -83,7 +83,7 @@ pub fn cmd_convert(args: &ConvertArgs, ui: &Ui) -> Result<(), CommandError> {
 
 /// Writes the file next to its final place and renames it there, so a failure never leaves
 /// half a file behind.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),

@@ -1,0 +1,49 @@
+//! `xuefa bank list`: the banks of the workspace and their sizes.
+
+use clap::Args;
+use serde_json::json;
+use xuefa_store::Store;
+
+use crate::cli::GlobalArgs;
+use crate::error::CommandError;
+use crate::output::{ListFormat, Listing};
+use crate::ui::Ui;
+use crate::workspace;
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+pub fn cmd_list(args: &ListArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    let (_workspace, store) = workspace::open(global.workspace.as_ref())?;
+    let banks = store.banks()?;
+    let mut listing = Listing::new(
+        [
+            ("bank", "col.bank"),
+            ("questions", "col.questions"),
+            ("single", "col.single"),
+            ("multiple", "col.multiple"),
+            ("judge", "col.judge"),
+            ("retired", "col.retired"),
+            ("updated_at", "col.updated"),
+        ]
+        .iter()
+        .map(|(field, key)| (*field, ui.text(key, &[])))
+        .collect(),
+    );
+    for bank in &banks {
+        listing.row(vec![
+            bank.name.clone(),
+            bank.questions.to_string(),
+            bank.single.to_string(),
+            bank.multiple.to_string(),
+            bank.judge.to_string(),
+            bank.retired.to_string(),
+            bank.updated_at.clone(),
+        ]);
+    }
+    listing.json(json!(banks)).print(args.format);
+    Ok(())
+}
