@@ -36,8 +36,9 @@
 #![deny(missing_docs)]
 
 mod bank;
+pub mod exam;
 pub mod i18n;
-mod normalize;
+pub(crate) mod normalize;
 mod problem;
 mod question;
 pub mod read;

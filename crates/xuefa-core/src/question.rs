@@ -144,6 +144,19 @@ impl Answer {
     }
 }
 
+impl Serialize for Answer {
+    /// Serialises as the canonical text: `AC`, `T`, `F`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.canonical())
+    }
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl std::str::FromStr for Answer {
     type Err = String;
 

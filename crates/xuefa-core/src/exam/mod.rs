@@ -1,0 +1,16 @@
+//! The annual law exam: the blueprint ([`ExamSpec`]), reproducible papers ([`draw_paper`]),
+//! scoring ([`score()`]) and the state of one sitting ([`Sitting`]).
+
+mod paper;
+mod rng;
+mod score;
+mod sitting;
+mod spec;
+
+pub use paper::{Availability, DrawError, Paper, PaperQuestion, Pool, PoolQuestion, draw_paper};
+pub use rng::PaperRng;
+pub use score::{Outcome, Response, Score, grade, mark, score};
+pub use sitting::{Sitting, SittingError};
+pub use spec::{
+    Audience, Band, Counts, DifficultyFilter, ExamSpec, Grading, Scoring, Section, SpecProblem, When, round3,
+};

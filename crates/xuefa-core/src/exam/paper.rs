@@ -1,0 +1,302 @@
+//! Papers: the questions, option order and key one person gets for one attempt, drawn from
+//! the exam's pool by the stream of (exam seed, employee, attempt). The same inputs always
+//! give the same paper, so any paper can be drawn again and compared with the record.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::rng::PaperRng;
+use super::spec::{ExamSpec, Scoring};
+use crate::question::{Answer, Kind, Letters, Question};
+
+/// A question the exam may draw: its bank, its version, and the question as that version
+/// words it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PoolQuestion {
+    /// The bank it belongs to.
+    pub bank: String,
+    /// The version drawn.
+    pub version: u32,
+    /// The question.
+    pub question: Question,
+}
+
+impl PoolQuestion {
+    /// Returns a pool entry.
+    pub fn new(bank: impl Into<String>, version: u32, question: Question) -> Self {
+        PoolQuestion { bank: bank.into(), version, question }
+    }
+
+    /// Returns the key that names the question across banks: `BANK:ID`.
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.bank, self.question.id)
+    }
+}
+
+/// The questions an exam draws from, in a fixed order (by bank, then id), so that drawing
+/// does not depend on the order a database returned them in.
+#[derive(Debug, Clone, Default)]
+pub struct Pool {
+    questions: Vec<PoolQuestion>,
+}
+
+impl Pool {
+    /// Returns the pool of these questions, sorted by bank and id.
+    pub fn new(mut questions: Vec<PoolQuestion>) -> Self {
+        questions.sort_by(|a, b| {
+            (a.bank.as_str(), a.question.id.as_str()).cmp(&(b.bank.as_str(), b.question.id.as_str()))
+        });
+        questions.dedup_by(|a, b| a.bank == b.bank && a.question.id == b.question.id);
+        Pool { questions }
+    }
+
+    /// Returns the questions in pool order.
+    pub fn questions(&self) -> &[PoolQuestion] {
+        &self.questions
+    }
+
+    /// Returns the questions any section of the spec could draw, for freezing with an exam.
+    pub fn for_spec(&self, spec: &ExamSpec) -> Pool {
+        let questions = self
+            .questions
+            .iter()
+            .filter(|entry| spec.sections.iter().any(|s| s.accepts(&entry.bank, &entry.question)))
+            .cloned()
+            .collect();
+        Pool { questions }
+    }
+
+    /// Returns, for each section, how many questions it needs and how many it can have,
+    /// drawing in the order the paper does (the most constrained section first, without
+    /// repeats). A section that can have fewer than it needs is short.
+    pub fn availability(&self, spec: &ExamSpec) -> Vec<Availability> {
+        let eligible = self.eligible(spec);
+        let mut used: HashSet<usize> = HashSet::new();
+        let mut result: Vec<Availability> = spec
+            .sections
+            .iter()
+            .zip(&eligible)
+            .map(|(section, list)| Availability {
+                needed: section.count,
+                matching: list.len() as u32,
+                available: 0,
+            })
+            .collect();
+        for index in draw_order(&eligible) {
+            let free: Vec<usize> = eligible[index].iter().copied().filter(|q| !used.contains(q)).collect();
+            let take = free.len().min(spec.sections[index].count as usize);
+            used.extend(free.into_iter().take(take));
+            result[index].available = take as u32;
+        }
+        result
+    }
+
+    fn eligible(&self, spec: &ExamSpec) -> Vec<Vec<usize>> {
+        spec.sections
+            .iter()
+            .map(|section| {
+                (0..self.questions.len())
+                    .filter(|&i| section.accepts(&self.questions[i].bank, &self.questions[i].question))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// How well the pool serves one section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Availability {
+    /// Questions the section draws.
+    pub needed: u32,
+    /// Questions that match its filters.
+    pub matching: u32,
+    /// Questions it gets once the sections drawn before it have taken theirs.
+    pub available: u32,
+}
+
+impl Availability {
+    /// Returns whether the section cannot be filled.
+    pub fn is_short(&self) -> bool {
+        self.available < self.needed
+    }
+}
+
+/// Sections are drawn fewest-candidates first, so a narrow section is not starved by a broad
+/// one that could have used other questions; ties keep the spec's order.
+fn draw_order(eligible: &[Vec<usize>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..eligible.len()).collect();
+    order.sort_by_key(|&i| eligible[i].len());
+    order
+}
+
+/// One question of a paper, as the person sees it, with what scoring needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaperQuestion {
+    /// The number on the paper, from 1.
+    pub number: u32,
+    /// The bank of the question.
+    pub bank: String,
+    /// The question's id in its bank.
+    pub id: String,
+    /// The version drawn.
+    pub version: u32,
+    /// The content hash of that version (hex).
+    pub content_hash: String,
+    /// Single, multiple or judge.
+    pub kind: Kind,
+    /// The stem.
+    pub stem: String,
+    /// The options in the order shown; empty for judge questions.
+    pub options: Vec<String>,
+    /// For each option shown, its letter in the bank (0 is A): `order[1] = 3` means the
+    /// second option shown is the bank's D.
+    pub order: Vec<u8>,
+    /// The key in the letters shown.
+    pub key: Answer,
+    /// Points for a correct answer.
+    pub points: f64,
+    /// How a 多选 answer earns points.
+    pub scoring: Scoring,
+    /// The explanation, for the review after submitting.
+    pub explanation: String,
+    /// The law, for the review.
+    pub law: String,
+    /// The article, for the review.
+    pub article: String,
+}
+
+/// The paper of one attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Paper {
+    /// The exam's id.
+    pub exam: String,
+    /// The employee's id.
+    pub employee: String,
+    /// The attempt, from 1.
+    pub attempt: u32,
+    /// The total points.
+    pub total_points: f64,
+    /// The questions in paper order.
+    pub questions: Vec<PaperQuestion>,
+}
+
+/// Why a paper cannot be drawn.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DrawError {
+    /// A section has too few questions.
+    #[error("section {section} needs {needed} questions; the pool has {available}")]
+    Short {
+        /// The section, from 1.
+        section: usize,
+        /// Questions it draws.
+        needed: u32,
+        /// Questions it can have.
+        available: u32,
+    },
+}
+
+/// Returns the paper of (exam seed, employee, attempt).
+///
+/// `seen` holds the keys (`BANK:ID`, see [`PoolQuestion::key`]) of questions the person
+/// has had on earlier attempts; a retake takes questions outside it first and falls back on
+/// seen ones only when a section has no others.
+///
+/// # Errors
+/// Returns [`DrawError::Short`] when a section cannot be filled.
+pub fn draw_paper(
+    spec: &ExamSpec,
+    pool: &Pool,
+    seed: u64,
+    employee: &str,
+    attempt: u32,
+    seen: &HashSet<String>,
+) -> Result<Paper, DrawError> {
+    let mut rng = PaperRng::for_paper(seed, employee, attempt);
+    let eligible = pool.eligible(spec);
+    let mut used: HashSet<usize> = HashSet::new();
+    let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); spec.sections.len()];
+    for index in draw_order(&eligible) {
+        let section = &spec.sections[index];
+        let needed = section.count as usize;
+        let (mut fresh, mut old): (Vec<usize>, Vec<usize>) = eligible[index]
+            .iter()
+            .copied()
+            .filter(|q| !used.contains(q))
+            .partition(|&q| !seen.contains(&pool.questions[q].key()));
+        if fresh.len() + old.len() < needed {
+            return Err(DrawError::Short {
+                section: index + 1,
+                needed: section.count,
+                available: (fresh.len() + old.len()) as u32,
+            });
+        }
+        rng.choose_front(&mut fresh, needed);
+        let mut picked: Vec<usize> = fresh.into_iter().take(needed).collect();
+        if picked.len() < needed {
+            let missing = needed - picked.len();
+            rng.choose_front(&mut old, missing);
+            picked.extend(old.into_iter().take(missing));
+        }
+        used.extend(&picked);
+        chosen[index] = picked;
+    }
+    let mut questions = Vec::with_capacity(spec.question_count() as usize);
+    for (index, picked) in chosen.into_iter().enumerate() {
+        let section = &spec.sections[index];
+        for q in picked {
+            let entry = &pool.questions[q];
+            let question = &entry.question;
+            let mut order: Vec<u8> = (0..question.options.len() as u8).collect();
+            if spec.shuffle_options && question.kind != Kind::Judge {
+                rng.shuffle(&mut order);
+            }
+            let key = match question.answer {
+                Answer::Choice(letters) => Answer::Choice(
+                    order
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, original)| letters.contains(usize::from(**original)))
+                        .fold(Letters::empty(), |shown, (position, _)| shown.with(position)),
+                ),
+                judge => judge,
+            };
+            questions.push(PaperQuestion {
+                number: questions.len() as u32 + 1,
+                bank: entry.bank.clone(),
+                id: question.id.clone(),
+                version: entry.version,
+                content_hash: question.content_hash().to_hex(),
+                kind: question.kind,
+                stem: question.stem.clone(),
+                options: order.iter().map(|&i| question.options[usize::from(i)].clone()).collect(),
+                order,
+                key,
+                points: section.points,
+                scoring: section.scoring(),
+                explanation: question.explanation.clone(),
+                law: question.law.clone(),
+                article: question.article.clone(),
+            });
+        }
+    }
+    Ok(Paper {
+        exam: spec.id.clone(),
+        employee: employee.to_owned(),
+        attempt,
+        total_points: spec.total_points(),
+        questions,
+    })
+}
+
+impl Paper {
+    /// Returns the keys (`BANK:ID`) of the paper's questions, for the `seen` set of a retake.
+    pub fn question_keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.questions.iter().map(|q| format!("{}:{}", q.bank, q.id))
+    }
+}
