@@ -37,6 +37,20 @@ pub enum Command {
     Bank(BankCommand),
     #[command(subcommand)]
     Roster(RosterCommand),
+    #[command(subcommand)]
+    Exam(ExamCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExamCommand {
+    Create(commands::exam::create::CreateArgs),
+    List(commands::exam::list::ListArgs),
+    Show(commands::exam::show::ShowArgs),
+    Paper(commands::exam::paper::PaperArgs),
+    Take(commands::exam::take::TakeArgs),
+    Status(commands::exam::status::StatusArgs),
+    Results(commands::exam::results::ResultsArgs),
+    Grade(commands::exam::grade::GradeArgs),
 }
 
 #[derive(Debug, Subcommand)]

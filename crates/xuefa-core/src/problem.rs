@@ -76,59 +76,133 @@ impl fmt::Display for Location {
 #[non_exhaustive]
 #[allow(missing_docs)] // the variants are documented by their messages in the catalog
 pub enum ProblemKind {
-    UnreadableFile { detail: String },
+    UnreadableFile {
+        detail: String,
+    },
     EmptyFile,
     NoQuestions,
     BinaryFile,
-    NotText { encoding: String },
-    UnknownEncoding { label: String },
+    NotText {
+        encoding: String,
+    },
+    UnknownEncoding {
+        label: String,
+    },
     UnknownFormat,
-    UnreadableWorkbook { detail: String },
+    UnreadableWorkbook {
+        detail: String,
+    },
     NoHeader,
     NoAnswerColumn,
-    SheetSkipped { sheet: String },
-    UnknownColumns { columns: Vec<String> },
-    DuplicateColumn { column: String, first: String },
-    CsvSyntax { detail: String },
-    JsonSyntax { detail: String },
+    SheetSkipped {
+        sheet: String,
+    },
+    UnknownColumns {
+        columns: Vec<String>,
+    },
+    DuplicateColumn {
+        column: String,
+        first: String,
+    },
+    CsvSyntax {
+        detail: String,
+    },
+    JsonSyntax {
+        detail: String,
+    },
     JsonNotArray,
     JsonNotObject,
-    JsonFieldType { field: String, expected: &'static str },
-    JsonUnknownFields { fields: Vec<String> },
-    CellError { column: String, value: String },
+    JsonFieldType {
+        field: String,
+        expected: &'static str,
+    },
+    JsonUnknownFields {
+        fields: Vec<String>,
+    },
+    CellError {
+        column: String,
+        value: String,
+    },
     EmptyStem,
     MissingAnswer,
-    UnsupportedKind { value: String },
-    UnknownKind { value: String },
+    UnsupportedKind {
+        value: String,
+    },
+    UnknownKind {
+        value: String,
+    },
     TooManyOptions,
-    OptionGap { missing: char, later: char },
+    OptionGap {
+        missing: char,
+        later: char,
+    },
     TooFewOptions,
-    InvalidAnswer { value: String },
-    RepeatedLetter { letter: char },
-    AnswerNotInOptions { letter: char, last: char },
-    SingleNeedsOneAnswer { answer: String },
-    MultipleNeedsTwoAnswers { answer: String },
-    JudgeAnswer { value: String },
+    InvalidAnswer {
+        value: String,
+    },
+    RepeatedLetter {
+        letter: char,
+    },
+    AnswerNotInOptions {
+        letter: char,
+        last: char,
+    },
+    SingleNeedsOneAnswer {
+        answer: String,
+    },
+    MultipleNeedsTwoAnswers {
+        answer: String,
+    },
+    JudgeAnswer {
+        value: String,
+    },
     JudgeWithOptions,
-    ChoiceWithJudgeAnswer { value: String },
-    InvalidDifficulty { value: String },
-    InvalidPoints { value: String },
+    ChoiceWithJudgeAnswer {
+        value: String,
+    },
+    InvalidDifficulty {
+        value: String,
+    },
+    InvalidPoints {
+        value: String,
+    },
     EmptyId,
-    DuplicateId { id: String, other: Location },
-    DuplicateContent { other: Location },
-    TextIgnored { text: String },
+    DuplicateId {
+        id: String,
+        other: Location,
+    },
+    DuplicateContent {
+        other: Location,
+    },
+    TextIgnored {
+        text: String,
+    },
     TextOptionBeforeStem,
     TextAnswerBeforeStem,
     NotCanonical,
-    MissingColumns { columns: Vec<String> },
+    MissingColumns {
+        columns: Vec<String>,
+    },
     EmptyEmployeeId,
     EmptyName,
     EmptyDepartment,
-    InvalidStatus { value: String },
-    InvalidDate { value: String },
-    DuplicateEmployee { id: String, other: Location },
+    InvalidStatus {
+        value: String,
+    },
+    InvalidDate {
+        value: String,
+    },
+    DuplicateEmployee {
+        id: String,
+        other: Location,
+    },
     TableFormatOnly,
     NoPeople,
+    NoRows,
+    /// A message already in the reader's language, from a program built on the core.
+    Message {
+        text: String,
+    },
 }
 
 impl ProblemKind {
@@ -189,6 +263,8 @@ impl ProblemKind {
             DuplicateEmployee { .. } => "problem.duplicate_employee",
             TableFormatOnly => "problem.table_format_only",
             NoPeople => "problem.no_people",
+            NoRows => "problem.no_rows",
+            Message { .. } => "problem.message",
         }
     }
 
@@ -232,14 +308,16 @@ impl ProblemKind {
             }
             DuplicateId { id, other } => vec![("id", id.clone()), ("other", other.to_string())],
             DuplicateContent { other } => vec![("other", other.to_string())],
-            TextIgnored { text } => vec![("text", text.clone())],
+            TextIgnored { text } | Message { text } => vec![("text", text.clone())],
             MissingColumns { columns } => vec![("columns", list(columns))],
             InvalidStatus { value } | InvalidDate { value } => vec![("value", value.clone())],
             DuplicateEmployee { id, other } => vec![("id", id.clone()), ("other", other.to_string())],
             EmptyFile | NoQuestions | BinaryFile | UnknownFormat | NoHeader | NoAnswerColumn
             | JsonNotArray | JsonNotObject | EmptyStem | MissingAnswer | TooManyOptions | TooFewOptions
             | JudgeWithOptions | EmptyId | TextOptionBeforeStem | TextAnswerBeforeStem | NotCanonical
-            | EmptyEmployeeId | EmptyName | EmptyDepartment | TableFormatOnly | NoPeople => Vec::new(),
+            | EmptyEmployeeId | EmptyName | EmptyDepartment | TableFormatOnly | NoPeople | NoRows => {
+                Vec::new()
+            }
         }
     }
 
@@ -270,6 +348,11 @@ impl Problem {
     /// Returns a warning at a location.
     pub fn warning(location: Location, kind: ProblemKind) -> Self {
         Problem { severity: Severity::Warning, location, kind }
+    }
+
+    /// Returns an error whose message is already written in the reader's language.
+    pub fn error_message(location: Location, text: String) -> Self {
+        Problem::error(location, ProblemKind::Message { text })
     }
 
     /// Returns whether this problem is an error.

@@ -9,6 +9,7 @@
 //! Every method that writes runs in one transaction: a rejected or interrupted import leaves
 //! the database exactly as it was.
 
+mod exams;
 mod sqlite;
 pub mod workspace;
 
@@ -16,6 +17,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use xuefa_core::{Department, Kind, Person, Question};
 
+pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Mode};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 pub use workspace::{Config, Workspace, WorkspaceError};
 
@@ -48,6 +50,12 @@ pub enum StoreError {
         /// The exams that draw from it.
         exams: Vec<String>,
     },
+    /// No exam has this id.
+    #[error("no exam `{0}`")]
+    NoExam(String),
+    /// An exam with this id exists already.
+    #[error("an exam `{0}` exists already")]
+    ExamExists(String),
     /// Stored data could not be read back (a file edited by hand, or a bug).
     #[error("stored data is damaged: {0}")]
     Corrupt(String),

@@ -14,7 +14,8 @@ use crate::{
 };
 
 /// The migrations, in order; the index plus one is the schema version.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_banks_and_rosters.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_banks_and_rosters.sql"), include_str!("migrations/0002_exams.sql")];
 
 /// The schema version this build creates and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -28,7 +29,7 @@ const PROGRESS_EVERY: usize = 1000;
 /// A workspace database in one SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl SqliteStore {
@@ -82,7 +83,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    fn write(&mut self) -> Result<Transaction<'_>> {
+    pub(crate) fn write(&mut self) -> Result<Transaction<'_>> {
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 }
@@ -107,10 +108,12 @@ fn json_list(items: &[String]) -> String {
 }
 
 /// The columns of a question version, in the order [`question_from_row`] reads them.
-const VERSION_COLUMNS: &str = "b.name, q.code, v.version, q.current_version, q.retired, v.created_at, \
+pub(crate) const VERSION_COLUMNS: &str = "b.name, q.code, v.version, q.current_version, q.retired, v.created_at, \
      v.kind, v.stem, v.options, v.answer, v.explanation, v.law, v.article, v.difficulty, v.tags, v.points";
 
-fn question_from_row(row: &Row<'_>) -> rusqlite::Result<std::result::Result<StoredQuestion, String>> {
+pub(crate) fn question_from_row(
+    row: &Row<'_>,
+) -> rusqlite::Result<std::result::Result<StoredQuestion, String>> {
     let bank: String = row.get(0)?;
     let code: String = row.get(1)?;
     let version: u32 = row.get(2)?;
@@ -460,9 +463,12 @@ impl Store for SqliteStore {
         Ok(stats)
     }
 
-    fn exams_using_bank(&self, _bank: &str) -> Result<Vec<String>> {
-        // Schema 1 has no exams; the migration that adds them answers this from its tables.
-        Ok(Vec::new())
+    fn exams_using_bank(&self, bank: &str) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT DISTINCT p.exam_id FROM exam_pool p JOIN questions q ON q.id = p.question_id \
+             JOIN banks b ON b.id = q.bank_id WHERE b.name = ?1 ORDER BY p.exam_id",
+        )?;
+        Ok(statement.query_map([bank], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?)
     }
 
     fn remove_bank(&mut self, bank: &str, force: bool) -> Result<u64> {
@@ -589,13 +595,22 @@ impl Store for SqliteStore {
 
     fn people(&self, department: Option<&Department>) -> Result<Vec<Person>> {
         let path = department.map(Department::path);
-        let mut statement = self.conn.prepare(
+        self.people_where(
+            "?1 IS NULL OR d.path = ?1 OR substr(d.path, 1, length(?1) + 1) = ?1 || '/'",
+            &[&path],
+        )
+    }
+}
+
+impl SqliteStore {
+    /// Returns the people a condition on `p` (people) and `d` (departments) selects.
+    pub(crate) fn people_where(&self, condition: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Person>> {
+        let mut statement = self.conn.prepare(&format!(
             "SELECT p.employee_id, p.name, d.path, p.role, p.status, p.joined, p.left_on \
              FROM people p JOIN departments d ON d.id = p.department_id \
-             WHERE ?1 IS NULL OR d.path = ?1 OR substr(d.path, 1, length(?1) + 1) = ?1 || '/' \
-             ORDER BY d.path, p.employee_id",
-        )?;
-        let rows = statement.query_map([path], |row| {
+             WHERE {condition} ORDER BY d.path, p.employee_id"
+        ))?;
+        let rows = statement.query_map(args, |row| {
             Ok((
                 row.get::<_, String>(0)?,
                 row.get::<_, String>(1)?,

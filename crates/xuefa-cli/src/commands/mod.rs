@@ -1,6 +1,7 @@
 //! One module per noun; this file only dispatches.
 
 pub mod bank;
+pub mod exam;
 pub mod init;
 pub mod roster;
 
@@ -13,5 +14,6 @@ pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
         Command::Init(args) => init::cmd_init(&args, ui),
         Command::Bank(command) => bank::run(command, global, ui),
         Command::Roster(command) => roster::run(command, global, ui),
+        Command::Exam(command) => exam::run(command, global, ui),
     }
 }

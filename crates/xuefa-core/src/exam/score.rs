@@ -110,6 +110,13 @@ pub struct Outcome {
     pub band: String,
 }
 
+impl Outcome {
+    /// Returns an outcome from its parts (as a store reads it back).
+    pub fn new(marks: Vec<f64>, total: f64, max: f64, passed: bool, band: String) -> Outcome {
+        Outcome { score: Score { marks, total, max }, passed, band }
+    }
+}
+
 /// Returns the score of a paper for these responses (by question, in paper order; a
 /// missing response earns nothing).
 pub fn score(paper: &Paper, responses: &[Option<Response>]) -> Score {

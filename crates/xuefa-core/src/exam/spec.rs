@@ -49,6 +49,28 @@ pub enum DifficultyFilter {
     Range([u8; 2]),
 }
 
+impl Scoring {
+    /// Returns the name used in blueprints: `all_or_nothing`, `partial`, `half`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scoring::AllOrNothing => "all_or_nothing",
+            Scoring::Partial => "partial",
+            Scoring::Half => "half",
+        }
+    }
+}
+
+impl Counts {
+    /// Returns the name used in blueprints: `highest`, `last`, `first`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counts::Highest => "highest",
+            Counts::Last => "last",
+            Counts::First => "first",
+        }
+    }
+}
+
 impl DifficultyFilter {
     fn accepts(self, level: Option<u8>) -> bool {
         let Some(level) = level else { return false };

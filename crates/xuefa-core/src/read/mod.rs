@@ -4,6 +4,7 @@
 //! the questions it understood together with *every* problem it found, never only the first.
 
 mod json;
+mod named;
 mod table;
 pub(crate) mod tabular;
 mod text;
@@ -11,6 +12,8 @@ mod text;
 pub(crate) mod xlsx;
 
 use std::borrow::Cow;
+
+pub use named::{Column, NamedRow, NamedTable, read_table};
 
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 

@@ -29,18 +29,21 @@ pub(crate) fn read_csv(text: &str, file: &Location, sink: &mut dyn TableSink) {
         .from_reader(text.as_bytes());
     let mut record = ::csv::StringRecord::new();
     let mut any_row = false;
+    // Lines are counted from byte offsets: the csv crate's own line count skips blank lines.
+    let mut lines = LineCounter::new(text);
     sink.begin(None);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 any_row = true;
-                let line = record.position().map_or(0, ::csv::Position::line);
+                let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
                 let cells: Vec<&str> = record.iter().collect();
                 sink.row(file.at_line(line), &cells);
             }
             Err(error) => {
-                let location = error.position().map_or_else(|| file.clone(), |p| file.at_line(p.line()));
+                let location =
+                    error.position().map_or_else(|| file.clone(), |p| file.at_line(lines.line_at(p.byte())));
                 sink.problems()
                     .push(Problem::error(location, ProblemKind::CsvSyntax { detail: error.to_string() }));
                 if !matches!(error.kind(), ::csv::ErrorKind::Utf8 { .. }) {
@@ -54,6 +57,35 @@ pub(crate) fn read_csv(text: &str, file: &Location, sink: &mut dyn TableSink) {
         sink.problems().push(Problem::error(file.clone(), ProblemKind::EmptyFile));
     } else if !found {
         sink.problems().push(Problem::error(file.at_line(1), ProblemKind::NoHeader));
+    }
+}
+
+/// Turns byte offsets that only grow into 1-based line numbers.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter { bytes: text.as_bytes(), offset: 0, line: 1 }
+    }
+
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut target = (offset as usize).min(self.bytes.len());
+        // A record's offset can point at blank lines the reader skipped before it.
+        while target < self.bytes.len() && matches!(self.bytes[target], b'\n' | b'\r') {
+            target += 1;
+        }
+        if target < self.offset {
+            // Offsets only grow while reading; start over if one does not.
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.offset..target].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = target;
+        self.line
     }
 }
 

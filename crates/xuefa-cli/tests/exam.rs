@@ -1,0 +1,501 @@
+//! End-to-end tests of the annual exam: creating it against real banks, papers that can be
+//! drawn again, sitting it line by line, from an answers file and through a real
+//! pseudo-terminal, surviving SIGKILL, deadlines, results, retakes and paper exams.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{json, root, run_in};
+use serde_json::Value;
+
+const START: &str = "2026-11-20T09:00:00+08:00";
+
+const SPEC: &str = r#"
+id = "2026-annual"
+title = "2026年度学法考试"
+year = 2026
+duration_minutes = 60
+pass_mark = 60
+attempts = 2
+closes = "2026-12-31"
+
+[[sections]]
+kind = "single"
+count = 25
+points = 2
+
+[[sections]]
+kind = "multiple"
+count = 10
+points = 2
+scoring = "partial"
+laws = ["民法典", "行政处罚法"]
+
+[[sections]]
+kind = "judge"
+count = 15
+points = 2
+"#;
+
+/// Returns a workspace with the shipped banks, the fixture roster and the exam created.
+fn exam_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let d = dir.path();
+    assert_eq!(run_in(d, &["init", "."], &[]).code, 0);
+    let banks: Vec<String> = std::fs::read_dir(root().join("question-banks"))
+        .expect("banks")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut args = vec!["bank", "import"];
+    args.extend(banks.iter().map(String::as_str));
+    assert_eq!(run_in(d, &args, &[]).code, 0);
+    let roster = root().join("tests/fixtures/rosters/roster.xlsx").display().to_string();
+    assert_eq!(run_in(d, &["roster", "import", &roster], &[]).code, 0);
+    std::fs::write(d.join("exam.toml"), SPEC).expect("spec");
+    let created = at(d, START, &["exam", "create", "exam.toml", "--seed", "20261126"]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    dir
+}
+
+fn at(dir: &Path, now: &str, args: &[&str]) -> common::Run {
+    run_in(dir, args, &[("XUEFA_NOW", now)])
+}
+
+fn paper(dir: &Path, employee: &str, attempt: &str) -> Value {
+    json(&at(
+        dir,
+        START,
+        &["exam", "paper", "2026-annual", "--employee", employee, "--attempt", attempt, "--with-key"],
+    ))
+}
+
+fn status(dir: &Path, now: &str, employee: &str) -> Value {
+    json(&at(dir, now, &["exam", "status", "2026-annual", "--employee", employee, "--format", "json"]))
+}
+
+/// Returns the answers file that answers every question of a paper with its key.
+fn all_right(paper: &Value) -> Value {
+    let mut answers = serde_json::Map::new();
+    for question in paper["questions"].as_array().expect("questions") {
+        answers.insert(question["id"].as_str().expect("id").to_owned(), question["key"].clone());
+    }
+    Value::Object(answers)
+}
+
+#[test]
+fn create_checks_the_blueprint_against_the_banks() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let listed = json(&at(d, START, &["exam", "list", "--format", "json"]));
+    assert_eq!(listed[0]["id"], "2026-annual");
+    assert_eq!(listed[0]["total_points"], 100.0);
+    let shown = json(&at(d, START, &["exam", "show", "2026-annual", "--format", "json"]));
+    assert_eq!(shown["sections"][1]["pool"], 34, "多选 on 民法典 (20) and 行政处罚法 (14)");
+    assert_eq!(shown["closes"], "2026-12-31T16:00:00Z");
+
+    std::fs::write(
+        d.join("short.toml"),
+        SPEC.replace("2026-annual", "short").replace("count = 10", "count = 40"),
+    )
+    .expect("write");
+    let short = at(d, START, &["exam", "create", "short.toml"]);
+    assert_eq!(short.code, 1);
+    assert!(
+        short.stderr.contains(
+            "short.toml: section 2 needs 40 multiple choice questions on 民法典, 行政处罚法; the bank has 34"
+        ),
+        "{}",
+        short.stderr
+    );
+    let zh = at(d, START, &["exam", "create", "short.toml", "--lang", "zh"]);
+    assert!(
+        zh.stderr.contains("第 2 部分需要 40 道关于民法典、行政处罚法的多选题；题库只有 34 道"),
+        "{}",
+        zh.stderr
+    );
+
+    std::fs::write(
+        d.join("bad.toml"),
+        SPEC.replace("pass_mark = 60", "pass_mark = 160").replace("attempts = 2", "attempts = 0"),
+    )
+    .expect("write");
+    let bad = at(d, START, &["exam", "create", "bad.toml"]);
+    assert!(
+        bad.stderr.contains("`pass_mark`") && bad.stderr.contains("`attempts`"),
+        "every mistake: {}",
+        bad.stderr
+    );
+    let again = at(d, START, &["exam", "create", "exam.toml"]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("exists already"), "{}", again.stderr);
+    assert_eq!(json(&at(d, START, &["exam", "list", "--format", "json"])).as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn papers_differ_per_person_and_can_be_drawn_again() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let a = paper(d, "A001", "1");
+    assert_eq!(a, paper(d, "A001", "1"), "the same paper every time");
+    let b = paper(d, "A002", "1");
+    assert_ne!(a["questions"], b["questions"], "卷卷不同");
+    assert_eq!(a["questions"].as_array().map(Vec::len), Some(50));
+    assert_eq!(a["total_points"], 100.0);
+    let first = &a["questions"][0];
+    for field in ["number", "id", "kind", "stem", "options", "points", "key"] {
+        assert!(first.get(field).is_some(), "{field} in {first}");
+    }
+    let without_key = json(&at(d, START, &["exam", "paper", "2026-annual", "--employee", "A001"]));
+    assert!(without_key["questions"][0].get("key").is_none());
+    let retake = paper(d, "A001", "2");
+    let firsts: std::collections::HashSet<&str> =
+        a["questions"].as_array().expect("q").iter().filter_map(|q| q["id"].as_str()).collect();
+    let repeated = retake["questions"]
+        .as_array()
+        .expect("q")
+        .iter()
+        .filter(|q| firsts.contains(q["id"].as_str().unwrap_or("")))
+        .count();
+    assert_eq!(repeated, 0, "a retake prefers questions not seen");
+
+    let md = at(
+        d,
+        START,
+        &["exam", "paper", "2026-annual", "--employee", "A001", "--format", "md", "--lang", "zh"],
+    );
+    assert!(
+        md.stdout.contains("# 2026年度学法考试")
+            && md.stdout.contains("## 答题卡")
+            && md.stdout.contains("一、单选题"),
+        "{}",
+        md.stdout
+    );
+    let html = at(
+        d,
+        START,
+        &["exam", "paper", "2026-annual", "--employee", "A001", "--format", "html", "--with-key"],
+    );
+    assert!(
+        html.stdout.starts_with("<!DOCTYPE html>") && html.stdout.contains("class=\"key\""),
+        "{}",
+        &html.stdout[..200.min(html.stdout.len())]
+    );
+}
+
+#[test]
+fn an_answers_file_sits_the_exam_and_results_count_the_best_attempt() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "A001", "1");
+    std::fs::write(d.join("right.json"), all_right(&key).to_string()).expect("write");
+    let sat = at(d, START, &["exam", "take", "2026-annual", "--employee", "A001", "--answers", "right.json"]);
+    assert_eq!(sat.code, 0, "{}", sat.stderr);
+    assert!(sat.stdout.contains("Score: 100 / 100 — passed (优秀)"), "{}", sat.stdout);
+
+    // A second attempt with nothing right does not lower the counted score.
+    std::fs::write(d.join("empty.json"), "{}").expect("write");
+    let second = at(
+        d,
+        "2026-11-21T09:00:00+08:00",
+        &["exam", "take", "2026-annual", "--employee", "A001", "--answers", "empty.json"],
+    );
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(second.stdout.contains("Score: 0 / 100 — not passed (不合格)"), "{}", second.stdout);
+    let third = at(
+        d,
+        "2026-11-22T09:00:00+08:00",
+        &["exam", "take", "2026-annual", "--employee", "A001", "--answers", "empty.json"],
+    );
+    assert_eq!(third.code, 1);
+    assert!(third.stderr.contains("has used all 2 attempt(s)"), "{}", third.stderr);
+
+    let results =
+        json(&at(d, "2026-11-22T09:00:00+08:00", &["exam", "results", "2026-annual", "--format", "json"]));
+    let a001 =
+        results.as_array().expect("rows").iter().find(|r| r["employee"] == "A001").cloned().expect("A001");
+    assert_eq!(
+        (a001["score"].as_f64(), a001["passed"].as_bool(), a001["attempts"].as_u64()),
+        (Some(100.0), Some(true), Some(2))
+    );
+    assert_eq!(a001["band"], "优秀");
+    let a002 =
+        results.as_array().expect("rows").iter().find(|r| r["employee"] == "A002").cloned().expect("A002");
+    assert!(a002["score"].is_null(), "not sat: {a002}");
+    assert!(
+        results.as_array().expect("rows").iter().all(|r| r["employee"] != "B002"),
+        "the exempt are not listed"
+    );
+
+    // A broken answers file saves nothing.
+    let key = paper(d, "A002", "1");
+    let first_id = key["questions"][0]["id"].as_str().expect("id").to_owned();
+    std::fs::write(d.join("broken.json"), format!("{{\"{first_id}\": \"Z\", \"NO-SUCH\": \"A\"}}"))
+        .expect("write");
+    let broken =
+        at(d, START, &["exam", "take", "2026-annual", "--employee", "A002", "--answers", "broken.json"]);
+    assert_eq!(broken.code, 1);
+    assert!(
+        broken.stderr.contains("`\"Z\"` is not an answer")
+            && broken.stderr.contains("`NO-SUCH` is not on this paper"),
+        "{}",
+        broken.stderr
+    );
+    assert_eq!(status(d, START, "A002")["answered"], 0);
+}
+
+#[test]
+fn who_may_sit_and_when() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    std::fs::write(d.join("none.json"), "{}").expect("write");
+    let take = |employee: &str, now: &str| {
+        at(d, now, &["exam", "take", "2026-annual", "--employee", employee, "--answers", "none.json"])
+    };
+    let exempt = take("B002", START);
+    assert!(
+        exempt.code == 1 && exempt.stderr.contains("B002 is exempt from exam 2026-annual"),
+        "{}",
+        exempt.stderr
+    );
+    let unknown = take("Z999", START);
+    assert!(unknown.stderr.contains("nobody with employee id `Z999`"), "{}", unknown.stderr);
+    let closed = take("A001", "2027-01-01T09:00:00+08:00");
+    assert!(
+        closed.code == 1 && closed.stderr.contains("closed at 2026-12-31T16:00:00Z"),
+        "{}",
+        closed.stderr
+    );
+}
+
+/// Reads a child's stdout on a thread, so the test can wait for a line without blocking.
+fn lines_of(stdout: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+fn wait_for(lines: &mpsc::Receiver<String>, needle: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) {
+            let found = line.contains(needle);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
+    }
+    panic!("`{needle}` never came; saw:\n{}", seen.join("\n"));
+}
+
+#[test]
+fn a_killed_sitting_loses_no_saved_answer_and_the_deadline_submits_it() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "A003", "1");
+    let answer = |i: usize| -> String {
+        let question = &key["questions"][i];
+        match question["kind"].as_str() {
+            Some("judge") => if question["key"] == "T" { "对" } else { "错" }.to_owned(),
+            _ => question["key"].as_str().unwrap_or("A").to_owned(),
+        }
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xuefa"))
+        .args(["exam", "take", "2026-annual", "--employee", "A003", "--plain"])
+        .current_dir(d)
+        .env("LANG", "C")
+        .env("XUEFA_NOW", START)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let lines = lines_of(child.stdout.take().expect("stdout"));
+    let mut stdin = child.stdin.take().expect("stdin");
+    wait_for(&lines, "Question 1/50");
+    for i in 0..3 {
+        writeln!(stdin, "{}", answer(i)).expect("type");
+        wait_for(&lines, &format!("Saved: question {}", i + 1));
+    }
+    writeln!(stdin, "flag").expect("type");
+    wait_for(&lines, "Question 4 flagged");
+    // SIGKILL: no chance to clean up.
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+
+    let now = "2026-11-20T09:30:00+08:00";
+    let state = status(d, now, "A003");
+    assert_eq!((state["state"].as_str(), state["answered"].as_u64()), (Some("in_progress"), Some(3)));
+    assert_eq!(state["remaining_seconds"], 1800, "the time kept running");
+
+    let resumed = Command::new(env!("CARGO_BIN_EXE_xuefa"))
+        .args(["exam", "take", "2026-annual", "--employee", "A003", "--plain"])
+        .current_dir(d)
+        .env("LANG", "C")
+        .env("XUEFA_NOW", now)
+        .stdin(Stdio::null())
+        .output()
+        .expect("resume");
+    let out = String::from_utf8_lossy(&resumed.stdout);
+    let err = String::from_utf8_lossy(&resumed.stderr);
+    assert!(err.contains("resuming attempt 1: 3 of 50 answered, 30:00 left"), "{err}");
+    assert!(
+        out.contains("Question 4/50") && out.contains("(flagged for review)"),
+        "resumes at the first unanswered: {out}"
+    );
+
+    // Nobody comes back; past the deadline the next look at the exam submits it.
+    let late = status(d, "2026-11-20T10:00:01+08:00", "A003");
+    assert_eq!(late["state"], "submitted");
+    assert_eq!(late["score"], 6.0, "three right answers of two points");
+    let results =
+        json(&at(d, "2026-11-20T10:00:01+08:00", &["exam", "results", "2026-annual", "--format", "json"]));
+    let a003 =
+        results.as_array().expect("rows").iter().find(|r| r["employee"] == "A003").cloned().expect("A003");
+    assert_eq!(a003["score"], 6.0);
+}
+
+#[test]
+fn a_paper_exam_is_graded_from_its_answer_sheet() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "A002", "1");
+    let mut sheet = String::from("工号,题号,答案\n");
+    for question in key["questions"].as_array().expect("q").iter().take(40) {
+        let answer = match question["key"].as_str() {
+            Some("T") => "√",
+            Some("F") => "×",
+            Some(letters) => letters,
+            None => "",
+        };
+        sheet.push_str(&format!("A002,{},{answer}\n", question["number"]));
+    }
+    std::fs::write(d.join("sheet.csv"), &sheet).expect("write");
+    let broken = format!("{sheet}A002,51,A\nA002,1,B\nZ999,1,A\nA002,2,\n");
+    std::fs::write(d.join("broken.csv"), broken).expect("write");
+    let refused = at(d, START, &["exam", "grade", "2026-annual", "broken.csv"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("broken.csv:42: error: question number `51` must be from 1 to 50"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains(
+            "broken.csv:43: error: question 1 is answered twice; the other answer is at broken.csv:2"
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("broken.csv:44: error: nobody with employee id `Z999`"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(status(d, START, "A002")["state"], "not_started");
+
+    let graded = at(d, START, &["exam", "grade", "2026-annual", "sheet.csv"]);
+    assert_eq!(graded.code, 0, "{}", graded.stderr);
+    assert!(graded.stderr.contains("A002, attempt 1: 80 points (良好)"), "{}", graded.stderr);
+    let again = at(d, START, &["exam", "grade", "2026-annual", "sheet.csv", "--lang", "zh"]);
+    assert_eq!(again.code, 1, "a sheet without an attempt column is attempt 1, graded already");
+    assert!(again.stderr.contains("A002 已参加过第 1 次考试"), "{}", again.stderr);
+    let retake = format!(
+        "工号,题号,答案,次数\nA002,1,{},2\n",
+        paper(d, "A002", "2")["questions"][0]["key"].as_str().unwrap_or("A")
+    );
+    std::fs::write(d.join("retake.csv"), retake).expect("write");
+    let second = at(d, START, &["exam", "grade", "2026-annual", "retake.csv"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(second.stderr.contains("A002, attempt 2: 2 points"), "{}", second.stderr);
+}
+
+#[test]
+fn the_full_screen_exam_in_a_real_pseudo_terminal() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "B001", "1");
+    let pty = native_pty_system();
+    let pair = pty.openpty(PtySize { rows: 32, cols: 110, pixel_width: 0, pixel_height: 0 }).expect("pty");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_xuefa"));
+    command.args(["exam", "take", "2026-annual", "--employee", "B001", "--lang", "zh"]);
+    command.cwd(d);
+    command.env("XUEFA_NOW", START);
+    command.env("TERM", "xterm-256color");
+    command.env("NO_COLOR", "1");
+    let mut child = pair.slave.spawn_command(command).expect("spawn in the pty");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let mut writer = pair.master.take_writer().expect("writer");
+    let (sender, receiver) = mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buffer) {
+            if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = vt100::Parser::new(32, 110, 0);
+    let mut wait_screen = |needle: &str| -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            while let Ok(bytes) = receiver.try_recv() {
+                screen.process(&bytes);
+            }
+            let contents = screen.screen().contents();
+            if contents.contains(needle) {
+                return contents;
+            }
+            assert!(Instant::now() < deadline, "`{needle}` never showed; screen:\n{contents}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let first = wait_screen("第 1/50 题");
+    let stem: String = key["questions"][0]["stem"].as_str().expect("stem").chars().take(8).collect();
+    assert!(first.contains(&stem), "the first question is shown:\n{first}");
+    assert!(first.contains("答题卡") && first.contains("剩余 1:00:00"), "navigator and countdown:\n{first}");
+
+    // Answer question 1 with its key, move on, flag question 2, jump to 10 and back.
+    let key_one = key["questions"][0]["key"].as_str().expect("key").to_lowercase();
+    writer.write_all(key_one.as_bytes()).expect("type");
+    wait_screen("已答 1");
+    writer.write_all(b"\x1b[C").expect("right");
+    wait_screen("第 2/50 题");
+    writer.write_all(b"m").expect("flag");
+    wait_screen("已标记");
+    writer.write_all(b"10\r").expect("jump");
+    wait_screen("第 10/50 题");
+    writer.write_all(b"s").expect("submit");
+    let confirm = wait_screen("仍要交卷");
+    assert!(confirm.contains("有 49 道题未作答"), "the unanswered are listed:\n{confirm}");
+    writer.write_all(b"y").expect("confirm");
+    let result = wait_screen("成绩：");
+    assert!(result.contains("2 / 100") && result.contains("不合格"), "{result}");
+    writer.write_all(b"q").expect("leave");
+    let status = child.wait().expect("exit");
+    assert!(status.success());
+    let state = super_status(d);
+    assert_eq!((state["state"].as_str(), state["score"].as_f64()), (Some("submitted"), Some(2.0)));
+}
+
+fn super_status(d: &Path) -> Value {
+    status(d, START, "B001")
+}

@@ -1,0 +1,523 @@
+//! Exams in the store: the blueprint and seed, the frozen pool of question versions, the
+//! attempts with their papers, and every answer written the moment it is given.
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use xuefa_core::Person;
+use xuefa_core::exam::{ExamSpec, Outcome, Paper, Pool, PoolQuestion, Response};
+
+use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
+use crate::{Result, StoreError};
+
+/// An exam as stored.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ExamRecord {
+    /// The blueprint.
+    pub spec: ExamSpec,
+    /// The blueprint's text as the administrator wrote it.
+    pub spec_text: String,
+    /// The seed every paper is drawn from.
+    pub seed: u64,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+}
+
+/// An exam in a listing.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct ExamSummary {
+    /// The id.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// The year.
+    pub year: i32,
+    /// Total points of a paper.
+    pub total_points: f64,
+    /// Questions in the frozen pool.
+    pub pool: u64,
+    /// Attempts started.
+    pub attempts: u64,
+    /// Attempts submitted.
+    pub submitted: u64,
+    /// When it was created.
+    pub created_at: String,
+}
+
+/// How an attempt was sat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Mode {
+    /// At a terminal (full-screen, plain or from an answers file).
+    Terminal,
+    /// On paper, graded from an answer sheet.
+    Paper,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Terminal => "terminal",
+            Mode::Paper => "paper",
+        }
+    }
+}
+
+/// One attempt with its paper and answers.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AttemptRecord {
+    /// The row id, for saving answers.
+    pub id: i64,
+    /// The employee.
+    pub employee: String,
+    /// The attempt number, from 1.
+    pub attempt: u32,
+    /// The paper as drawn.
+    pub paper: Paper,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// When it must be submitted by.
+    pub deadline: Timestamp,
+    /// When it was submitted.
+    pub submitted_at: Option<Timestamp>,
+    /// The outcome, once submitted.
+    pub outcome: Option<Outcome>,
+    /// Saved answers: (question index, response, flagged).
+    pub responses: Vec<(usize, Option<Response>, bool)>,
+}
+
+/// An attempt without its paper, for results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AttemptSummary {
+    /// The employee.
+    pub employee: String,
+    /// The attempt number.
+    pub attempt: u32,
+    /// When it was submitted; `None` while in progress.
+    pub submitted_at: Option<String>,
+    /// The score, once submitted.
+    pub score: Option<f64>,
+    /// Whether it passed, once submitted.
+    pub passed: Option<bool>,
+    /// The band, once submitted.
+    pub band: Option<String>,
+}
+
+/// Exams, attempts and answers.
+pub trait ExamStore {
+    /// Stores a new exam with the pool it draws from (frozen: later bank imports do not
+    /// change it).
+    ///
+    /// # Errors
+    /// Returns [`StoreError::ExamExists`] for a used id, or a database error.
+    fn create_exam(
+        &mut self,
+        spec: &ExamSpec,
+        spec_text: &str,
+        seed: u64,
+        pool: &Pool,
+        now: Timestamp,
+    ) -> Result<()>;
+
+    /// Returns the exams, newest year first.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn exams(&self) -> Result<Vec<ExamSummary>>;
+
+    /// Returns one exam.
+    ///
+    /// # Errors
+    /// Returns [`StoreError::NoExam`] or a database error.
+    fn exam(&self, id: &str) -> Result<ExamRecord>;
+
+    /// Returns an exam's frozen pool, each question as the version frozen.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn exam_pool(&self, id: &str) -> Result<Pool>;
+
+    /// Returns a person by employee id.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn person(&self, employee: &str) -> Result<Option<Person>>;
+
+    /// Returns one person's attempts at an exam, oldest first, with papers and answers.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn attempts(&self, exam: &str, employee: &str) -> Result<Vec<AttemptRecord>>;
+
+    /// Returns every attempt still open at an exam, with papers and answers.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn open_attempts(&self, exam: &str) -> Result<Vec<AttemptRecord>>;
+
+    /// Returns every attempt at an exam without papers, by employee then attempt.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn attempt_summaries(&self, exam: &str) -> Result<Vec<AttemptSummary>>;
+
+    /// Starts an attempt with its paper; returns its row id.
+    ///
+    /// # Errors
+    /// Returns a database error (the attempt number must be new for the person).
+    fn start_attempt(
+        &mut self,
+        paper: &Paper,
+        mode: Mode,
+        started_at: Timestamp,
+        deadline: Timestamp,
+    ) -> Result<i64>;
+
+    /// Saves the answer and flag of one question, the moment it is given.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn save_response(
+        &mut self,
+        attempt: i64,
+        index: usize,
+        response: Option<&Response>,
+        flagged: bool,
+        at: Timestamp,
+    ) -> Result<()>;
+
+    /// Saves many answers of one attempt in one transaction, then submits it (paper
+    /// exams and answer files).
+    ///
+    /// # Errors
+    /// Returns a database error; nothing is saved then.
+    fn save_and_submit(
+        &mut self,
+        attempt: i64,
+        responses: &[(usize, Response)],
+        outcome: &Outcome,
+        at: Timestamp,
+    ) -> Result<()>;
+
+    /// Submits an attempt with its outcome.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn submit_attempt(&mut self, attempt: i64, outcome: &Outcome, at: Timestamp) -> Result<()>;
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn time(text: &str) -> Result<Timestamp> {
+    text.parse().map_err(|e| StoreError::Corrupt(format!("time `{text}`: {e}")))
+}
+
+type AttemptRow = (
+    i64,
+    String,
+    u32,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<bool>,
+    Option<String>,
+);
+
+impl SqliteStore {
+    fn attempt_records(&self, sql_filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<AttemptRecord>> {
+        let sql = format!(
+            "SELECT id, employee_id, attempt, paper, started_at, deadline, submitted_at, marks, score, passed, band \
+             FROM attempts WHERE {sql_filter} ORDER BY employee_id, attempt"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows: Vec<AttemptRow> = statement
+            .query_map(args, |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                    row.get(7)?,
+                    row.get(8)?,
+                    row.get(9)?,
+                    row.get(10)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut responses = self
+            .conn
+            .prepare_cached("SELECT question_index, response, flagged FROM responses WHERE attempt_id = ?1 ORDER BY question_index")?;
+        let mut records = Vec::with_capacity(rows.len());
+        for (id, employee, attempt, paper, started, deadline, submitted, marks, score, passed, band) in rows {
+            let paper: Paper =
+                serde_json::from_str(&paper).map_err(|e| StoreError::Corrupt(format!("paper: {e}")))?;
+            let outcome = match (marks, score, passed, band) {
+                (Some(marks), Some(total), Some(passed), Some(band)) => Some(Outcome::new(
+                    serde_json::from_str(&marks).map_err(|e| StoreError::Corrupt(format!("marks: {e}")))?,
+                    total,
+                    paper.total_points,
+                    passed,
+                    band,
+                )),
+                _ => None,
+            };
+            let saved = responses
+                .query_map([id], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, bool>(2)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut parsed = Vec::with_capacity(saved.len());
+            for (index, response, flagged) in saved {
+                let response = match response {
+                    Some(text) => Some(
+                        serde_json::from_value::<Response>(serde_json::Value::String(text))
+                            .map_err(|e| StoreError::Corrupt(format!("response: {e}")))?,
+                    ),
+                    None => None,
+                };
+                parsed.push((index as usize, response, flagged));
+            }
+            records.push(AttemptRecord {
+                id,
+                employee,
+                attempt,
+                paper,
+                started_at: time(&started)?,
+                deadline: time(&deadline)?,
+                submitted_at: submitted.as_deref().map(time).transpose()?,
+                outcome,
+                responses: parsed,
+            });
+        }
+        Ok(records)
+    }
+}
+
+impl ExamStore for SqliteStore {
+    fn create_exam(
+        &mut self,
+        spec: &ExamSpec,
+        spec_text: &str,
+        seed: u64,
+        pool: &Pool,
+        now: Timestamp,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        let exists: Option<String> =
+            tx.query_row("SELECT id FROM exams WHERE id = ?1", [&spec.id], |row| row.get(0)).optional()?;
+        if exists.is_some() {
+            return Err(StoreError::ExamExists(spec.id.clone()));
+        }
+        tx.execute(
+            "INSERT INTO exams (id, title, year, spec, seed, total_points, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![spec.id, spec.title, spec.year, spec_text, seed.to_string(), spec.total_points(), now.to_string()],
+        )?;
+        {
+            let mut find = tx.prepare(
+                "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id WHERE b.name = ?1 AND q.code = ?2",
+            )?;
+            let mut insert =
+                tx.prepare("INSERT INTO exam_pool (exam_id, question_id, version) VALUES (?1, ?2, ?3)")?;
+            for entry in pool.questions() {
+                let question_id: i64 =
+                    find.query_row(params![entry.bank, entry.question.id], |row| row.get(0))?;
+                insert.execute(params![spec.id, question_id, entry.version])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn exams(&self) -> Result<Vec<ExamSummary>> {
+        let mut statement = self.conn.prepare(
+            "SELECT e.id, e.title, e.year, e.total_points, e.created_at, \
+               (SELECT COUNT(*) FROM exam_pool p WHERE p.exam_id = e.id), \
+               (SELECT COUNT(*) FROM attempts a WHERE a.exam_id = e.id), \
+               (SELECT COUNT(*) FROM attempts a WHERE a.exam_id = e.id AND a.submitted_at IS NOT NULL) \
+             FROM exams e ORDER BY e.year DESC, e.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(ExamSummary {
+                id: row.get(0)?,
+                title: row.get(1)?,
+                year: row.get(2)?,
+                total_points: row.get(3)?,
+                created_at: row.get(4)?,
+                pool: row.get::<_, i64>(5)? as u64,
+                attempts: row.get::<_, i64>(6)? as u64,
+                submitted: row.get::<_, i64>(7)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn exam(&self, id: &str) -> Result<ExamRecord> {
+        let row: Option<(String, String, String)> = self
+            .conn
+            .query_row("SELECT spec, seed, created_at FROM exams WHERE id = ?1", [id], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
+            .optional()?;
+        let Some((spec_text, seed, created_at)) = row else {
+            return Err(StoreError::NoExam(id.to_owned()));
+        };
+        let spec = ExamSpec::from_toml(&spec_text).map_err(|problems| {
+            StoreError::Corrupt(format!(
+                "exam {id}: {}",
+                problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            ))
+        })?;
+        let seed = seed.parse().map_err(|_| StoreError::Corrupt(format!("exam {id}: seed `{seed}`")))?;
+        Ok(ExamRecord { spec, spec_text, seed, created_at })
+    }
+
+    fn exam_pool(&self, id: &str) -> Result<Pool> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM exam_pool p JOIN questions q ON q.id = p.question_id \
+             JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = p.version WHERE p.exam_id = ?1"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut entries = Vec::new();
+        for row in statement.query_map([id], question_from_row)? {
+            let stored = row?.map_err(StoreError::Corrupt)?;
+            entries.push(PoolQuestion::new(stored.bank, stored.version, stored.question));
+        }
+        Ok(Pool::new(entries))
+    }
+
+    fn person(&self, employee: &str) -> Result<Option<Person>> {
+        Ok(self.people_where("p.employee_id = ?1", &[&employee])?.into_iter().next())
+    }
+
+    fn attempts(&self, exam: &str, employee: &str) -> Result<Vec<AttemptRecord>> {
+        self.attempt_records("exam_id = ?1 AND employee_id = ?2", &[&exam, &employee])
+    }
+
+    fn open_attempts(&self, exam: &str) -> Result<Vec<AttemptRecord>> {
+        self.attempt_records("exam_id = ?1 AND submitted_at IS NULL", &[&exam])
+    }
+
+    fn attempt_summaries(&self, exam: &str) -> Result<Vec<AttemptSummary>> {
+        let mut statement = self.conn.prepare(
+            "SELECT employee_id, attempt, submitted_at, score, passed, band FROM attempts \
+             WHERE exam_id = ?1 ORDER BY employee_id, attempt",
+        )?;
+        let rows = statement.query_map([exam], |row| {
+            Ok(AttemptSummary {
+                employee: row.get(0)?,
+                attempt: row.get(1)?,
+                submitted_at: row.get(2)?,
+                score: row.get(3)?,
+                passed: row.get(4)?,
+                band: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn start_attempt(
+        &mut self,
+        paper: &Paper,
+        mode: Mode,
+        started_at: Timestamp,
+        deadline: Timestamp,
+    ) -> Result<i64> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO attempts (exam_id, employee_id, attempt, mode, paper, started_at, deadline) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                paper.exam,
+                paper.employee,
+                paper.attempt,
+                mode.as_str(),
+                json(paper)?,
+                started_at.to_string(),
+                deadline.to_string()
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn save_response(
+        &mut self,
+        attempt: i64,
+        index: usize,
+        response: Option<&Response>,
+        flagged: bool,
+        at: Timestamp,
+    ) -> Result<()> {
+        // One statement is one transaction, durable when it returns (synchronous = FULL).
+        self.conn
+            .prepare_cached(
+                "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (attempt_id, question_index) \
+                 DO UPDATE SET response = excluded.response, flagged = excluded.flagged, answered_at = excluded.answered_at",
+            )?
+            .execute(params![attempt, index as i64, response.map(Response::canonical), flagged, at.to_string()])?;
+        Ok(())
+    }
+
+    fn save_and_submit(
+        &mut self,
+        attempt: i64,
+        responses: &[(usize, Response)],
+        outcome: &Outcome,
+        at: Timestamp,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
+                 VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (attempt_id, question_index) \
+                 DO UPDATE SET response = excluded.response, answered_at = excluded.answered_at",
+            )?;
+            for (index, response) in responses {
+                insert.execute(params![attempt, *index as i64, response.canonical(), at.to_string()])?;
+            }
+        }
+        submit(&tx, attempt, outcome, at)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn submit_attempt(&mut self, attempt: i64, outcome: &Outcome, at: Timestamp) -> Result<()> {
+        let tx = self.write()?;
+        submit(&tx, attempt, outcome, at)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn submit(tx: &rusqlite::Transaction<'_>, attempt: i64, outcome: &Outcome, at: Timestamp) -> Result<()> {
+    tx.execute(
+        "UPDATE attempts SET submitted_at = ?1, score = ?2, max_score = ?3, passed = ?4, band = ?5, marks = ?6 \
+         WHERE id = ?7 AND submitted_at IS NULL",
+        params![
+            at.to_string(),
+            outcome.score.total,
+            outcome.score.max,
+            outcome.passed,
+            outcome.band,
+            json(&outcome.score.marks)?,
+            attempt
+        ],
+    )?;
+    Ok(())
+}
