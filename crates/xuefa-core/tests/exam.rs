@@ -132,9 +132,20 @@ fn drawn_papers_are_pinned() {
     assert_eq!(ids, PINNED_IDS);
     let orders: Vec<Vec<u8>> = paper.questions.iter().map(|q| q.order.clone()).collect();
     assert_eq!(orders, PINNED_ORDERS);
+    // A section that takes most of its candidates is drawn by a partial shuffle instead.
+    let most = ExamSpec::from_toml(
+        "id = \"pin\"\ntitle = \"t\"\nyear = 2026\nduration_minutes = 10\npass_mark = 3\n\
+         [[sections]]\nkind = \"single\"\ncount = 20\npoints = 1\n",
+    )
+    .expect("spec");
+    let paper = draw_paper(&most, &pool, 20261126, "A001", 1, &HashSet::new()).expect("paper");
+    let ids: Vec<&str> = paper.questions.iter().take(5).map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, PINNED_SHUFFLED_IDS);
 }
 
-const PINNED_IDS: [&str; 5] = ["Q09", "Q29", "Q12", "Q28", "Q26"];
+const PINNED_SHUFFLED_IDS: [&str; 5] = ["Q09", "Q29", "Q12", "Q28", "Q26"];
+
+const PINNED_IDS: [&str; 5] = ["Q09", "Q25", "Q24", "Q16", "Q14"];
 const PINNED_ORDERS: [[u8; 4]; 5] = [[3, 0, 1, 2], [0, 3, 2, 1], [0, 2, 1, 3], [0, 1, 3, 2], [0, 1, 2, 3]];
 
 #[test]

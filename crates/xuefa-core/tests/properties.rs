@@ -163,3 +163,13 @@ fn a_header_and_rows_in_csv_become_questions() {
     assert!(questions[1].id.starts_with("q-"), "no id column: ids from content");
     assert_eq!(read_back("x.csv", csv.as_bytes())[1].id, questions[1].id, "stable");
 }
+
+/// Regression: the csv crate does not count blank lines, so a bank with a blank line in it
+/// reported every later problem one line too early.
+#[test]
+fn a_blank_line_in_a_csv_does_not_shift_line_numbers() {
+    let csv = "题干,选项A,选项B,答案\n甲,一,二,A\n\n\r\n乙,一,二,C\n";
+    let loaded = Bank::read("x.csv", csv.as_bytes(), &ReadOptions::new());
+    let lines: Vec<Option<u64>> = loaded.errors().map(|p| p.location.line).collect();
+    assert_eq!(lines, [Some(5)]);
+}

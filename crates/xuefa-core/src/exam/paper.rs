@@ -21,12 +21,15 @@ pub struct PoolQuestion {
     pub version: u32,
     /// The question.
     pub question: Question,
+    /// The question's content hash (hex), computed once for every paper that shows it.
+    content_hash: String,
 }
 
 impl PoolQuestion {
     /// Returns a pool entry.
     pub fn new(bank: impl Into<String>, version: u32, question: Question) -> Self {
-        PoolQuestion { bank: bank.into(), version, question }
+        let content_hash = question.content_hash().to_hex();
+        PoolQuestion { bank: bank.into(), version, question, content_hash }
     }
 
     /// Returns the key that names the question across banks: `BANK:ID`.
@@ -205,7 +208,8 @@ pub enum DrawError {
 ///
 /// `seen` holds the keys (`BANK:ID`, see [`PoolQuestion::key`]) of questions the person
 /// has had on earlier attempts; a retake takes questions outside it first and falls back on
-/// seen ones only when a section has no others.
+/// seen ones only when a section has no others. To draw many papers of one exam, make a
+/// [`Drawer`] once and draw from it.
 ///
 /// # Errors
 /// Returns [`DrawError::Short`] when a section cannot be filled.
@@ -217,81 +221,137 @@ pub fn draw_paper(
     attempt: u32,
     seen: &HashSet<String>,
 ) -> Result<Paper, DrawError> {
-    let mut rng = PaperRng::for_paper(seed, employee, attempt);
-    let eligible = pool.eligible(spec);
-    let mut used: HashSet<usize> = HashSet::new();
-    let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); spec.sections.len()];
-    for index in draw_order(&eligible) {
-        let section = &spec.sections[index];
-        let needed = section.count as usize;
-        let (mut fresh, mut old): (Vec<usize>, Vec<usize>) = eligible[index]
-            .iter()
-            .copied()
-            .filter(|q| !used.contains(q))
-            .partition(|&q| !seen.contains(&pool.questions[q].key()));
-        if fresh.len() + old.len() < needed {
-            return Err(DrawError::Short {
-                section: index + 1,
-                needed: section.count,
-                available: (fresh.len() + old.len()) as u32,
-            });
-        }
-        rng.choose_front(&mut fresh, needed);
-        let mut picked: Vec<usize> = fresh.into_iter().take(needed).collect();
-        if picked.len() < needed {
-            let missing = needed - picked.len();
-            rng.choose_front(&mut old, missing);
-            picked.extend(old.into_iter().take(missing));
-        }
-        used.extend(&picked);
-        chosen[index] = picked;
+    Drawer::new(spec, pool).draw(seed, employee, attempt, seen)
+}
+
+/// An exam's blueprint matched against its pool once, ready to draw papers quickly.
+#[derive(Debug)]
+pub struct Drawer<'a> {
+    spec: &'a ExamSpec,
+    pool: &'a Pool,
+    eligible: Vec<Vec<usize>>,
+    order: Vec<usize>,
+    index_of: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+}
+
+impl<'a> Drawer<'a> {
+    /// Returns a drawer for a blueprint and its pool.
+    pub fn new(spec: &'a ExamSpec, pool: &'a Pool) -> Self {
+        let eligible = pool.eligible(spec);
+        let order = draw_order(&eligible);
+        Drawer { spec, pool, eligible, order, index_of: std::sync::OnceLock::new() }
     }
-    let mut questions = Vec::with_capacity(spec.question_count() as usize);
-    for (index, picked) in chosen.into_iter().enumerate() {
-        let section = &spec.sections[index];
-        for q in picked {
-            let entry = &pool.questions[q];
-            let question = &entry.question;
-            let mut order: Vec<u8> = (0..question.options.len() as u8).collect();
-            if spec.shuffle_options && question.kind != Kind::Judge {
-                rng.shuffle(&mut order);
-            }
-            let key = match question.answer {
-                Answer::Choice(letters) => Answer::Choice(
-                    order
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, original)| letters.contains(usize::from(**original)))
-                        .fold(Letters::empty(), |shown, (position, _)| shown.with(position)),
-                ),
-                judge => judge,
+
+    fn seen_indexes(&self, seen: &HashSet<String>) -> HashSet<usize> {
+        if seen.is_empty() {
+            return HashSet::new();
+        }
+        let index_of = self.index_of.get_or_init(|| {
+            (0..self.pool.questions.len()).map(|i| (self.pool.questions[i].key(), i)).collect()
+        });
+        seen.iter().filter_map(|key| index_of.get(key).copied()).collect()
+    }
+
+    /// Returns the paper of (exam seed, employee, attempt); see [`draw_paper`].
+    ///
+    /// # Errors
+    /// Returns [`DrawError::Short`] when a section cannot be filled.
+    pub fn draw(
+        &self,
+        seed: u64,
+        employee: &str,
+        attempt: u32,
+        seen: &HashSet<String>,
+    ) -> Result<Paper, DrawError> {
+        let spec = self.spec;
+        let pool = self.pool;
+        let mut rng = PaperRng::for_paper(seed, employee, attempt);
+        let seen = self.seen_indexes(seen);
+        let mut used: HashSet<usize> = HashSet::new();
+        let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); spec.sections.len()];
+        for &index in &self.order {
+            let needed = spec.sections[index].count as usize;
+            let candidates = &self.eligible[index];
+            let picked = if candidates.len() >= 2 * (needed + used.len() + seen.len()) {
+                // Far more candidates than will be taken or are excluded: draw indexes and
+                // redraw the few that are taken, so a paper costs its length, not the pool's.
+                let mut picked: Vec<usize> = Vec::with_capacity(needed);
+                while picked.len() < needed {
+                    let q = candidates[rng.below(candidates.len() as u64) as usize];
+                    if !used.contains(&q) && !seen.contains(&q) && !picked.contains(&q) {
+                        picked.push(q);
+                    }
+                }
+                picked
+            } else {
+                let (mut fresh, mut old): (Vec<usize>, Vec<usize>) =
+                    candidates.iter().copied().filter(|q| !used.contains(q)).partition(|q| !seen.contains(q));
+                if fresh.len() + old.len() < needed {
+                    return Err(DrawError::Short {
+                        section: index + 1,
+                        needed: needed as u32,
+                        available: (fresh.len() + old.len()) as u32,
+                    });
+                }
+                rng.choose_front(&mut fresh, needed);
+                let mut picked: Vec<usize> = fresh.into_iter().take(needed).collect();
+                if picked.len() < needed {
+                    let missing = needed - picked.len();
+                    rng.choose_front(&mut old, missing);
+                    picked.extend(old.into_iter().take(missing));
+                }
+                picked
             };
-            questions.push(PaperQuestion {
-                number: questions.len() as u32 + 1,
-                bank: entry.bank.clone(),
-                id: question.id.clone(),
-                version: entry.version,
-                content_hash: question.content_hash().to_hex(),
-                kind: question.kind,
-                stem: question.stem.clone(),
-                options: order.iter().map(|&i| question.options[usize::from(i)].clone()).collect(),
-                order,
-                key,
-                points: section.points,
-                scoring: section.scoring(),
-                explanation: question.explanation.clone(),
-                law: question.law.clone(),
-                article: question.article.clone(),
-            });
+            used.extend(&picked);
+            chosen[index] = picked;
         }
+        let mut questions = Vec::with_capacity(spec.question_count() as usize);
+        for (index, picked) in chosen.into_iter().enumerate() {
+            let section = &spec.sections[index];
+            for q in picked {
+                let entry = &pool.questions[q];
+                let question = &entry.question;
+                let mut order: Vec<u8> = (0..question.options.len() as u8).collect();
+                if spec.shuffle_options && question.kind != Kind::Judge {
+                    rng.shuffle(&mut order);
+                }
+                let key = match question.answer {
+                    Answer::Choice(letters) => Answer::Choice(
+                        order
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, original)| letters.contains(usize::from(**original)))
+                            .fold(Letters::empty(), |shown, (position, _)| shown.with(position)),
+                    ),
+                    judge => judge,
+                };
+                questions.push(PaperQuestion {
+                    number: questions.len() as u32 + 1,
+                    bank: entry.bank.clone(),
+                    id: question.id.clone(),
+                    version: entry.version,
+                    content_hash: entry.content_hash.clone(),
+                    kind: question.kind,
+                    stem: question.stem.clone(),
+                    options: order.iter().map(|&i| question.options[usize::from(i)].clone()).collect(),
+                    order,
+                    key,
+                    points: section.points,
+                    scoring: section.scoring(),
+                    explanation: question.explanation.clone(),
+                    law: question.law.clone(),
+                    article: question.article.clone(),
+                });
+            }
+        }
+        Ok(Paper {
+            exam: spec.id.clone(),
+            employee: employee.to_owned(),
+            attempt,
+            total_points: spec.total_points(),
+            questions,
+        })
     }
-    Ok(Paper {
-        exam: spec.id.clone(),
-        employee: employee.to_owned(),
-        attempt,
-        total_points: spec.total_points(),
-        questions,
-    })
 }
 
 impl Paper {

@@ -297,13 +297,11 @@ pub fn result_text(
     responses: &[Option<Response>],
     ui: &Ui,
 ) -> String {
-    let verdict = ui.text(if outcome.passed { "take.passed" } else { "take.failed" }, &[]);
     let mut text = ui.text(
-        "take.result",
+        if outcome.passed { "take.result_passed" } else { "take.result_failed" },
         &[
             ("score", points(outcome.score.total)),
             ("total", points(outcome.score.max)),
-            ("verdict", verdict),
             ("band", outcome.band.clone()),
         ],
     );

@@ -349,7 +349,7 @@ fn draw_confirm(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui) {
     text.push_line(Line::raw(""));
     text.push_line(Line::raw(ui.text("tui.confirm_keys", &[])));
     let width = area.width.saturating_sub(8).min(70);
-    let height = 8.min(area.height);
+    let height = 12.min(area.height);
     let popup =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     frame.render_widget(Clear, popup);
