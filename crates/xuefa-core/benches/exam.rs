@@ -6,6 +6,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use xuefa_core::exam::{Drawer, ExamSpec, Pool, PoolQuestion, Response, draw_paper, grade};
+use xuefa_core::stats::{Attempt, Item, Mark, analyse};
 use xuefa_core::{Answer, Kind, Letters, Question};
 
 fn pool(count: usize) -> Pool {
@@ -104,6 +105,42 @@ fn kernels(c: &mut Criterion) {
                 black_box(round);
             }
         });
+    });
+    // Item analysis of 100,000 attempts over the 50,000-question pool.
+    let items: Vec<Item> = pool
+        .questions()
+        .iter()
+        .map(|entry| {
+            Item::new(entry.key(), entry.question.kind, entry.question.options.len(), entry.question.answer)
+        })
+        .collect();
+    let index: std::collections::HashMap<String, usize> =
+        pool.questions().iter().enumerate().map(|(i, entry)| (entry.key(), i)).collect();
+    let attempts: Vec<Attempt> = (0..100_000usize)
+        .map(|n| {
+            let paper = &papers[n % papers.len()];
+            let responses = &answers[(n / papers.len() + n) % answers.len()];
+            let outcome = grade(paper, responses, &grading);
+            Attempt::new(
+                paper
+                    .questions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| {
+                        Mark::new(
+                            index[&format!("{}:{}", q.bank, q.id)],
+                            outcome.score.marks[i],
+                            q.points,
+                            responses[i],
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    group.throughput(Throughput::Elements(100_000));
+    group.bench_function("analyse 100,000 attempts of 50 over 50,000 items", |b| {
+        b.iter(|| black_box(analyse(&items, &attempts)));
     });
     group.finish();
 }

@@ -44,6 +44,7 @@ mod question;
 pub mod read;
 mod record;
 pub mod roster;
+pub mod stats;
 mod write;
 
 pub use bank::{Bank, Loaded};
