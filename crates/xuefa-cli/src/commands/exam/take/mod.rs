@@ -14,6 +14,7 @@ use std::time::Instant;
 use clap::Args;
 use jiff::Timestamp;
 use xuefa_core::exam::{Outcome, Response, Sitting, SittingError};
+use xuefa_core::{Answer, Letters};
 use xuefa_store::{ExamStore, Mode, SqliteStore};
 
 use super::paper::key_text;
@@ -324,11 +325,20 @@ pub fn result_text(
             Some(response) => response.canonical(),
             None => ui.text("take.no_answer", &[]),
         };
+        // Explanations name the bank's letters ("故选A"); on a shuffled paper say which
+        // letters those are, so the review does not contradict the key shown.
+        let mut key = key_text(question, ui);
+        if let Answer::Choice(shown) = question.key {
+            let bank: Letters =
+                shown.indexes().fold(Letters::empty(), |l, p| l.with(usize::from(question.order[p])));
+            if bank != shown {
+                key.push_str(&ui.text("take.bank_letters", &[("letters", bank.to_string())]));
+            }
+        }
         text.push_str(&format!(
-            "   {}{given}    {}{}    {}{}\n",
+            "   {}{given}    {}{key}    {}{}\n",
             label(ui, "take.your_answer"),
             label(ui, "show.key"),
-            key_text(question, ui),
             label(ui, "take.points"),
             points(outcome.score.marks[index])
         ));
