@@ -71,136 +71,229 @@ impl fmt::Display for Location {
     }
 }
 
-/// What is wrong. Each kind has a message in every catalog; see [`ProblemKind::message`].
+/// What is wrong. Each kind has a message in every catalog (see [`ProblemKind::message`]);
+/// the variant docs below are the English messages, with their placeholders in backticks.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(missing_docs)] // the variants are documented by their messages in the catalog
 pub enum ProblemKind {
+    /// Cannot read the file: `detail`.
     UnreadableFile {
+        /// What went wrong, in the words of the library that found it.
         detail: String,
     },
+    /// The file is empty.
     EmptyFile,
+    /// The file holds no questions.
     NoQuestions,
+    /// This is not a question bank: the file holds binary data (is it a picture, a PDF or a Word .docx? save the questions as CSV, XLSX or plain text).
     BinaryFile,
+    /// The file is not readable as `encoding` text; save it again as UTF-8 CSV, or name its encoding with --encoding.
     NotText {
+        /// The encoding the bytes were read as.
         encoding: String,
     },
+    /// Unknown encoding `label` (try utf-8, gb18030, gbk or utf-16le).
     UnknownEncoding {
+        /// The label as given.
         label: String,
     },
+    /// Cannot tell what kind of file this is; name it .csv, .xlsx, .txt or .json.
     UnknownFormat,
+    /// The workbook cannot be opened: `detail`.
     UnreadableWorkbook {
+        /// What went wrong, in the words of the library that found it.
         detail: String,
     },
+    /// No header row found: the first rows must name the columns, with at least a stem column (题干 or stem) and an answer column (答案 or answer).
     NoHeader,
+    /// The header has no answer column (答案, 正确答案 or answer).
     NoAnswerColumn,
+    /// Sheet ``sheet`` has no question header and was skipped.
     SheetSkipped {
+        /// The sheet.
         sheet: String,
     },
+    /// These columns are not used and were ignored: `columns`.
     UnknownColumns {
+        /// The columns.
         columns: Vec<String>,
     },
+    /// Column ``column`` gives the same information as column ``first``; keep only one of them.
     DuplicateColumn {
+        /// The column.
         column: String,
+        /// The column that gives it first.
         first: String,
     },
+    /// The CSV is malformed here: `detail`.
     CsvSyntax {
+        /// What went wrong, in the words of the library that found it.
         detail: String,
     },
+    /// The JSON is malformed: `detail`.
     JsonSyntax {
+        /// What went wrong, in the words of the library that found it.
         detail: String,
     },
+    /// The JSON must be an array of questions: [ {..}, {..} ].
     JsonNotArray,
+    /// Each question in the JSON array must be an object { .. }.
     JsonNotObject,
+    /// Field ``field`` must be `expected`.
     JsonFieldType {
+        /// The field.
         field: String,
+        /// What the field must be.
         expected: &'static str,
     },
+    /// These fields are not used and were ignored: `fields`.
     JsonUnknownFields {
+        /// The fields.
         fields: Vec<String>,
     },
+    /// Cell in column ``column`` holds the Excel error `value`.
     CellError {
+        /// The column.
         column: String,
+        /// The value as written.
         value: String,
     },
+    /// The question has no stem (题干).
     EmptyStem,
+    /// The question has no answer.
     MissingAnswer,
+    /// Question type ``value`` is not supported yet; only single choice (单选), multiple choice (多选) and true/false (判断) questions can be used. Remove this question or change its type.
     UnsupportedKind {
+        /// The value as written.
         value: String,
     },
+    /// Unknown question type ``value``; use single/单选, multiple/多选 or judge/判断.
     UnknownKind {
+        /// The value as written.
         value: String,
     },
+    /// A question can have at most 8 options (A–H).
     TooManyOptions,
+    /// Option `missing` is empty but option `later` is filled; options must follow each other without gaps.
     OptionGap {
+        /// The letter of the empty option.
         missing: char,
+        /// The letter of a filled option after it.
         later: char,
     },
+    /// A choice question needs at least two options.
     TooFewOptions,
+    /// The answer ``value`` is not option letters (such as B or ACD) nor true/false (对/错).
     InvalidAnswer {
+        /// The value as written.
         value: String,
     },
+    /// The answer lists option `letter` more than once.
     RepeatedLetter {
+        /// The letter.
         letter: char,
     },
+    /// The answer names option `letter`, but the question's options end at `last`.
     AnswerNotInOptions {
+        /// The letter.
         letter: char,
+        /// The letter of the last option.
         last: char,
     },
+    /// A single-choice (单选) question has exactly one answer, but the answer is `answer`; if several options are right, make it a multiple-choice (多选) question.
     SingleNeedsOneAnswer {
+        /// The answer as understood.
         answer: String,
     },
+    /// A multiple-choice (多选) question needs at least two correct options, but the answer is `answer`.
     MultipleNeedsTwoAnswers {
+        /// The answer as understood.
         answer: String,
     },
+    /// The answer ``value`` of a true/false (判断) question must be true or false: 对/错, 正确/错误, √/×, T/F.
     JudgeAnswer {
+        /// The value as written.
         value: String,
     },
+    /// A true/false (判断) question has no options other than 正确/错误; leave the option columns empty.
     JudgeWithOptions,
+    /// The answer ``value`` is true/false, but the question has options; give option letters, or make it a true/false (判断) question.
     ChoiceWithJudgeAnswer {
+        /// The value as written.
         value: String,
     },
+    /// Difficulty ``value`` must be 1 to 5, or 易, 较易, 中, 较难, 难.
     InvalidDifficulty {
+        /// The value as written.
         value: String,
     },
+    /// Points ``value`` must be a positive number.
     InvalidPoints {
+        /// The value as written.
         value: String,
     },
+    /// The question has an empty id.
     EmptyId,
+    /// Id ``id`` is also used at `other`; every question needs its own id.
     DuplicateId {
+        /// The id.
         id: String,
+        /// Where it is used first.
         other: Location,
     },
+    /// The same question (stem, options and answer) is also at `other`.
     DuplicateContent {
+        /// Where it is used first.
         other: Location,
     },
+    /// This text is not part of a question and was ignored: `text`.
     TextIgnored {
+        /// The text.
         text: String,
     },
+    /// An option line comes before any question stem.
     TextOptionBeforeStem,
+    /// An answer line comes before any question stem.
     TextAnswerBeforeStem,
+    /// The question is not in the form banks store it: remove spaces around the stem and options and option markers such as "A." inside options, and give a 正确/错误 pair as a true/false question.
     NotCanonical,
+    /// The header lacks these columns: `columns`.
     MissingColumns {
+        /// The columns.
         columns: Vec<String>,
     },
+    /// The row has no employee id (工号).
     EmptyEmployeeId,
+    /// The row has no name (姓名).
     EmptyName,
+    /// The row has no department (部门).
     EmptyDepartment,
+    /// Status ``value`` must be active/在职, exempt/免考 or left/离职.
     InvalidStatus {
+        /// The value as written.
         value: String,
     },
+    /// ``value`` is not a date; write it as 2024-03-01.
     InvalidDate {
+        /// The value as written.
         value: String,
     },
+    /// Employee id ``id`` is also used at `other`; every person needs their own id.
     DuplicateEmployee {
+        /// The id.
         id: String,
+        /// Where it is used first.
         other: Location,
     },
+    /// This file must be a table: CSV or XLSX.
     TableFormatOnly,
+    /// The file holds nobody.
     NoPeople,
+    /// The table has a header but no rows.
     NoRows,
     /// A message already in the reader's language, from a program built on the core.
     Message {
+        /// The text.
         text: String,
     },
 }
