@@ -39,6 +39,30 @@ pub enum Command {
     Roster(RosterCommand),
     #[command(subcommand)]
     Exam(ExamCommand),
+    #[command(subcommand)]
+    Session(SessionCommand),
+    #[command(subcommand)]
+    Attendance(AttendanceCommand),
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    Add(Box<commands::session::add::AddArgs>),
+    Import(commands::session::import::ImportArgs),
+    List(commands::session::list::ListArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttendanceCommand {
+    Mark(commands::attendance::mark::MarkArgs),
+    Import(commands::attendance::import::ImportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    Attendance(commands::report::attendance::AttendanceArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -101,6 +101,7 @@ pub mod read;
 mod record;
 pub mod roster;
 pub mod stats;
+pub mod study;
 mod write;
 
 pub use bank::{Bank, Loaded};

@@ -291,6 +291,11 @@ pub enum ProblemKind {
     NoPeople,
     /// The table has a header but no rows.
     NoRows,
+    /// No header row found: the first rows must name the columns (`columns`).
+    NoTableHeader {
+        /// The columns.
+        columns: Vec<String>,
+    },
     /// A message already in the reader's language, from a program built on the core.
     Message {
         /// The text.
@@ -357,6 +362,7 @@ impl ProblemKind {
             TableFormatOnly => "problem.table_format_only",
             NoPeople => "problem.no_people",
             NoRows => "problem.no_rows",
+            NoTableHeader { .. } => "problem.no_table_header",
             Message { .. } => "problem.message",
         }
     }
@@ -402,7 +408,7 @@ impl ProblemKind {
             DuplicateId { id, other } => vec![("id", id.clone()), ("other", other.to_string())],
             DuplicateContent { other } => vec![("other", other.to_string())],
             TextIgnored { text } | Message { text } => vec![("text", text.clone())],
-            MissingColumns { columns } => vec![("columns", list(columns))],
+            MissingColumns { columns } | NoTableHeader { columns } => vec![("columns", list(columns))],
             InvalidStatus { value } | InvalidDate { value } => vec![("value", value.clone())],
             DuplicateEmployee { id, other } => vec![("id", id.clone()), ("other", other.to_string())],
             EmptyFile | NoQuestions | BinaryFile | UnknownFormat | NoHeader | NoAnswerColumn

@@ -11,6 +11,7 @@
 
 mod exams;
 mod sqlite;
+mod study;
 pub mod workspace;
 
 use jiff::Timestamp;
@@ -19,6 +20,7 @@ use xuefa_core::{Department, Kind, Person, Question};
 
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Mode};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+pub use study::StudyStore;
 pub use workspace::{Config, Workspace, WorkspaceError};
 
 /// A result of the store.

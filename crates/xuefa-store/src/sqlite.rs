@@ -14,8 +14,11 @@ use crate::{
 };
 
 /// The migrations, in order; the index plus one is the schema version.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_banks_and_rosters.sql"), include_str!("migrations/0002_exams.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_banks_and_rosters.sql"),
+    include_str!("migrations/0002_exams.sql"),
+    include_str!("migrations/0003_study.sql"),
+];
 
 /// The schema version this build creates and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -55,6 +55,43 @@ pub struct Config {
     /// The office.
     #[serde(default)]
     pub office: Office,
+    /// Study sessions: credit, the office's own kinds, yearly requirements.
+    #[serde(default)]
+    pub study: StudyConfig,
+}
+
+/// The `[study]` table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct StudyConfig {
+    /// The share of a session's hours each mark earns.
+    #[serde(default)]
+    pub credit: xuefa_core::study::Credit,
+    /// The office's own session kinds.
+    #[serde(default)]
+    pub kinds: Vec<CustomKind>,
+    /// Yearly requirements.
+    #[serde(default)]
+    pub requirements: Vec<xuefa_core::study::Requirement>,
+}
+
+/// A session kind of the office's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct CustomKind {
+    /// The identifier used in files and JSON, such as `central_group`.
+    pub id: String,
+    /// The Chinese name, such as `中心组学习`.
+    pub name: String,
+}
+
+impl StudyConfig {
+    /// Returns the custom kinds as (identifier, name) pairs.
+    pub fn custom_kinds(&self) -> Vec<(String, String)> {
+        self.kinds.iter().map(|k| (k.id.clone(), k.name.clone())).collect()
+    }
 }
 
 /// The `[office]` table.
@@ -87,7 +124,39 @@ pub fn config_template(office: &str) -> String {
          \n\
          [office]\n\
          # The office's name, printed on reports. 单位名称，显示在报告中。\n\
-         name = {office}\n"
+         name = {office}\n\
+         \n\
+         [study]\n\
+         # The share of a session's hours each sign-in status earns (1.0 = all of them).\n\
+         # 各签到状态可计入的学时比例（1.0 为全部学时）。\n\
+         credit = {{ present = 1.0, late = 1.0, left_early = 1.0, excused = 0.0, absent = 0.0 }}\n\
+         \n\
+         # The office's own kinds of session, beside group_study, lecture, seminar,\n\
+         # court_hearing, online and outreach. 本单位自定义的学习形式。\n\
+         [[study.kinds]]\n\
+         id = \"central_group\"\n\
+         name = \"中心组学习\"\n\
+         \n\
+         # Yearly requirements: for whom (departments, roles; everyone when neither is given),\n\
+         # and a minimum of hours (min_hours) or of sessions attended (min_sessions), of one\n\
+         # kind when `kind` is given. Change them to the office's own rules.\n\
+         # 年度学法要求：适用对象（departments 部门、roles 职务；都不写则适用于全体），\n\
+         # 最低学时 min_hours 或最少参加次数 min_sessions，写 kind 时只计该形式。\n\
+         [[study.requirements]]\n\
+         name = \"年度学时\"\n\
+         min_hours = 40\n\
+         \n\
+         [[study.requirements]]\n\
+         name = \"领导干部旁听庭审\"\n\
+         roles = [\"领导干部\"]\n\
+         kind = \"court_hearing\"\n\
+         min_sessions = 1\n\
+         \n\
+         [[study.requirements]]\n\
+         name = \"中心组集体学法\"\n\
+         roles = [\"领导干部\"]\n\
+         kind = \"central_group\"\n\
+         min_sessions = 4\n"
     )
 }
 

@@ -1,9 +1,12 @@
 //! One module per noun; this file only dispatches.
 
+pub mod attendance;
 pub mod bank;
 pub mod exam;
 pub mod init;
+pub mod report;
 pub mod roster;
+pub mod session;
 
 use crate::cli::{Command, GlobalArgs};
 use crate::error::CommandError;
@@ -15,5 +18,8 @@ pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
         Command::Bank(command) => bank::run(command, global, ui),
         Command::Roster(command) => roster::run(command, global, ui),
         Command::Exam(command) => exam::run(command, global, ui),
+        Command::Session(command) => session::run(command, global, ui),
+        Command::Attendance(command) => attendance::run(command, global, ui),
+        Command::Report(command) => report::run(command, global, ui),
     }
 }

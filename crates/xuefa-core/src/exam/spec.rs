@@ -157,6 +157,11 @@ pub struct Audience {
 }
 
 impl Audience {
+    /// Returns an audience of these departments, roles and people (all empty: everyone).
+    pub fn new(departments: Vec<String>, roles: Vec<String>, people: Vec<String>) -> Self {
+        Audience { departments, roles, people }
+    }
+
     /// Returns whether a person must sit: active (not exempt, not left) and, when the
     /// audience names departments, roles or people, matching one of them.
     pub fn includes(&self, person: &Person) -> bool {

@@ -100,8 +100,11 @@ impl TableSink for Sink<'_> {
         let map: Vec<Option<usize>> = cells.iter().map(|cell| self.column_of(cell)).collect();
         let found: HashSet<usize> = map.iter().flatten().copied().collect();
         let required: Vec<usize> = (0..self.columns.len()).filter(|&i| self.columns[i].required).collect();
-        // A header names at least one required column; a row naming none is a title.
-        if !required.iter().any(|i| found.contains(i)) {
+        // A header names at least one required column (two known columns when none is
+        // required); a row that does not is a title above it.
+        let is_header =
+            if required.is_empty() { found.len() >= 2 } else { required.iter().any(|i| found.contains(i)) };
+        if !is_header {
             return;
         }
         self.any_header = true;
@@ -133,6 +136,15 @@ impl TableSink for Sink<'_> {
 
     fn end(&mut self) -> bool {
         self.map.is_some()
+    }
+
+    fn no_header(&self) -> ProblemKind {
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| c.headers.iter().take(2).copied().collect::<Vec<_>>().join("/"))
+            .collect();
+        ProblemKind::NoTableHeader { columns }
     }
 }
 

@@ -18,6 +18,10 @@ pub(crate) trait TableSink {
     fn row(&mut self, location: Location, cells: &[&str]);
     /// Ends the current table, returning whether it had a header.
     fn end(&mut self) -> bool;
+    /// Returns the problem of a file in which no table had a header.
+    fn no_header(&self) -> ProblemKind {
+        ProblemKind::NoHeader
+    }
 }
 
 /// Feeds a CSV text (comma- or tab-separated, quoted fields spanning lines) to a sink.
@@ -56,7 +60,8 @@ pub(crate) fn read_csv(text: &str, file: &Location, sink: &mut dyn TableSink) {
     if !any_row {
         sink.problems().push(Problem::error(file.clone(), ProblemKind::EmptyFile));
     } else if !found {
-        sink.problems().push(Problem::error(file.at_line(1), ProblemKind::NoHeader));
+        let kind = sink.no_header();
+        sink.problems().push(Problem::error(file.at_line(1), kind));
     }
 }
 

@@ -65,7 +65,8 @@ pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
             sink.problems().push(Problem::warning(location, ProblemKind::SheetSkipped { sheet }));
         }
     } else {
-        sink.problems().push(Problem::error(file.clone(), ProblemKind::NoHeader));
+        let kind = sink.no_header();
+        sink.problems().push(Problem::error(file.clone(), kind));
     }
 }
 

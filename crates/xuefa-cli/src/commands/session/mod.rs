@@ -1,0 +1,56 @@
+//! `xuefa session …`: study sessions (集中学习, 专题讲座, 旁听庭审, 网络自学, 普法宣传 …).
+
+pub mod add;
+pub mod import;
+pub mod list;
+
+use std::collections::HashSet;
+
+use xuefa_core::study::{SessionKind, StudySession};
+
+use crate::cli::{GlobalArgs, SessionCommand};
+use crate::error::CommandError;
+use crate::ui::Ui;
+
+pub fn run(command: SessionCommand, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    match command {
+        SessionCommand::Add(args) => add::cmd_add(&args, global, ui),
+        SessionCommand::Import(args) => import::cmd_import(&args, global, ui),
+        SessionCommand::List(args) => list::cmd_list(&args, global, ui),
+    }
+}
+
+/// Returns the id a new session on a date gets: `2026-03-15-1`, `2026-03-15-2` …
+pub fn next_id(date: xuefa_core::Date, taken: &HashSet<String>) -> String {
+    (1..).map(|n| format!("{date}-{n}")).find(|id| !taken.contains(id)).unwrap_or_default()
+}
+
+/// Returns the name of a kind in the language: the catalog's for built-in kinds, the
+/// office's own name for custom ones.
+pub fn kind_label(kind: &SessionKind, custom: &[(String, String)], ui: &Ui) -> String {
+    match kind {
+        SessionKind::Custom(id) => {
+            custom.iter().find(|(k, _)| k == id).map_or_else(|| id.clone(), |(_, name)| name.clone())
+        }
+        built_in => ui.text(&format!("session_kind.{}", built_in.as_str()), &[]),
+    }
+}
+
+/// Returns the session's row for listings: raw values and the values shown.
+pub fn session_cells(
+    session: &StudySession,
+    custom: &[(String, String)],
+    ui: &Ui,
+) -> (Vec<String>, Vec<String>) {
+    let raw = vec![
+        session.id.clone(),
+        session.date.to_string(),
+        session.kind.as_str().to_owned(),
+        session.title.clone(),
+        crate::commands::exam::points(session.hours),
+        session.headcount.map(|n| n.to_string()).unwrap_or_default(),
+    ];
+    let mut shown = raw.clone();
+    shown[2] = kind_label(&session.kind, custom, ui);
+    (raw, shown)
+}
