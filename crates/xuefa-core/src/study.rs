@@ -187,7 +187,7 @@ impl StudySession {
             && person.status != Status::Exempt
             && !gone_without_date
             && on_roster(person, self.date)
-            && self.expected.includes_on(person)
+            && self.expected.matches(person)
     }
 }
 
@@ -350,9 +350,7 @@ pub struct Requirement {
 impl Requirement {
     /// Returns whether the requirement applies to a person (by department and role).
     pub fn applies_to(&self, person: &Person) -> bool {
-        let audience =
-            Audience { departments: self.departments.clone(), roles: self.roles.clone(), people: Vec::new() };
-        audience.includes_on(person)
+        Audience::new(self.departments.clone(), self.roles.clone(), Vec::new()).matches(person)
     }
 }
 
@@ -486,16 +484,6 @@ fn status(name: &str, required: f64, done: f64, unit: &'static str) -> Requireme
         required,
         done,
         unit,
-    }
-}
-
-impl Audience {
-    /// Returns whether a person is in this audience, whatever their status (sessions and
-    /// requirements decide about exempt and departed people themselves).
-    pub fn includes_on(&self, person: &Person) -> bool {
-        let mut active = person.clone();
-        active.status = Status::Active;
-        self.includes(&active)
     }
 }
 

@@ -165,9 +165,12 @@ impl Audience {
     /// Returns whether a person must sit: active (not exempt, not left) and, when the
     /// audience names departments, roles or people, matching one of them.
     pub fn includes(&self, person: &Person) -> bool {
-        if person.status != Status::Active {
-            return false;
-        }
+        person.status == Status::Active && self.matches(person)
+    }
+
+    /// Returns whether a person matches the audience's departments, roles and people,
+    /// whatever their status (everyone matches an audience that names nobody).
+    pub fn matches(&self, person: &Person) -> bool {
         if self.departments.is_empty() && self.roles.is_empty() && self.people.is_empty() {
             return true;
         }

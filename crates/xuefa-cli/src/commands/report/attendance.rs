@@ -86,6 +86,7 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
     }
 
     // Sessions: expected = the audience on the roster that day, plus anyone marked.
+    let person_of: HashMap<&str, &Person> = people.iter().map(|p| (p.id.as_str(), p)).collect();
     let session_rows: Vec<Session<'_>> = sessions
         .iter()
         .map(|session| {
@@ -93,7 +94,7 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             let audience = people.iter().filter(|p| session.expects(p)).count();
             let outside = marked
                 .iter()
-                .filter(|m| !people.iter().any(|p| p.id == m.employee && session.expects(p)))
+                .filter(|m| !person_of.get(m.employee.as_str()).is_some_and(|p| session.expects(p)))
                 .count();
             let expected =
                 if session.date < today || !marked.is_empty() { audience + outside } else { audience };
