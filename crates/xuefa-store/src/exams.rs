@@ -211,6 +211,11 @@ pub trait ExamStore {
     fn submit_attempt(&mut self, attempt: i64, outcome: &Outcome, at: Timestamp) -> Result<()>;
 }
 
+/// Saves one answer, replacing an earlier one of the same question.
+const SAVE_RESPONSE: &str = "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (attempt_id, question_index) \
+     DO UPDATE SET response = excluded.response, flagged = excluded.flagged, answered_at = excluded.answered_at";
+
 fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
@@ -464,13 +469,13 @@ impl ExamStore for SqliteStore {
         at: Timestamp,
     ) -> Result<()> {
         // One statement is one transaction, durable when it returns (synchronous = FULL).
-        self.conn
-            .prepare_cached(
-                "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (attempt_id, question_index) \
-                 DO UPDATE SET response = excluded.response, flagged = excluded.flagged, answered_at = excluded.answered_at",
-            )?
-            .execute(params![attempt, index as i64, response.map(Response::canonical), flagged, at.to_string()])?;
+        self.conn.prepare_cached(SAVE_RESPONSE)?.execute(params![
+            attempt,
+            index as i64,
+            response.map(Response::canonical),
+            flagged,
+            at.to_string()
+        ])?;
         Ok(())
     }
 
@@ -483,13 +488,15 @@ impl ExamStore for SqliteStore {
     ) -> Result<()> {
         let tx = self.write()?;
         {
-            let mut insert = tx.prepare(
-                "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
-                 VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (attempt_id, question_index) \
-                 DO UPDATE SET response = excluded.response, answered_at = excluded.answered_at",
-            )?;
+            let mut insert = tx.prepare(SAVE_RESPONSE)?;
             for (index, response) in responses {
-                insert.execute(params![attempt, *index as i64, response.canonical(), at.to_string()])?;
+                insert.execute(params![
+                    attempt,
+                    *index as i64,
+                    response.canonical(),
+                    false,
+                    at.to_string()
+                ])?;
             }
         }
         submit(&tx, attempt, outcome, at)?;

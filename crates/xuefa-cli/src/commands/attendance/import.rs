@@ -7,14 +7,14 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::Args;
-use xuefa_core::read::{Column, read_table};
+use xuefa_core::read::Column;
 use xuefa_core::study::{AttendanceMark, MarkStatus, StudySession};
 use xuefa_core::{Person, Problem, roster::parse_date};
 use xuefa_store::{Store, StudyStore};
 
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
-use crate::inputs::{read_bytes, read_options};
+use crate::inputs::read_named;
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -64,12 +64,7 @@ fn closest<'a>(name: &str, people: &'a [Person]) -> Vec<&'a Person> {
 pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
-    let name = args.file.display().to_string();
-    let bytes = read_bytes(&args.file).map_err(|problem| {
-        ui.problem(&problem);
-        CommandError::Rejected
-    })?;
-    let table = read_table(&name, &bytes, &read_options(args.encoding.as_ref()), COLUMNS);
+    let table = read_named(&args.file, args.encoding.as_ref(), COLUMNS, ui)?;
     let mut problems: Vec<Problem> = table.problems;
     let sessions: Vec<StudySession> = store.all_sessions()?;
     let people = store.people(None)?;

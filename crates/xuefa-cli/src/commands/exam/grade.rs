@@ -8,14 +8,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 use xuefa_core::exam::{Paper, Response, Sitting};
-use xuefa_core::read::{Column, read_table};
+use xuefa_core::read::Column;
 use xuefa_core::{Location, Problem};
 use xuefa_store::{ExamStore, Mode};
 
 use super::{check_may_start, paper_for, points};
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
-use crate::inputs::{read_bytes, read_options};
+use crate::inputs::read_named;
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -46,11 +46,7 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
     let now = workspace::now()?;
     let exam = store.exam(&args.exam)?;
     let name = args.sheet.display().to_string();
-    let bytes = read_bytes(&args.sheet).map_err(|problem| {
-        ui.problem(&problem);
-        CommandError::Rejected
-    })?;
-    let table = read_table(&name, &bytes, &read_options(args.encoding.as_ref()), COLUMNS);
+    let table = read_named(&args.sheet, args.encoding.as_ref(), COLUMNS, ui)?;
     let mut problems: Vec<Problem> = table.problems;
     let pool = store.exam_pool(&args.exam)?;
     let mut sheets: HashMap<(String, u32), Sheet> = HashMap::new();

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 use xuefa_core::exam::Audience;
-use xuefa_core::read::{Column, read_table};
+use xuefa_core::read::Column;
 use xuefa_core::study::{SessionKind, StudySession};
 use xuefa_core::{Problem, roster::parse_date};
 use xuefa_store::StudyStore;
 
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
-use crate::inputs::{read_bytes, read_options};
+use crate::inputs::read_named;
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -53,12 +53,7 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
     let custom = workspace.config.study.custom_kinds();
-    let name = args.file.display().to_string();
-    let bytes = read_bytes(&args.file).map_err(|problem| {
-        ui.problem(&problem);
-        CommandError::Rejected
-    })?;
-    let table = read_table(&name, &bytes, &read_options(args.encoding.as_ref()), COLUMNS);
+    let table = read_named(&args.file, args.encoding.as_ref(), COLUMNS, ui)?;
     let mut problems: Vec<Problem> = table.problems;
     let mut taken: HashSet<String> = store.all_sessions()?.into_iter().map(|s| s.id).collect();
     let mut in_file: HashSet<String> = HashSet::new();

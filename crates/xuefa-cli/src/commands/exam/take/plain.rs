@@ -86,6 +86,14 @@ fn numbers(indexes: &[usize]) -> String {
     indexes.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
 }
 
+/// Submits, prints the result and the review, and ends the sitting.
+fn submit(session: &mut Session, ui: &Ui, out: &mut impl Write) -> Result<(), CommandError> {
+    let outcome = session.submit()?;
+    let text = result_text(session.sitting.paper(), &outcome, session.sitting.responses(), ui);
+    writeln!(out, "{text}")
+        .map_err(|error| CommandError::message_of("take.io", vec![("detail", error.to_string())]))
+}
+
 pub fn run(session: &mut Session, ui: &Ui) -> Result<(), CommandError> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
@@ -111,14 +119,7 @@ pub fn run(session: &mut Session, ui: &Ui) -> Result<(), CommandError> {
     loop {
         if session.expired() {
             writeln!(out, "{}", ui.text("take.time_up_submitting", &[])).map_err(io)?;
-            let outcome = session.submit()?;
-            writeln!(
-                out,
-                "{}",
-                result_text(session.sitting.paper(), &outcome, session.sitting.responses(), ui)
-            )
-            .map_err(io)?;
-            return Ok(());
+            return submit(session, ui, &mut out);
         }
         let prompt =
             if confirming { ui.text("plain.confirm_prompt", &[]) } else { ui.text("plain.prompt", &[]) };
@@ -134,14 +135,7 @@ pub fn run(session: &mut Session, ui: &Ui) -> Result<(), CommandError> {
             confirming = false;
             let yes = matches!(line.trim().to_lowercase().as_str(), "y" | "yes" | "是" | "确认");
             if yes {
-                let outcome = session.submit()?;
-                writeln!(
-                    out,
-                    "{}",
-                    result_text(session.sitting.paper(), &outcome, session.sitting.responses(), ui)
-                )
-                .map_err(io)?;
-                return Ok(());
+                return submit(session, ui, &mut out);
             }
             show(session, ui, &mut out).map_err(io)?;
             continue;
