@@ -499,3 +499,32 @@ fn the_full_screen_exam_in_a_real_pseudo_terminal() {
 fn super_status(d: &Path) -> Value {
     status(d, START, "B001")
 }
+
+#[test]
+fn a_bank_an_exam_draws_from_is_removed_only_with_force_and_results_survive() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "A001", "1");
+    std::fs::write(d.join("right.json"), all_right(&key).to_string()).expect("write");
+    assert_eq!(
+        at(d, START, &["exam", "take", "2026-annual", "--employee", "A001", "--answers", "right.json"]).code,
+        0
+    );
+    let refused = at(d, START, &["bank", "remove", "民法典"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("bank `民法典` is used by exams (2026-annual); remove it anyway with --force"),
+        "{}",
+        refused.stderr
+    );
+    let forced = at(d, START, &["bank", "remove", "民法典", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    // The attempt keeps its own copy of every question it showed.
+    let results = json(&at(d, START, &["exam", "results", "2026-annual", "--format", "json"]));
+    let a001 =
+        results.as_array().expect("rows").iter().find(|r| r["employee"] == "A001").cloned().expect("A001");
+    assert_eq!(a001["score"], 100.0);
+    assert_eq!(paper(d, "A001", "1"), key, "the recorded paper is unchanged");
+}

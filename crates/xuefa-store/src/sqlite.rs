@@ -487,6 +487,12 @@ impl Store for SqliteStore {
         }
         let count: i64 =
             tx.query_row("SELECT COUNT(*) FROM questions WHERE bank_id = ?1", [id], |row| row.get(0))?;
+        // Attempts keep their own copy of every question they showed; exams lose these
+        // questions from their pools.
+        tx.execute(
+            "DELETE FROM exam_pool WHERE question_id IN (SELECT id FROM questions WHERE bank_id = ?1)",
+            [id],
+        )?;
         tx.execute("DELETE FROM banks WHERE id = ?1", [id])?;
         tx.commit()?;
         Ok(count as u64)
