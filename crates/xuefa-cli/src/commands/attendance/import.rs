@@ -75,13 +75,15 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     }
     let mut marks: Vec<AttendanceMark> = Vec::new();
     let mut seen: HashMap<(String, String), xuefa_core::Location> = HashMap::new();
+    let session_of: HashMap<&str, &StudySession> = sessions.iter().map(|s| (s.id.as_str(), s)).collect();
     for row in &table.rows {
-        let cell = |i: usize| row.cells[i].clone().unwrap_or_default();
+        let cells: Vec<&str> = row.cells.iter().map(|c| c.as_deref().unwrap_or("")).collect();
+        let cell = |i: usize| cells[i].to_owned();
         let error = |message: String| Problem::error_message(row.location.clone(), message);
         // The session: by id, else by date and title.
-        let session = if !cell(0).is_empty() {
-            match sessions.iter().find(|s| s.id == cell(0)) {
-                Some(session) => session,
+        let session = if !cells[0].is_empty() {
+            match session_of.get(cells[0]) {
+                Some(session) => *session,
                 None => {
                     problems.push(error(ui.text("attendance.no_session", &[("session", cell(0))])));
                     continue;
@@ -112,8 +114,8 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
             }
         };
         // The person: by id, else by name.
-        let person = if !cell(3).is_empty() {
-            match by_id.get(cell(3).as_str()) {
+        let person = if !cells[3].is_empty() {
+            match by_id.get(cells[3]) {
                 Some(person) => *person,
                 None => {
                     problems.push(error(ui.text("attendance.unknown_people", &[("ids", cell(3))])));
@@ -157,11 +159,11 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
                 }
             }
         };
-        let Some(status) = MarkStatus::parse(&cell(5)) else {
+        let Some(status) = MarkStatus::parse(cells[5]) else {
             problems.push(error(ui.text("attendance.bad_status", &[("value", cell(5))])));
             continue;
         };
-        let hours = match cell(6).as_str() {
+        let hours = match cells[6] {
             "" => None,
             text => match text.parse::<f64>() {
                 Ok(h) if h.is_finite() && h >= 0.0 => Some(h),
