@@ -411,6 +411,45 @@ pub fn share_of_period(person: &Person, start: Date, end: Date) -> f64 {
     (f64::from(present) / f64::from(total)).clamp(0.0, 1.0)
 }
 
+/// A person's hours and sessions attended by session kind.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Totals {
+    /// Hours earned by kind.
+    pub hours_by_kind: BTreeMap<String, f64>,
+    /// Sessions attended by kind.
+    pub sessions_by_kind: BTreeMap<String, u32>,
+}
+
+impl Totals {
+    /// Adds hours and attended sessions of a kind (how a store that sums in its own query
+    /// hands its figures over).
+    pub fn add(&mut self, kind: &str, hours: f64, sessions: u32) {
+        *self.hours_by_kind.entry(kind.to_owned()).or_default() += hours;
+        if sessions > 0 {
+            *self.sessions_by_kind.entry(kind.to_owned()).or_default() += sessions;
+        }
+    }
+}
+
+/// Returns one person's totals from their marks at these sessions within the period.
+pub fn totals(
+    sessions: &BTreeMap<String, StudySession>,
+    marks: &[&AttendanceMark],
+    credit: &Credit,
+    period: (Date, Date),
+) -> Totals {
+    let mut totals = Totals::default();
+    for mark in marks {
+        let Some(session) = sessions.get(&mark.session) else { continue };
+        if session.date < period.0 || session.date > period.1 {
+            continue;
+        }
+        totals.add(session.kind.as_str(), credit.hours(session, mark), u32::from(mark.status.attended()));
+    }
+    totals
+}
+
 /// Returns one person's year: hours and sessions by kind from their marks at these sessions,
 /// and each requirement (pro-rated for a person who joined in the period).
 pub fn evaluate(
@@ -421,19 +460,17 @@ pub fn evaluate(
     requirements: &[Requirement],
     period: (Date, Date),
 ) -> PersonYear {
-    let mut hours_by_kind: BTreeMap<String, f64> = BTreeMap::new();
-    let mut sessions_by_kind: BTreeMap<String, u32> = BTreeMap::new();
-    for mark in marks {
-        let Some(session) = sessions.get(&mark.session) else { continue };
-        if session.date < period.0 || session.date > period.1 {
-            continue;
-        }
-        let hours = credit.hours(session, mark);
-        *hours_by_kind.entry(session.kind.as_str().to_owned()).or_default() += hours;
-        if mark.status.attended() {
-            *sessions_by_kind.entry(session.kind.as_str().to_owned()).or_default() += 1;
-        }
-    }
+    evaluate_totals(person, totals(sessions, marks, credit, period), requirements, period)
+}
+
+/// Returns one person's year from totals already summed (see [`evaluate`]).
+pub fn evaluate_totals(
+    person: &Person,
+    totals: Totals,
+    requirements: &[Requirement],
+    period: (Date, Date),
+) -> PersonYear {
+    let Totals { hours_by_kind, sessions_by_kind } = totals;
     let hours: f64 = hours_by_kind.values().sum();
     let evaluated = person.status == Status::Active;
     let share = share_of_period(person, period.0, period.1);

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use clap::Args;
 use serde_json::{Value, json};
-use xuefa_core::study::{AttendanceMark, Credit, PersonYear, StudySession, evaluate};
+use xuefa_core::exam::Audience;
+use xuefa_core::study::{Credit, PersonYear, StudySession, Totals, evaluate_totals};
 use xuefa_core::{Person, Status};
 use xuefa_store::{Store, StudyStore};
 
@@ -74,44 +75,53 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
     // Sessions are dated in China Standard Time, like exam dates.
     let today = jiff::tz::offset(8).to_datetime(now).date();
     let sessions = store.sessions(&from, &to)?;
-    let marks = store.marks(&from, &to)?;
     let people = store.people(None)?;
     let by_session: BTreeMap<String, StudySession> =
         sessions.iter().map(|s| (s.id.clone(), s.clone())).collect();
-    let mut marks_of: HashMap<&str, Vec<&AttendanceMark>> = HashMap::new();
-    let mut marks_at: HashMap<&str, Vec<&AttendanceMark>> = HashMap::new();
-    for mark in &marks {
-        marks_of.entry(mark.employee.as_str()).or_default().push(mark);
-        marks_at.entry(mark.session.as_str()).or_default().push(mark);
+    // The database sums the marks: a province has tens of millions of them.
+    let credit: &Credit = &study.credit;
+    let mut totals: HashMap<String, Totals> = HashMap::new();
+    for (employee, kind, hours, attended) in store.study_totals(&from, &to, credit)? {
+        totals.entry(employee).or_default().add(&kind, hours, attended);
     }
+    let counts: HashMap<String, (u64, u64)> = store
+        .session_counts(&from, &to)?
+        .into_iter()
+        .map(|(id, marked, attended)| (id, (marked, attended)))
+        .collect();
 
-    // Sessions: expected = the audience on the roster that day, plus anyone marked.
+    // Sessions: expected = the audience on the roster that day, plus anyone marked outside it.
     let person_of: HashMap<&str, &Person> = people.iter().map(|p| (p.id.as_str(), p)).collect();
+    let restricted: Vec<String> =
+        sessions.iter().filter(|s| s.expected != Audience::default()).map(|s| s.id.clone()).collect();
+    let mut outside: HashMap<String, usize> = HashMap::new();
+    for (session, employee) in store.unexpected_candidates(&from, &to, &restricted)? {
+        let Some(session) = by_session.get(&session) else { continue };
+        if !person_of.get(employee.as_str()).is_some_and(|p| session.expects(p)) {
+            *outside.entry(session.id.clone()).or_default() += 1;
+        }
+    }
     let session_rows: Vec<Session<'_>> = sessions
         .iter()
         .map(|session| {
-            let marked = marks_at.get(session.id.as_str()).cloned().unwrap_or_default();
+            let (marked, attended) = counts.get(&session.id).copied().unwrap_or((0, 0));
             let audience = people.iter().filter(|p| session.expects(p)).count();
-            let outside = marked
-                .iter()
-                .filter(|m| !person_of.get(m.employee.as_str()).is_some_and(|p| session.expects(p)))
-                .count();
-            let expected =
-                if session.date < today || !marked.is_empty() { audience + outside } else { audience };
-            let attended = marked.iter().filter(|m| m.status.attended()).count();
-            Session { session, expected, attended }
+            let outside = outside.get(&session.id).copied().unwrap_or(0);
+            let expected = if session.date < today || marked > 0 { audience + outside } else { audience };
+            Session { session, expected, attended: attended as usize }
         })
         .collect();
 
-    // People: everyone on the roster during the year.
-    let credit: &Credit = &study.credit;
+    // People: everyone on the roster during the year (people who left, only if they studied).
     let years: Vec<(&Person, PersonYear)> = people
         .iter()
         .filter(|p| p.joined.is_none_or(|j| j <= period.1) && p.left.is_none_or(|l| l >= period.0))
-        .filter(|p| p.status != Status::Left || marks_of.contains_key(p.id.as_str()))
-        .map(|p| {
-            let own = marks_of.get(p.id.as_str()).cloned().unwrap_or_default();
-            (p, evaluate(p, &by_session, &own, credit, &study.requirements, period))
+        .filter_map(|p| {
+            let own = totals.remove(&p.id);
+            if p.status == Status::Left && own.is_none() {
+                return None;
+            }
+            Some((p, evaluate_totals(p, own.unwrap_or_default(), &study.requirements, period)))
         })
         .collect();
 
