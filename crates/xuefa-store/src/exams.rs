@@ -399,7 +399,12 @@ impl ExamStore for SqliteStore {
         let mut entries = Vec::new();
         for row in statement.query_map([id], question_from_row)? {
             let stored = row?.map_err(StoreError::Corrupt)?;
-            entries.push(PoolQuestion::new(stored.bank, stored.version, stored.question));
+            entries.push(PoolQuestion::with_content_hash(
+                stored.bank,
+                stored.version,
+                stored.question,
+                stored.content_hash,
+            ));
         }
         Ok(Pool::new(entries))
     }

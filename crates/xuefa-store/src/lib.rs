@@ -120,6 +120,8 @@ pub struct StoredQuestion {
     pub retired: bool,
     /// When this version was stored (RFC 3339).
     pub stored_at: String,
+    /// The content hash of this version's wording and key (hex), as stored.
+    pub content_hash: String,
     /// The question as that version worded it.
     pub question: Question,
 }

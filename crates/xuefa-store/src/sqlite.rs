@@ -112,7 +112,8 @@ fn json_list(items: &[String]) -> String {
 
 /// The columns of a question version, in the order [`question_from_row`] reads them.
 pub(crate) const VERSION_COLUMNS: &str = "b.name, q.code, v.version, q.current_version, q.retired, v.created_at, \
-     v.kind, v.stem, v.options, v.answer, v.explanation, v.law, v.article, v.difficulty, v.tags, v.points";
+     v.kind, v.stem, v.options, v.answer, v.explanation, v.law, v.article, v.difficulty, v.tags, v.points, \
+     v.content_hash";
 
 pub(crate) fn question_from_row(
     row: &Row<'_>,
@@ -133,6 +134,7 @@ pub(crate) fn question_from_row(
     let difficulty: Option<u8> = row.get(13)?;
     let tags: String = row.get(14)?;
     let points: Option<f64> = row.get(15)?;
+    let content_hash: String = row.get(16)?;
     Ok((|| {
         let kind = match kind.as_str() {
             "single" => Kind::Single,
@@ -156,6 +158,7 @@ pub(crate) fn question_from_row(
             current: version == current_version,
             retired,
             stored_at,
+            content_hash,
             question,
         })
     })())

@@ -32,6 +32,17 @@ impl PoolQuestion {
         PoolQuestion { bank: bank.into(), version, question, content_hash }
     }
 
+    /// Returns a pool entry whose content hash (hex) is already known, as a store that
+    /// recorded it has it; it must be [`Question::content_hash`] of the question.
+    pub fn with_content_hash(
+        bank: impl Into<String>,
+        version: u32,
+        question: Question,
+        content_hash: String,
+    ) -> Self {
+        PoolQuestion { bank: bank.into(), version, question, content_hash }
+    }
+
     /// Returns the key that names the question across banks: `BANK:ID`.
     pub fn key(&self) -> String {
         format!("{}:{}", self.bank, self.question.id)
