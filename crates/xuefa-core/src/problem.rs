@@ -296,6 +296,8 @@ pub enum ProblemKind {
         /// The columns.
         columns: Vec<String>,
     },
+    /// A quoted cell that starts on this line is never closed, so the rest of the file was read as one cell; close the quote (") or remove it.
+    UnclosedQuote,
     /// A message already in the reader's language, from a program built on the core.
     Message {
         /// The text.
@@ -363,6 +365,7 @@ impl ProblemKind {
             NoPeople => "problem.no_people",
             NoRows => "problem.no_rows",
             NoTableHeader { .. } => "problem.no_table_header",
+            UnclosedQuote => "problem.unclosed_quote",
             Message { .. } => "problem.message",
         }
     }
@@ -414,9 +417,8 @@ impl ProblemKind {
             EmptyFile | NoQuestions | BinaryFile | UnknownFormat | NoHeader | NoAnswerColumn
             | JsonNotArray | JsonNotObject | EmptyStem | MissingAnswer | TooManyOptions | TooFewOptions
             | JudgeWithOptions | EmptyId | TextOptionBeforeStem | TextAnswerBeforeStem | NotCanonical
-            | EmptyEmployeeId | EmptyName | EmptyDepartment | TableFormatOnly | NoPeople | NoRows => {
-                Vec::new()
-            }
+            | EmptyEmployeeId | EmptyName | EmptyDepartment | TableFormatOnly | NoPeople | NoRows
+            | UnclosedQuote => Vec::new(),
         }
     }
 

@@ -203,11 +203,33 @@ pub fn decode<'a>(bytes: &'a [u8], encoding: Option<&str>) -> Result<Cow<'a, str
         return decode_as(bytes, encoding);
     }
     if bytes.contains(&0) {
-        return Err(ProblemKind::BinaryFile);
+        // UTF-16 saved without a byte-order mark: ASCII characters leave every other byte 0.
+        return match utf16_without_bom(bytes) {
+            Some(encoding) => decode_as(bytes, encoding),
+            None => Err(ProblemKind::BinaryFile),
+        };
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Cow::Borrowed(text)),
         Err(_) => decode_as(bytes, GB18030),
+    }
+}
+
+/// Returns UTF-16LE or UTF-16BE when at least 40 % of the odd (or even) bytes are 0, as in
+/// text whose characters are mostly ASCII (commas, digits, line ends); `None` otherwise.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 == 1 {
+        return None;
+    }
+    let pairs = bytes.len() / 2;
+    let zeros = |offset: usize| bytes.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    if odd * 10 >= pairs * 4 && even * 10 < pairs {
+        Some(UTF_16LE)
+    } else if even * 10 >= pairs * 4 && odd * 10 < pairs {
+        Some(UTF_16BE)
+    } else {
+        None
     }
 }
 
@@ -244,6 +266,10 @@ mod tests {
         }
         assert_eq!(decode(&utf16, None).as_deref(), Ok("题,A"));
         assert_eq!(decode(b"a\0b", None), Err(ProblemKind::BinaryFile));
+        let no_bom: Vec<u8> = "题干,答案\n1,A\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&no_bom, None).as_deref(), Ok("题干,答案\n1,A\n"), "UTF-16LE without a BOM");
+        let no_bom: Vec<u8> = "题干,答案\n1,A\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&no_bom, None).as_deref(), Ok("题干,答案\n1,A\n"), "UTF-16BE without a BOM");
         assert!(matches!(decode(b"abc", Some("klingon")), Err(ProblemKind::UnknownEncoding { .. })));
         assert!(matches!(decode("题".as_bytes(), Some("ascii")), Ok(_) | Err(ProblemKind::NotText { .. })));
     }

@@ -35,6 +35,9 @@ pub(crate) fn read_csv(text: &str, file: &Location, sink: &mut dyn TableSink) {
     let mut any_row = false;
     // Lines are counted from byte offsets: the csv crate's own line count skips blank lines.
     let mut lines = LineCounter::new(text);
+    // Where the last record starts, and whether one of its cells spans lines: a quote that is
+    // never closed swallows the rest of the file into that cell.
+    let mut last: Option<(u64, bool)> = None;
     sink.begin(None);
     loop {
         match reader.read_record(&mut record) {
@@ -42,6 +45,7 @@ pub(crate) fn read_csv(text: &str, file: &Location, sink: &mut dyn TableSink) {
             Ok(true) => {
                 any_row = true;
                 let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+                last = Some((line, record.iter().any(|cell| cell.contains('\n'))));
                 let cells: Vec<&str> = record.iter().collect();
                 sink.row(file.at_line(line), &cells);
             }
@@ -57,6 +61,11 @@ pub(crate) fn read_csv(text: &str, file: &Location, sink: &mut dyn TableSink) {
         }
     }
     let found = sink.end();
+    if let Some((line, true)) = last
+        && text.matches('"').count() % 2 == 1
+    {
+        sink.problems().push(Problem::error(file.at_line(line), ProblemKind::UnclosedQuote));
+    }
     if !any_row {
         sink.problems().push(Problem::error(file.clone(), ProblemKind::EmptyFile));
     } else if !found {
