@@ -27,6 +27,12 @@ impl Ui {
         text(self.lang, key, args)
     }
 
+    /// Returns a label with the space an ASCII colon needs (`Key: `, but `答案：`).
+    pub fn label(&self, key: &str) -> String {
+        let text = self.text(key, &[]);
+        if text.ends_with(':') { format!("{text} ") } else { text }
+    }
+
     fn paint(&self, colour: &str, label: &str) -> String {
         if self.colour { format!("{colour}{label}{RESET}") } else { label.to_owned() }
     }

@@ -386,11 +386,19 @@ fn exit_codes_and_streams() {
 #[test]
 fn an_unclosed_quote_is_named_and_utf16_without_a_bom_is_read() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    std::fs::write(dir.path().join("open.csv"), "题号,题目,答案\n1,\"未闭合的引号,A\n2,第二题,B\n").expect("write");
+    std::fs::write(dir.path().join("open.csv"), "题号,题目,答案\n1,\"未闭合的引号,A\n2,第二题,B\n")
+        .expect("write");
     let out = run_in(dir.path(), &["bank", "check", "open.csv"], &[]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("open.csv:2: error: a quoted cell that starts on this line is never closed"), "{}", out.stderr);
-    let utf16: Vec<u8> = "id\tstem\tA\tB\tanswer\n1\t宪法是根本法吗\t是\t否\tA\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    assert!(
+        out.stderr.contains("open.csv:2: error: a quoted cell that starts on this line is never closed"),
+        "{}",
+        out.stderr
+    );
+    let utf16: Vec<u8> = "id\tstem\tA\tB\tanswer\n1\t宪法是根本法吗\t是\t否\tA\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
     std::fs::write(dir.path().join("unicode.txt.csv"), utf16).expect("write");
     let out = run_in(dir.path(), &["bank", "convert", "unicode.txt.csv", "--to", "json"], &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use rusqlite::params;
-use xuefa_core::study::{AttendanceMark, Credit, MarkStatus, SessionKind, StudySession};
+use xuefa_core::study::{AttendanceMark, Credit, SessionKind, StudySession};
 
 use crate::sqlite::SqliteStore;
 use crate::{Result, StoreError};
@@ -31,12 +31,6 @@ pub trait StudyStore {
     /// # Errors
     /// Returns a database error.
     fn all_sessions(&self) -> Result<Vec<StudySession>>;
-
-    /// Returns the marks of sessions between two dates.
-    ///
-    /// # Errors
-    /// Returns a database error.
-    fn marks(&self, from: &str, to: &str) -> Result<Vec<AttendanceMark>>;
 
     /// Returns, summed by the database, each person's credited hours and sessions attended
     /// by session kind between two dates: (employee, kind, hours, sessions).
@@ -122,29 +116,6 @@ impl StudyStore for SqliteStore {
 
     fn all_sessions(&self) -> Result<Vec<StudySession>> {
         self.sessions_where("1 = 1", &[])
-    }
-
-    fn marks(&self, from: &str, to: &str) -> Result<Vec<AttendanceMark>> {
-        let mut statement = self.conn.prepare(
-            "SELECT a.session_id, a.employee_id, a.status, a.hours FROM attendance a \
-             JOIN study_sessions s ON s.id = a.session_id WHERE s.date >= ?1 AND s.date <= ?2 \
-             ORDER BY a.employee_id, s.date",
-        )?;
-        let rows = statement.query_map([from, to], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, Option<f64>>(3)?,
-            ))
-        })?;
-        let mut marks = Vec::new();
-        for row in rows {
-            let (session, employee, status, hours) = row?;
-            let status = MarkStatus::parse(&status).ok_or_else(|| corrupt("mark")(status.clone()))?;
-            marks.push(AttendanceMark::new(session, employee, status, hours));
-        }
-        Ok(marks)
     }
 
     fn study_totals(&self, from: &str, to: &str, credit: &Credit) -> Result<Vec<(String, String, f64, u32)>> {

@@ -108,20 +108,14 @@ fn describe(stored: &StoredQuestion, ui: &Ui) -> String {
         Answer::Judge(false) => ui.text("answer.false", &[]),
         ref answer => answer.canonical(),
     };
-    text.push_str(&format!("{}{key}\n", label(ui, "show.key")));
+    text.push_str(&format!("{}{key}\n", ui.label("show.key")));
     if !question.explanation.is_empty() {
-        text.push_str(&format!("{}{}\n", label(ui, "show.explanation"), question.explanation));
+        text.push_str(&format!("{}{}\n", ui.label("show.explanation"), question.explanation));
     }
     if !question.law.is_empty() || !question.article.is_empty() {
-        text.push_str(&format!("{}{} {}\n", label(ui, "show.law"), question.law, question.article));
+        text.push_str(&format!("{}{} {}\n", ui.label("show.law"), question.law, question.article));
     }
     text
-}
-
-/// Returns a label with the space an ASCII colon needs (`Key: `, but `答案：`).
-pub fn label(ui: &Ui, key: &str) -> String {
-    let text = ui.text(key, &[]);
-    if text.ends_with(':') { format!("{text} ") } else { text }
 }
 
 /// Returns the kind as people call it in the language.

@@ -147,10 +147,7 @@ pub fn deadline(exam: &ExamRecord, now: Timestamp) -> Timestamp {
     }
 }
 
-/// Returns the kind of a question as the person's language names it.
-pub fn kind_name(kind: xuefa_core::Kind, ui: &Ui) -> String {
-    ui.text(&format!("kind.{}", kind.as_str()), &[])
-}
+pub use crate::commands::bank::show::kind_label as kind_name;
 
 /// Returns a number of points as people write it: `2`, `1.5`, `0.667`.
 pub fn points(value: f64) -> String {

@@ -167,11 +167,7 @@ fn markdown(paper: &Paper, title: &str, with_key: bool, ui: &Ui) -> String {
                 }
             }
             if with_key {
-                out.push_str(&format!(
-                    "\n   **{}{}**\n",
-                    crate::commands::bank::show::label(ui, "show.key"),
-                    key_text(question, ui)
-                ));
+                out.push_str(&format!("\n   **{}{}**\n", ui.label("show.key"), key_text(question, ui)));
             }
             out.push('\n');
         }
@@ -234,7 +230,7 @@ fn html(paper: &Paper, title: &str, with_key: bool, ui: &Ui) -> String {
             if with_key {
                 body.push_str(&format!(
                     "<p class=\"key\">{}{}</p>",
-                    escape(&crate::commands::bank::show::label(ui, "show.key")),
+                    escape(&ui.label("show.key")),
                     escape(&key_text(question, ui))
                 ));
             }

@@ -7,7 +7,6 @@ use xuefa_store::ExamStore;
 
 use super::{points, submit_expired};
 use crate::cli::{CheckFormat, GlobalArgs};
-use crate::commands::bank::show::label;
 use crate::error::CommandError;
 use crate::ui::Ui;
 use crate::workspace;
@@ -60,18 +59,18 @@ pub fn cmd_status(args: &StatusArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
             println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default())
         }
         crate::cli::CheckFormat::Text => {
-            println!("{}{}", label(ui, "status.state"), ui.text(&format!("state.{state}"), &[]));
-            println!("{}{} / {}", label(ui, "status.attempts"), attempts.len(), exam.spec.attempts);
+            println!("{}{}", ui.label("status.state"), ui.text(&format!("state.{state}"), &[]));
+            println!("{}{} / {}", ui.label("status.attempts"), attempts.len(), exam.spec.attempts);
             if let Some(attempt) = last {
-                println!("{}{} / {}", label(ui, "status.answered"), answered, attempt.paper.questions.len());
+                println!("{}{} / {}", ui.label("status.answered"), answered, attempt.paper.questions.len());
             }
             if let Some(seconds) = remaining {
-                println!("{}{}", label(ui, "status.remaining"), clock(seconds));
+                println!("{}{}", ui.label("status.remaining"), clock(seconds));
             }
             if let Some(outcome) = outcome {
                 println!(
                     "{}{} / {} ({})",
-                    label(ui, "status.score"),
+                    ui.label("status.score"),
                     points(outcome.score.total),
                     points(outcome.score.max),
                     outcome.band

@@ -20,7 +20,6 @@ use xuefa_store::{ExamStore, Mode, SqliteStore};
 use super::paper::key_text;
 use super::{check_may_start, deadline, paper_for, points, submit_expired};
 use crate::cli::GlobalArgs;
-use crate::commands::bank::show::label;
 use crate::error::CommandError;
 use crate::ui::Ui;
 use crate::workspace;
@@ -337,16 +336,16 @@ pub fn result_text(
         }
         text.push_str(&format!(
             "   {}{given}    {}{key}    {}{}\n",
-            label(ui, "take.your_answer"),
-            label(ui, "show.key"),
-            label(ui, "take.points"),
+            ui.label("take.your_answer"),
+            ui.label("show.key"),
+            ui.label("take.points"),
             points(outcome.score.marks[index])
         ));
         if !question.explanation.is_empty() {
-            text.push_str(&format!("   {}{}\n", label(ui, "show.explanation"), question.explanation));
+            text.push_str(&format!("   {}{}\n", ui.label("show.explanation"), question.explanation));
         }
         if !question.law.is_empty() {
-            text.push_str(&format!("   {}{} {}\n", label(ui, "show.law"), question.law, question.article));
+            text.push_str(&format!("   {}{} {}\n", ui.label("show.law"), question.law, question.article));
         }
     }
     text
