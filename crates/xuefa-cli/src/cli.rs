@@ -63,6 +63,8 @@ pub enum AttendanceCommand {
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     Attendance(commands::report::attendance::AttendanceArgs),
+    Exam(commands::report::exam::ExamArgs),
+    Items(commands::report::items::ItemsArgs),
 }
 
 #[derive(Debug, Subcommand)]

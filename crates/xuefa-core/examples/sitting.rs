@@ -88,10 +88,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if *mark < question.points {
             // The explanation names the bank's letters; the paper shows its own order.
             let bank_letters: String = match question.key {
-                xuefa_core::Answer::Choice(shown) => shown
-                    .indexes()
-                    .fold(xuefa_core::Letters::empty(), |bank, p| bank.with(usize::from(question.order[p])))
-                    .to_string(),
+                xuefa_core::Answer::Choice(shown) => question.bank_letters(shown).to_string(),
                 key => key.to_string(),
             };
             writeln!(

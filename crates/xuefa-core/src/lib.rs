@@ -98,6 +98,7 @@ pub(crate) mod normalize;
 mod problem;
 mod question;
 pub mod read;
+pub mod report;
 mod record;
 pub mod roster;
 pub mod stats;

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-use xuefa_core::Person;
+use xuefa_core::{Letters, Person};
 use xuefa_core::exam::{ExamSpec, Outcome, Paper, Pool, PoolQuestion, Response};
 
 use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
@@ -199,16 +199,114 @@ pub trait ExamStore {
     fn save_and_submit(
         &mut self,
         attempt: i64,
+        paper: &Paper,
         responses: &[(usize, Response)],
         outcome: &Outcome,
         at: Timestamp,
     ) -> Result<()>;
 
-    /// Submits an attempt with its outcome.
+    /// Submits an attempt with its outcome; `responses` are the answers it was scored on,
+    /// in paper order.
     ///
     /// # Errors
     /// Returns a database error.
-    fn submit_attempt(&mut self, attempt: i64, outcome: &Outcome, at: Timestamp) -> Result<()>;
+    fn submit_attempt(
+        &mut self,
+        attempt: i64,
+        paper: &Paper,
+        responses: &[Option<Response>],
+        outcome: &Outcome,
+        at: Timestamp,
+    ) -> Result<()>;
+
+    /// Returns the questions of an exam's frozen pool as (row id, `BANK:ID`), for reading
+    /// [`ItemMark`]s.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn pool_keys(&self, exam: &str) -> Result<Vec<(i64, String)>>;
+
+    /// Streams every submitted attempt at an exam for item analysis, from one snapshot of
+    /// the database: first the totals of all of them (`totals`), then each one's marks in
+    /// paper order (`marks`), in the same order. Attempts submitted before item marks were
+    /// stored get them first.
+    ///
+    /// # Errors
+    /// Returns a database error, or [`StoreError::Corrupt`] for marks that do not decode.
+    fn item_marks(
+        &mut self,
+        exam: &str,
+        totals: &mut dyn FnMut(Vec<f64>),
+        marks: &mut dyn FnMut(&[ItemMark]),
+    ) -> Result<()>;
+}
+
+/// One question of one submitted attempt, as item analysis reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct ItemMark {
+    /// The question's row id (see [`ExamStore::pool_keys`]).
+    pub question: i64,
+    /// What was picked, in the bank's letters; `None` for no answer.
+    pub picked: Option<Response>,
+    /// Points earned.
+    pub points: f64,
+    /// Points possible.
+    pub max: f64,
+}
+
+const ITEM_MARK_BYTES: usize = 21;
+
+fn encode_item_marks(question_ids: &[i64], paper: &Paper, responses: &[Option<Response>], marks: &[f64]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(paper.questions.len() * ITEM_MARK_BYTES);
+    for (i, question) in paper.questions.iter().enumerate() {
+        let picked = match responses.get(i).copied().flatten() {
+            None => 0,
+            Some(Response::Judge(true)) => 1,
+            Some(Response::Judge(false)) => 2,
+            Some(Response::Choice(shown)) => question.bank_letters(shown).bits(),
+            Some(_) => 0,
+        };
+        bytes.extend_from_slice(&(question_ids[i] as u32).to_le_bytes());
+        bytes.push(picked);
+        bytes.extend_from_slice(&marks.get(i).copied().unwrap_or(0.0).to_le_bytes());
+        bytes.extend_from_slice(&question.points.to_le_bytes());
+    }
+    bytes
+}
+
+fn decode_item_marks(bytes: &[u8], judge: &dyn Fn(i64) -> bool, out: &mut Vec<ItemMark>) -> Result<()> {
+    if bytes.len() % ITEM_MARK_BYTES != 0 {
+        return Err(StoreError::Corrupt(format!("item marks of {} bytes", bytes.len())));
+    }
+    out.clear();
+    for chunk in bytes.chunks_exact(ITEM_MARK_BYTES) {
+        let question = i64::from(u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));
+        let float = |at: usize| {
+            let mut raw = [0u8; 8];
+            raw.copy_from_slice(&chunk[at..at + 8]);
+            f64::from_le_bytes(raw)
+        };
+        let picked = match chunk[4] {
+            0 => None,
+            bits if judge(question) => Some(Response::Judge(bits == 1)),
+            bits => Some(Response::Choice(Letters::from_bits(bits))),
+        };
+        out.push(ItemMark { question, picked, points: float(5), max: float(13) });
+    }
+    Ok(())
+}
+
+/// Returns the row ids of a paper's questions, in paper order.
+fn question_ids(tx: &rusqlite::Connection, paper: &Paper) -> Result<Vec<i64>> {
+    let mut find = tx.prepare_cached(
+        "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id WHERE b.name = ?1 AND q.code = ?2",
+    )?;
+    paper
+        .questions
+        .iter()
+        .map(|q| Ok(find.query_row(params![q.bank, q.id], |row| row.get(0))?))
+        .collect()
 }
 
 /// Saves one answer, replacing an earlier one of the same question.
@@ -487,6 +585,7 @@ impl ExamStore for SqliteStore {
     fn save_and_submit(
         &mut self,
         attempt: i64,
+        paper: &Paper,
         responses: &[(usize, Response)],
         outcome: &Outcome,
         at: Timestamp,
@@ -504,23 +603,126 @@ impl ExamStore for SqliteStore {
                 ])?;
             }
         }
-        submit(&tx, attempt, outcome, at)?;
+        let mut given = vec![None; paper.questions.len()];
+        for (index, response) in responses {
+            if let Some(slot) = given.get_mut(*index) {
+                *slot = Some(*response);
+            }
+        }
+        submit(&tx, attempt, paper, &given, outcome, at)?;
         tx.commit()?;
         Ok(())
     }
 
-    fn submit_attempt(&mut self, attempt: i64, outcome: &Outcome, at: Timestamp) -> Result<()> {
+    fn submit_attempt(
+        &mut self,
+        attempt: i64,
+        paper: &Paper,
+        responses: &[Option<Response>],
+        outcome: &Outcome,
+        at: Timestamp,
+    ) -> Result<()> {
         let tx = self.write()?;
-        submit(&tx, attempt, outcome, at)?;
+        submit(&tx, attempt, paper, responses, outcome, at)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn pool_keys(&self, exam: &str) -> Result<Vec<(i64, String)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT q.id, b.name || ':' || q.code FROM exam_pool p JOIN questions q ON q.id = p.question_id \
+             JOIN banks b ON b.id = q.bank_id WHERE p.exam_id = ?1",
+        )?;
+        let rows = statement.query_map([exam], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn item_marks(
+        &mut self,
+        exam: &str,
+        totals: &mut dyn FnMut(Vec<f64>),
+        marks: &mut dyn FnMut(&[ItemMark]),
+    ) -> Result<()> {
+        self.fill_item_marks(exam)?;
+        // One read transaction: the totals and the marks come from the same snapshot.
+        let tx = self.conn.unchecked_transaction()?;
+        let judges: std::collections::HashSet<i64> = tx
+            .prepare(
+                "SELECT p.question_id FROM exam_pool p JOIN question_versions v \
+                 ON v.question_id = p.question_id AND v.version = p.version \
+                 WHERE p.exam_id = ?1 AND v.kind = 'judge'",
+            )?
+            .query_map([exam], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut statement = tx.prepare(
+            "SELECT score FROM attempts WHERE exam_id = ?1 AND submitted_at IS NOT NULL ORDER BY id",
+        )?;
+        let all: Vec<f64> = statement.query_map([exam], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        totals(all);
+        let mut statement = tx.prepare(
+            "SELECT item_marks FROM attempts WHERE exam_id = ?1 AND submitted_at IS NOT NULL ORDER BY id",
+        )?;
+        let mut rows = statement.query([exam])?;
+        let mut buffer = Vec::new();
+        let judge = |question: i64| judges.contains(&question);
+        while let Some(row) = rows.next()? {
+            let bytes = row.get_ref(0)?.as_blob_or_null().map_err(rusqlite::Error::from)?.unwrap_or_default();
+            decode_item_marks(bytes, &judge, &mut buffer)?;
+            marks(&buffer);
+        }
+        Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// Stores the item marks of submitted attempts that lack them (submitted before the
+    /// column existed).
+    fn fill_item_marks(&mut self, exam: &str) -> Result<()> {
+        let missing: Vec<i64> = self
+            .conn
+            .prepare(
+                "SELECT id FROM attempts WHERE exam_id = ?1 AND submitted_at IS NOT NULL AND item_marks IS NULL",
+            )?
+            .query_map([exam], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let records = self.attempt_records(
+            "exam_id = ?1 AND submitted_at IS NOT NULL AND item_marks IS NULL",
+            &[&exam],
+        )?;
+        let tx = self.write()?;
+        for record in records {
+            let Some(outcome) = &record.outcome else { continue };
+            let mut given = vec![None; record.paper.questions.len()];
+            for (index, response, _) in &record.responses {
+                if let Some(slot) = given.get_mut(*index) {
+                    *slot = *response;
+                }
+            }
+            let ids = question_ids(&tx, &record.paper)?;
+            let bytes = encode_item_marks(&ids, &record.paper, &given, &outcome.score.marks);
+            tx.execute("UPDATE attempts SET item_marks = ?1 WHERE id = ?2", params![bytes, record.id])?;
+        }
         tx.commit()?;
         Ok(())
     }
 }
 
-fn submit(tx: &rusqlite::Transaction<'_>, attempt: i64, outcome: &Outcome, at: Timestamp) -> Result<()> {
+fn submit(
+    tx: &rusqlite::Transaction<'_>,
+    attempt: i64,
+    paper: &Paper,
+    responses: &[Option<Response>],
+    outcome: &Outcome,
+    at: Timestamp,
+) -> Result<()> {
+    let ids = question_ids(tx, paper)?;
+    let item_marks = encode_item_marks(&ids, paper, responses, &outcome.score.marks);
     tx.execute(
-        "UPDATE attempts SET submitted_at = ?1, score = ?2, max_score = ?3, passed = ?4, band = ?5, marks = ?6 \
-         WHERE id = ?7 AND submitted_at IS NULL",
+        "UPDATE attempts SET submitted_at = ?1, score = ?2, max_score = ?3, passed = ?4, band = ?5, marks = ?6, \
+         item_marks = ?7 WHERE id = ?8 AND submitted_at IS NULL",
         params![
             at.to_string(),
             outcome.score.total,
@@ -528,6 +730,7 @@ fn submit(tx: &rusqlite::Transaction<'_>, attempt: i64, outcome: &Outcome, at: T
             outcome.passed,
             outcome.band,
             json(&outcome.score.marks)?,
+            item_marks,
             attempt
         ],
     )?;

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_banks_and_rosters.sql"),
     include_str!("migrations/0002_exams.sql"),
     include_str!("migrations/0003_study.sql"),
+    include_str!("migrations/0004_item_marks.sql"),
 ];
 
 /// The schema version this build creates and reads.

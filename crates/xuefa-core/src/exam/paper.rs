@@ -183,6 +183,17 @@ pub struct PaperQuestion {
     pub article: String,
 }
 
+impl PaperQuestion {
+    /// Returns letters shown on this paper as the bank's letters (the identity when the
+    /// options were not shuffled); letters beyond the options are dropped.
+    pub fn bank_letters(&self, shown: Letters) -> Letters {
+        if self.order.is_empty() {
+            return shown;
+        }
+        shown.indexes().filter_map(|p| self.order.get(p)).fold(Letters::empty(), |l, &b| l.with(usize::from(b)))
+    }
+}
+
 /// The paper of one attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

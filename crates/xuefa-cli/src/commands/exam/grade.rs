@@ -163,7 +163,7 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
         }
         let outcome = sitting.submit().clone();
         let id = store.start_attempt(&sheet.paper, Mode::Paper, now, now)?;
-        store.save_and_submit(id, &responses, &outcome, now)?;
+        store.save_and_submit(id, &sheet.paper, &responses, &outcome, now)?;
         passed += usize::from(outcome.passed);
         ui.note(&ui.text(
             "grade.graded",

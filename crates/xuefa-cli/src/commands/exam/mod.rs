@@ -88,7 +88,7 @@ pub fn submit_expired(
             attempt.responses.clone(),
         );
         let outcome = sitting.submit().clone();
-        store.submit_attempt(attempt.id, &outcome, attempt.deadline)?;
+        store.submit_attempt(attempt.id, sitting.paper(), sitting.responses(), &outcome, attempt.deadline)?;
         submitted.push((attempt, outcome));
     }
     Ok(submitted)

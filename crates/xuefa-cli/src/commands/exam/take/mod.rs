@@ -14,7 +14,7 @@ use std::time::Instant;
 use clap::Args;
 use jiff::Timestamp;
 use xuefa_core::exam::{Outcome, Response, Sitting, SittingError};
-use xuefa_core::{Answer, Letters};
+use xuefa_core::Answer;
 use xuefa_store::{ExamStore, Mode, SqliteStore};
 
 use super::paper::key_text;
@@ -111,7 +111,9 @@ impl Session {
         let now = self.clock.now();
         let at = if self.sitting.is_expired(now) { self.sitting.deadline() } else { now };
         let outcome = self.sitting.submit().clone();
-        self.store.submit_attempt(self.attempt, &outcome, at).map_err(SessionError::Store)?;
+        self.store
+            .submit_attempt(self.attempt, self.sitting.paper(), self.sitting.responses(), &outcome, at)
+            .map_err(SessionError::Store)?;
         Ok(outcome)
     }
 }
@@ -285,7 +287,7 @@ fn answers_file(session: &mut Session, path: &std::path::Path, ui: &Ui) -> Resul
     }
     let now = session.clock.now();
     let outcome = session.sitting.submit().clone();
-    session.store.save_and_submit(session.attempt, &parsed, &outcome, now)?;
+    session.store.save_and_submit(session.attempt, &paper, &parsed, &outcome, now)?;
     println!("{}", result_text(&paper, &outcome, session.sitting.responses(), ui));
     Ok(())
 }
@@ -328,8 +330,7 @@ pub fn result_text(
         // letters those are, so the review does not contradict the key shown.
         let mut key = key_text(question, ui);
         if let Answer::Choice(shown) = question.key {
-            let bank: Letters =
-                shown.indexes().fold(Letters::empty(), |l, p| l.with(usize::from(question.order[p])));
+            let bank = question.bank_letters(shown);
             if bank != shown {
                 key.push_str(&ui.text("take.bank_letters", &[("letters", bank.to_string())]));
             }

@@ -1,0 +1,317 @@
+//! `xuefa report exam EXAM [--by department[:DEPTH]] [--missing]`: 应考, 参考, 合格 and 优秀
+//! with their rates, the scores and their distribution, per department and in total (the
+//! rules are `xuefa_core::report`'s). `--missing` lists who has not sat or not passed yet,
+//! for the 补考 notice.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::{Value, json};
+use xuefa_core::Person;
+use xuefa_core::report::{Counted, ExamFigures, Tally};
+use xuefa_store::{AttemptSummary, ExamRecord, ExamStore, SqliteStore, Store};
+
+use super::attendance::depth;
+use crate::cli::GlobalArgs;
+use crate::commands::exam::points;
+use crate::commands::exam::results::counted;
+use crate::commands::exam::submit_expired;
+use crate::error::CommandError;
+use crate::output::{Cell, Listing, ReportFormat, write_workbook};
+use crate::ui::Ui;
+use crate::workspace;
+
+#[derive(Debug, Args)]
+pub struct ExamArgs {
+    #[arg(value_name = "EXAM")]
+    pub exam: String,
+    #[arg(long, value_name = "department[:DEPTH]")]
+    pub by: Option<String>,
+    #[arg(long)]
+    pub missing: bool,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Where a person who must sit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    NotSat,
+    InProgress,
+    Failed,
+    Passed,
+}
+
+impl Standing {
+    fn as_str(self) -> &'static str {
+        match self {
+            Standing::NotSat => "not_sat",
+            Standing::InProgress => "in_progress",
+            Standing::Failed => "failed",
+            Standing::Passed => "passed",
+        }
+    }
+}
+
+/// One person's place in an exam.
+pub struct PersonResult<'a> {
+    pub person: &'a Person,
+    pub expected: bool,
+    pub standing: Standing,
+    pub counted: Option<Counted>,
+    pub attempts: usize,
+}
+
+/// The figures of one exam: per group (sorted by department) and in total.
+pub struct ExamReport {
+    pub groups: Vec<(String, ExamFigures)>,
+    pub total: ExamFigures,
+    pub total_points: f64,
+}
+
+/// Returns every person's result at an exam: who must sit, and who sat.
+pub fn person_results<'a>(exam: &ExamRecord, people: &'a [Person], summaries: &[AttemptSummary]) -> Vec<PersonResult<'a>> {
+    let mut by_person: HashMap<&str, Vec<&AttemptSummary>> = HashMap::new();
+    for summary in summaries {
+        by_person.entry(summary.employee.as_str()).or_default().push(summary);
+    }
+    let grading = exam.spec.grading();
+    let best_band = grading.bands.first().map(|b| b.0.as_str());
+    people
+        .iter()
+        .filter_map(|person| {
+            let attempts = by_person.get(person.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let expected = exam.spec.audience.includes(person);
+            if !expected && attempts.is_empty() {
+                return None;
+            }
+            let counted_attempt = counted(attempts, exam.spec.counts);
+            let counted = counted_attempt.and_then(|a| {
+                Some(Counted::new(a.score?, a.passed.unwrap_or(false), a.band.as_deref() == best_band))
+            });
+            let standing = match counted {
+                Some(c) if c.passed => Standing::Passed,
+                _ if attempts.iter().any(|a| a.submitted_at.is_none()) => Standing::InProgress,
+                Some(_) => Standing::Failed,
+                None => Standing::NotSat,
+            };
+            Some(PersonResult { person, expected, standing, counted, attempts: attempts.len() })
+        })
+        .collect()
+}
+
+/// Returns the figures by department (to `depth` levels; `None`: the full path) and in total.
+pub fn exam_report(exam: &ExamRecord, results: &[PersonResult<'_>], depth: Option<usize>) -> ExamReport {
+    let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut total = Tally::default();
+    for result in results {
+        let department = match depth {
+            Some(d) => result.person.department.truncated(d).path(),
+            None => result.person.department.path(),
+        };
+        groups.entry(department).or_default().add(result.expected, result.counted);
+        total.add(result.expected, result.counted);
+    }
+    let total_points = exam.spec.total_points();
+    ExamReport {
+        groups: groups.into_iter().map(|(d, tally)| (d, tally.figures(total_points))).collect(),
+        total: total.figures(total_points),
+        total_points,
+    }
+}
+
+/// Loads an exam and everyone's results, submitting attempts whose time ran out first.
+pub fn load(store: &mut SqliteStore, id: &str) -> Result<(ExamRecord, Vec<Person>, Vec<AttemptSummary>), CommandError> {
+    let now = workspace::now()?;
+    let exam = store.exam(id)?;
+    submit_expired(store, &exam, now)?;
+    let summaries = store.attempt_summaries(id)?;
+    let people = store.people(None)?;
+    Ok((exam, people, summaries))
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn number(value: Option<f64>) -> (String, String) {
+    (value.map(|v| format!("{}", (v * 1000.0).round() / 1000.0)).unwrap_or_default(), value.map_or_else(|| "—".to_owned(), |v| points((v * 10.0).round() / 10.0)))
+}
+
+/// Returns the JSON of a group's figures, with `department` first.
+pub fn figures_json(department: Option<&str>, figures: &ExamFigures) -> Value {
+    let mut value = json!({});
+    if let Some(department) = department {
+        value["department"] = json!(department);
+    }
+    if let (Value::Object(map), Ok(Value::Object(fields))) = (&mut value, serde_json::to_value(figures)) {
+        map.extend(fields);
+    }
+    value
+}
+
+/// Returns the figures as a listing: one row per group, then the total.
+pub fn figures_listing(report: &ExamReport, ui: &Ui, with_distribution: bool) -> Listing {
+    let mut columns: Vec<(String, String, Cell)> = [
+        ("department", "col.department", Cell::Text),
+        ("expected", "col.exam_expected", Cell::Number),
+        ("took", "col.took", Cell::Number),
+        ("passed", "col.passed_count", Cell::Number),
+        ("excellent", "col.excellent", Cell::Number),
+        ("participation_rate", "col.participation_rate", Cell::Percent),
+        ("pass_rate", "col.pass_rate", Cell::Percent),
+        ("pass_rate_of_expected", "col.pass_rate_of_expected", Cell::Percent),
+        ("excellent_rate", "col.excellent_rate", Cell::Percent),
+        ("mean_score", "col.mean", Cell::Number),
+        ("median_score", "col.median", Cell::Number),
+        ("min_score", "col.min", Cell::Number),
+        ("max_score", "col.max", Cell::Number),
+    ]
+    .into_iter()
+    .map(|(field, key, cell)| (field.to_owned(), ui.text(key, &[]), cell))
+    .collect();
+    if with_distribution {
+        for i in 0..10 {
+            let (from, to) = (i * 10, i * 10 + 10);
+            columns.push((format!("score_{from}_{to}"), format!("{from}–{to}%"), Cell::Number));
+        }
+    }
+    let mut listing = Listing::typed(columns);
+    let total_label = ui.text("report.total", &[]);
+    let rows = report.groups.iter().map(|(d, f)| (d.as_str(), f)).chain([(total_label.as_str(), &report.total)]);
+    for (department, f) in rows {
+        let counts = [f.expected, f.took, f.passed, f.excellent].map(|n| n.to_string());
+        let rates = [f.participation_rate, f.pass_rate, f.pass_rate_of_expected, f.excellent_rate];
+        let scores = [f.mean_score, f.median_score, f.min_score, f.max_score].map(number);
+        let mut raw = vec![department.to_owned()];
+        let mut shown = vec![department.to_owned()];
+        raw.extend(counts.iter().cloned());
+        shown.extend(counts.iter().cloned());
+        raw.extend(rates.iter().map(|r| r.map(|v| v.to_string()).unwrap_or_default()));
+        shown.extend(rates.iter().map(|r| percent(*r)));
+        raw.extend(scores.iter().map(|s| s.0.clone()));
+        shown.extend(scores.iter().map(|s| s.1.clone()));
+        if with_distribution {
+            raw.extend(f.distribution.iter().map(|b| b.count.to_string()));
+            shown.extend(f.distribution.iter().map(|b| b.count.to_string()));
+        }
+        listing.row_shown(raw, shown);
+    }
+    listing
+}
+
+/// Returns the distribution of a group's scores as a listing.
+pub fn distribution_listing(figures: &ExamFigures, ui: &Ui) -> Listing {
+    let mut listing = Listing::typed(vec![
+        ("from", ui.text("col.from", &[]), Cell::Number),
+        ("to", ui.text("col.to", &[]), Cell::Number),
+        ("count", ui.text("col.people", &[]), Cell::Number),
+    ]);
+    for (i, bin) in figures.distribution.iter().enumerate() {
+        let to = if i == 9 { format!("{} ]", points(bin.to)) } else { format!("{} )", points(bin.to)) };
+        listing.row_shown(
+            vec![bin.from.to_string(), bin.to.to_string(), bin.count.to_string()],
+            vec![format!("[ {}", points(bin.from)), to, bin.count.to_string()],
+        );
+    }
+    listing
+}
+
+/// Returns who must sit and has not passed yet, by department, as a listing.
+pub fn missing_listing(results: &[PersonResult<'_>], ui: &Ui) -> Listing {
+    let mut missing: Vec<&PersonResult<'_>> =
+        results.iter().filter(|r| r.expected && r.standing != Standing::Passed).collect();
+    missing.sort_by(|a, b| {
+        (a.person.department.path(), &a.person.id).cmp(&(b.person.department.path(), &b.person.id))
+    });
+    let mut listing = Listing::typed(vec![
+        ("department", ui.text("col.department", &[]), Cell::Text),
+        ("employee", ui.text("col.employee", &[]), Cell::Text),
+        ("name", ui.text("col.name", &[]), Cell::Text),
+        ("standing", ui.text("col.standing", &[]), Cell::Text),
+        ("score", ui.text("col.score", &[]), Cell::Number),
+        ("attempts", ui.text("col.attempts", &[]), Cell::Number),
+    ]);
+    let mut rows = Vec::new();
+    for result in missing {
+        let score = result.counted.map(|c| c.score);
+        listing.row_shown(
+            vec![
+                result.person.department.path(),
+                result.person.id.clone(),
+                result.person.name.clone(),
+                result.standing.as_str().to_owned(),
+                score.map(|s| s.to_string()).unwrap_or_default(),
+                result.attempts.to_string(),
+            ],
+            vec![
+                result.person.department.path(),
+                result.person.id.clone(),
+                result.person.name.clone(),
+                ui.text(&format!("standing.{}", result.standing.as_str()), &[]),
+                score.map_or_else(|| "—".to_owned(), points),
+                result.attempts.to_string(),
+            ],
+        );
+        rows.push(json!({
+            "department": result.person.department.path(),
+            "employee": result.person.id,
+            "name": result.person.name,
+            "standing": result.standing.as_str(),
+            "score": score,
+            "attempts": result.attempts,
+        }));
+    }
+    listing.json(Value::Array(rows))
+}
+
+pub fn cmd_exam(args: &ExamArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    let depth = depth(args.by.as_deref())?;
+    let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
+    let (exam, people, summaries) = load(&mut store, &args.exam)?;
+    let results = person_results(&exam, &people, &summaries);
+    if args.missing {
+        return missing_listing(&results, ui).print_report(args.format, &args.exam, args.output.as_deref());
+    }
+    let report = exam_report(&exam, &results, depth);
+    let json = json!({
+        "exam": exam.spec.id,
+        "title": exam.spec.title,
+        "total_points": report.total_points,
+        "pass_mark": exam.spec.pass_mark,
+        "groups": report.groups.iter().map(|(d, f)| figures_json(Some(d), f)).collect::<Vec<_>>(),
+        "total": figures_json(None, &report.total),
+    });
+    match args.format {
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default()),
+        ReportFormat::Csv => figures_listing(&report, ui, true).print_report(args.format, "", None)?,
+        ReportFormat::Xlsx => {
+            let figures = figures_listing(&report, ui, true);
+            let missing = missing_listing(&results, ui);
+            write_workbook(
+                &[(&ui.text("sheet.figures", &[]), &figures), (&ui.text("sheet.missing", &[]), &missing)],
+                args.output.as_deref(),
+            )?;
+        }
+        format => {
+            let heading = format!("{} — {}", exam.spec.title, exam.spec.id);
+            if format == ReportFormat::Md {
+                println!("## {heading}\n");
+            } else {
+                println!("{heading}");
+            }
+            figures_listing(&report, ui, false).print_report(format, "", None)?;
+            println!();
+            if format == ReportFormat::Md {
+                println!("### {}\n", ui.text("report.distribution", &[]));
+            } else {
+                println!("{}", ui.text("report.distribution", &[]));
+            }
+            distribution_listing(&report.total, ui).print_report(format, "", None)?;
+        }
+    }
+    Ok(())
+}

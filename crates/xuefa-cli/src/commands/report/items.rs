@@ -1,0 +1,221 @@
+//! `xuefa report items EXAM`: item analysis of every submitted attempt — per question the
+//! facility, spread, discrimination and discriminative efficiency, the picks of each option
+//! and flags such as `likely_wrong_key`; for the whole exam the score distribution and its
+//! reliability. The formulas are `xuefa_core::stats`'s. Attempts stream from the database,
+//! so a province's million attempts are never all in memory.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::{Value, json};
+use xuefa_core::Answer;
+use xuefa_core::stats::{Analyser, Analysis, Item, Mark};
+use xuefa_store::{ExamStore, SqliteStore};
+
+use crate::cli::GlobalArgs;
+use crate::commands::exam::submit_expired;
+use crate::error::CommandError;
+use crate::output::{Cell, Listing, ReportFormat, write_workbook};
+use crate::ui::Ui;
+use crate::workspace;
+
+#[derive(Debug, Args)]
+pub struct ItemsArgs {
+    #[arg(value_name = "EXAM")]
+    pub exam: String,
+    #[arg(long)]
+    pub flagged: bool,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A pool question as the item report names it.
+pub struct ItemInfo {
+    pub law: String,
+    pub article: String,
+    pub stem: String,
+    pub answer: Answer,
+}
+
+/// Returns the analysis of an exam's submitted attempts, with each item's question.
+pub fn analyse_exam(store: &mut SqliteStore, exam: &str) -> Result<(Analysis, Vec<ItemInfo>), CommandError> {
+    let now = workspace::now()?;
+    let record = store.exam(exam)?;
+    submit_expired(store, &record, now)?;
+    let pool = store.exam_pool(exam)?;
+    let index: HashMap<String, usize> =
+        pool.questions().iter().enumerate().map(|(i, entry)| (entry.key(), i)).collect();
+    let by_row: HashMap<i64, usize> = store
+        .pool_keys(exam)?
+        .into_iter()
+        .filter_map(|(row, key)| index.get(&key).map(|&i| (row, i)))
+        .collect();
+    let items: Vec<Item> = pool
+        .questions()
+        .iter()
+        .map(|e| Item::new(e.key(), e.question.kind, e.question.options.len(), e.question.answer))
+        .collect();
+    let infos = pool
+        .questions()
+        .iter()
+        .map(|e| ItemInfo {
+            law: e.question.law.clone(),
+            article: e.question.article.clone(),
+            stem: e.question.stem.clone(),
+            answer: e.question.answer,
+        })
+        .collect();
+    // The totals arrive first; the analyser they make then takes each attempt's marks.
+    let analyser: RefCell<Option<Analyser>> = RefCell::new(None);
+    let mut marks: Vec<Mark> = Vec::with_capacity(100);
+    let mut items = Some(items);
+    store.item_marks(
+        exam,
+        &mut |totals| *analyser.borrow_mut() = Some(Analyser::new(items.take().unwrap_or_default(), totals)),
+        &mut |row| {
+            marks.clear();
+            marks.extend(row.iter().map(|m| {
+                // A question outside the pool (never so for a frozen pool) is skipped.
+                let item = by_row.get(&m.question).copied().unwrap_or(usize::MAX);
+                Mark::new(item, m.points, m.max, m.picked)
+            }));
+            if let Some(analyser) = analyser.borrow_mut().as_mut() {
+                analyser.add(&marks);
+            }
+        },
+    )?;
+    let analysis = analyser.into_inner().map(Analyser::finish).unwrap_or_else(|| xuefa_core::stats::analyse(&[], &[]));
+    Ok((analysis, infos))
+}
+
+fn picks_text(picks: &[u64], judge: bool, ui: &Ui) -> String {
+    picks
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let label = if judge {
+                ui.text(if i == 0 { "answer.true" } else { "answer.false" }, &[])
+            } else {
+                xuefa_core::letter(i).to_string()
+            };
+            format!("{label}:{n}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn one(value: Option<f64>) -> (String, String) {
+    (
+        value.map(|v| ((v * 1000.0).round() / 1000.0).to_string()).unwrap_or_default(),
+        value.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}")),
+    )
+}
+
+/// Returns the items as a listing (only flagged ones with `flagged`).
+pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui: &Ui) -> Listing {
+    let mut listing = Listing::typed(
+        [
+            ("question", "col.question", Cell::Text),
+            ("law", "col.law", Cell::Text),
+            ("key", "col.key", Cell::Text),
+            ("attempts", "col.attempts", Cell::Number),
+            ("facility", "col.facility", Cell::Number),
+            ("standard_deviation", "col.sd", Cell::Number),
+            ("discrimination_index", "col.discrimination", Cell::Number),
+            ("discriminative_efficiency", "col.efficiency", Cell::Number),
+            ("picks", "col.picks", Cell::Text),
+            ("top_third_picks", "col.top_picks", Cell::Text),
+            ("flags", "col.flags", Cell::Text),
+        ]
+        .into_iter()
+        .map(|(field, key, cell)| (field, ui.text(key, &[]), cell))
+        .collect(),
+    );
+    let mut rows = Vec::new();
+    for (item, info) in analysis.items.iter().zip(infos) {
+        if item.attempts == 0 || (flagged && item.flags.is_empty()) {
+            continue;
+        }
+        let judge = matches!(info.answer, Answer::Judge(_));
+        let key = match info.answer {
+            Answer::Judge(truth) => ui.text(if truth { "answer.true" } else { "answer.false" }, &[]),
+            answer => answer.to_string(),
+        };
+        let law = format!("{}{}", info.law, info.article);
+        let figures = [item.facility, item.standard_deviation, item.discrimination_index, item.discriminative_efficiency]
+            .map(one);
+        let mut raw = vec![item.item.clone(), law.clone(), info.answer.to_string(), item.attempts.to_string()];
+        let mut shown = vec![item.item.clone(), law, key, item.attempts.to_string()];
+        raw.extend(figures.iter().map(|f| f.0.clone()));
+        shown.extend(figures.iter().map(|f| f.1.clone()));
+        raw.push(item.picks.iter().map(u64::to_string).collect::<Vec<_>>().join(" "));
+        raw.push(item.top_third_picks.iter().map(u64::to_string).collect::<Vec<_>>().join(" "));
+        raw.push(item.flags.join(" "));
+        shown.push(picks_text(&item.picks, judge, ui));
+        shown.push(picks_text(&item.top_third_picks, judge, ui));
+        shown.push(item.flags.iter().map(|f| ui.text(&format!("flag.{f}"), &[])).collect::<Vec<_>>().join("；"));
+        listing.row_shown(raw, shown);
+        let mut value = serde_json::to_value(item).unwrap_or(Value::Null);
+        value["law"] = json!(info.law);
+        value["article"] = json!(info.article);
+        value["stem"] = json!(info.stem);
+        value["key"] = json!(info.answer.to_string());
+        rows.push(value);
+    }
+    listing.json(Value::Array(rows))
+}
+
+/// Returns the whole exam's statistics as a listing of (figure, value).
+pub fn test_listing(analysis: &Analysis, ui: &Ui) -> Listing {
+    let t = &analysis.test;
+    let mut listing = Listing::typed(vec![
+        ("statistic", ui.text("col.statistic", &[]), Cell::Text),
+        ("value", ui.text("col.value", &[]), Cell::Number),
+    ]);
+    let figures = [
+        ("attempts", Some(t.attempts as f64)),
+        ("mean", t.mean),
+        ("median", t.median),
+        ("standard_deviation", t.standard_deviation),
+        ("skewness", t.skewness),
+        ("kurtosis", t.kurtosis),
+        ("cronbach_alpha", t.cronbach_alpha),
+        ("error_ratio", t.error_ratio),
+        ("standard_error", t.standard_error),
+    ];
+    for (name, value) in figures {
+        let shown = value.map_or_else(|| "—".to_owned(), |v| format!("{}", (v * 1000.0).round() / 1000.0));
+        listing.row_shown(
+            vec![name.to_owned(), value.map(|v| v.to_string()).unwrap_or_default()],
+            vec![ui.text(&format!("stat.{name}"), &[]), shown],
+        );
+    }
+    listing
+}
+
+pub fn cmd_items(args: &ItemsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
+    let (analysis, infos) = analyse_exam(&mut store, &args.exam)?;
+    let items = items_listing(&analysis, &infos, args.flagged, ui);
+    match args.format {
+        ReportFormat::Json => {
+            let json = json!({ "exam": args.exam, "test": analysis.test, "items": items.json_value() });
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        }
+        ReportFormat::Csv => items.print_report(args.format, "", None)?,
+        ReportFormat::Xlsx => write_workbook(
+            &[(&ui.text("sheet.items", &[]), &items), (&ui.text("sheet.test", &[]), &test_listing(&analysis, ui))],
+            args.output.as_deref(),
+        )?,
+        format => {
+            test_listing(&analysis, ui).print_report(format, "", None)?;
+            println!();
+            items.print_report(format, "", None)?;
+        }
+    }
+    Ok(())
+}
