@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use xuefa_core::{Letters, Person};
-use xuefa_core::exam::{ExamSpec, Outcome, Paper, Pool, PoolQuestion, Response};
+use xuefa_core::exam::{ExamSpec, Outcome, Paper, PaperQuestion, Pool, PoolQuestion, Response, Scoring};
 
 use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
 use crate::{Result, StoreError};
@@ -297,6 +297,90 @@ fn decode_item_marks(bytes: &[u8], judge: &dyn Fn(i64) -> bool, out: &mut Vec<It
     Ok(())
 }
 
+/// A paper as stored: the question versions by row id with their option order and points.
+/// The text of each question is in `question_versions`, which never changes, so the paper
+/// reads back exactly as drawn at a twentieth of the size (a paper of 50 questions with its
+/// text is about 45 kB; a province's million papers would be 45 GB).
+#[derive(Serialize, serde::Deserialize)]
+struct StoredPaper {
+    format: String,
+    exam: String,
+    employee: String,
+    attempt: u32,
+    total_points: f64,
+    questions: Vec<StoredQuestionRef>,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct StoredQuestionRef {
+    question: i64,
+    version: u32,
+    order: Vec<u8>,
+    points: f64,
+    scoring: Scoring,
+}
+
+const REFS: &str = "refs";
+
+fn encode_paper(conn: &rusqlite::Connection, paper: &Paper) -> Result<String> {
+    let ids = question_ids(conn, paper)?;
+    let stored = StoredPaper {
+        format: REFS.to_owned(),
+        exam: paper.exam.clone(),
+        employee: paper.employee.clone(),
+        attempt: paper.attempt,
+        total_points: paper.total_points,
+        questions: paper
+            .questions
+            .iter()
+            .zip(ids)
+            .map(|(q, id)| StoredQuestionRef {
+                question: id,
+                version: q.version,
+                order: q.order.clone(),
+                points: q.points,
+                scoring: q.scoring,
+            })
+            .collect(),
+    };
+    json(&stored)
+}
+
+/// Reads a stored paper: by reference (the usual form) or in full (papers stored before
+/// the reference form, and papers whose bank was removed).
+pub(crate) fn decode_paper(
+    conn: &rusqlite::Connection,
+    text: &str,
+    cache: &mut std::collections::HashMap<(i64, u32), PoolQuestion>,
+) -> Result<Paper> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("paper: {e}"));
+    if !text.starts_with("{\"format\":\"refs\"") {
+        return serde_json::from_str(text).map_err(corrupt);
+    }
+    let stored: StoredPaper = serde_json::from_str(text).map_err(corrupt)?;
+    let mut find = conn.prepare_cached(&format!(
+        "SELECT {VERSION_COLUMNS} FROM question_versions v JOIN questions q ON q.id = v.question_id \
+         JOIN banks b ON b.id = q.bank_id WHERE v.question_id = ?1 AND v.version = ?2"
+    ))?;
+    let mut questions = Vec::with_capacity(stored.questions.len());
+    for (i, r) in stored.questions.into_iter().enumerate() {
+        if !cache.contains_key(&(r.question, r.version)) {
+            let found = find.query_row(params![r.question, r.version], question_from_row).optional()?;
+            let Some(row) = found else {
+                return Err(StoreError::Corrupt(format!("paper: question {} version {} is gone", r.question, r.version)));
+            };
+            let stored = row.map_err(StoreError::Corrupt)?;
+            cache.insert(
+                (r.question, r.version),
+                PoolQuestion::with_content_hash(stored.bank, stored.version, stored.question, stored.content_hash),
+            );
+        }
+        let entry = &cache[&(r.question, r.version)];
+        questions.push(PaperQuestion::new(i as u32 + 1, entry, r.order, r.points, r.scoring));
+    }
+    Ok(Paper::new(stored.exam, stored.employee, stored.attempt, stored.total_points, questions))
+}
+
 /// Returns the row ids of a paper's questions, in paper order.
 fn question_ids(tx: &rusqlite::Connection, paper: &Paper) -> Result<Vec<i64>> {
     let mut find = tx.prepare_cached(
@@ -314,7 +398,7 @@ const SAVE_RESPONSE: &str = "INSERT INTO responses (attempt_id, question_index, 
      VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (attempt_id, question_index) \
      DO UPDATE SET response = excluded.response, flagged = excluded.flagged, answered_at = excluded.answered_at";
 
-fn json<T: Serialize>(value: &T) -> Result<String> {
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -364,9 +448,9 @@ impl SqliteStore {
             .conn
             .prepare_cached("SELECT question_index, response, flagged FROM responses WHERE attempt_id = ?1 ORDER BY question_index")?;
         let mut records = Vec::with_capacity(rows.len());
+        let mut cache = std::collections::HashMap::new();
         for (id, employee, attempt, paper, started, deadline, submitted, marks, score, passed, band) in rows {
-            let paper: Paper =
-                serde_json::from_str(&paper).map_err(|e| StoreError::Corrupt(format!("paper: {e}")))?;
+            let paper = decode_paper(&self.conn, &paper, &mut cache)?;
             let outcome = match (marks, score, passed, band) {
                 (Some(marks), Some(total), Some(passed), Some(band)) => Some(Outcome::new(
                     serde_json::from_str(&marks).map_err(|e| StoreError::Corrupt(format!("marks: {e}")))?,
@@ -545,6 +629,7 @@ impl ExamStore for SqliteStore {
         deadline: Timestamp,
     ) -> Result<i64> {
         let tx = self.write()?;
+        let stored = encode_paper(&tx, paper)?;
         tx.execute(
             "INSERT INTO attempts (exam_id, employee_id, attempt, mode, paper, started_at, deadline) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -553,7 +638,7 @@ impl ExamStore for SqliteStore {
                 paper.employee,
                 paper.attempt,
                 mode.as_str(),
-                json(paper)?,
+                stored,
                 started_at.to_string(),
                 deadline.to_string()
             ],

@@ -491,8 +491,22 @@ impl Store for SqliteStore {
         }
         let count: i64 =
             tx.query_row("SELECT COUNT(*) FROM questions WHERE bank_id = ?1", [id], |row| row.get(0))?;
-        // Attempts keep their own copy of every question they showed; exams lose these
-        // questions from their pools.
+        // Attempts keep their own copy of every question they showed (their papers refer to
+        // question versions, so those papers are written out in full first); exams lose
+        // these questions from their pools.
+        let referring: Vec<(i64, String)> = tx
+            .prepare(
+                "SELECT id, paper FROM attempts WHERE paper LIKE '{\"format\":\"refs\"%' AND exam_id IN \
+                 (SELECT DISTINCT p.exam_id FROM exam_pool p JOIN questions q ON q.id = p.question_id \
+                  WHERE q.bank_id = ?1)",
+            )?
+            .query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut cache = HashMap::new();
+        for (attempt, text) in referring {
+            let paper = crate::exams::decode_paper(&tx, &text, &mut cache)?;
+            tx.execute("UPDATE attempts SET paper = ?1 WHERE id = ?2", params![crate::exams::json(&paper)?, attempt])?;
+        }
         tx.execute(
             "DELETE FROM exam_pool WHERE question_id IN (SELECT id FROM questions WHERE bank_id = ?1)",
             [id],

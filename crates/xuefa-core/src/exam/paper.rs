@@ -184,6 +184,39 @@ pub struct PaperQuestion {
 }
 
 impl PaperQuestion {
+    /// Returns a pool question as it appears at `number` on a paper, its options shown in
+    /// `order` (for each option shown, its index in the bank), worth `points`.
+    pub fn new(number: u32, entry: &PoolQuestion, order: Vec<u8>, points: f64, scoring: Scoring) -> Self {
+        let question = &entry.question;
+        let key = match question.answer {
+            Answer::Choice(letters) => Answer::Choice(
+                order
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, original)| letters.contains(usize::from(**original)))
+                    .fold(Letters::empty(), |shown, (position, _)| shown.with(position)),
+            ),
+            judge => judge,
+        };
+        PaperQuestion {
+            number,
+            bank: entry.bank.clone(),
+            id: question.id.clone(),
+            version: entry.version,
+            content_hash: entry.content_hash.clone(),
+            kind: question.kind,
+            stem: question.stem.clone(),
+            options: order.iter().filter_map(|&i| question.options.get(usize::from(i)).cloned()).collect(),
+            order,
+            key,
+            points,
+            scoring,
+            explanation: question.explanation.clone(),
+            law: question.law.clone(),
+            article: question.article.clone(),
+        }
+    }
+
     /// Returns letters shown on this paper as the bank's letters (the identity when the
     /// options were not shuffled); letters beyond the options are dropped.
     pub fn bank_letters(&self, shown: Letters) -> Letters {
@@ -337,33 +370,8 @@ impl<'a> Drawer<'a> {
                 if spec.shuffle_options && question.kind != Kind::Judge {
                     rng.shuffle(&mut order);
                 }
-                let key = match question.answer {
-                    Answer::Choice(letters) => Answer::Choice(
-                        order
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, original)| letters.contains(usize::from(**original)))
-                            .fold(Letters::empty(), |shown, (position, _)| shown.with(position)),
-                    ),
-                    judge => judge,
-                };
-                questions.push(PaperQuestion {
-                    number: questions.len() as u32 + 1,
-                    bank: entry.bank.clone(),
-                    id: question.id.clone(),
-                    version: entry.version,
-                    content_hash: entry.content_hash.clone(),
-                    kind: question.kind,
-                    stem: question.stem.clone(),
-                    options: order.iter().map(|&i| question.options[usize::from(i)].clone()).collect(),
-                    order,
-                    key,
-                    points: section.points,
-                    scoring: section.scoring(),
-                    explanation: question.explanation.clone(),
-                    law: question.law.clone(),
-                    article: question.article.clone(),
-                });
+                let number = questions.len() as u32 + 1;
+                questions.push(PaperQuestion::new(number, entry, order, section.points, section.scoring()));
             }
         }
         Ok(Paper {
@@ -377,6 +385,17 @@ impl<'a> Drawer<'a> {
 }
 
 impl Paper {
+    /// Returns a paper of these questions.
+    pub fn new(
+        exam: impl Into<String>,
+        employee: impl Into<String>,
+        attempt: u32,
+        total_points: f64,
+        questions: Vec<PaperQuestion>,
+    ) -> Self {
+        Paper { exam: exam.into(), employee: employee.into(), attempt, total_points, questions }
+    }
+
     /// Returns the keys (`BANK:ID`) of the paper's questions, for the `seen` set of a retake.
     pub fn question_keys(&self) -> impl Iterator<Item = String> + '_ {
         self.questions.iter().map(|q| format!("{}:{}", q.bank, q.id))
