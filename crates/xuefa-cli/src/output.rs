@@ -65,7 +65,8 @@ impl Listing {
     /// Returns a listing whose columns are (field, label, what the cells hold).
     pub fn typed<S: AsRef<str>>(columns: Vec<(S, String, Cell)>) -> Self {
         let cells = columns.iter().map(|c| c.2).collect();
-        let mut listing = Listing::new(columns.iter().map(|(field, label, _)| (field.as_ref(), label.clone())).collect());
+        let mut listing =
+            Listing::new(columns.iter().map(|(field, label, _)| (field.as_ref(), label.clone())).collect());
         listing.cells = cells;
         listing
     }
@@ -99,12 +100,16 @@ impl Listing {
     /// Returns the listing as a Markdown table.
     pub fn markdown(&self) -> String {
         let escape = |text: &str| text.replace('|', "\\|").replace('\n', " ");
-        let mut text = format!("| {} |\n", self.labels.iter().map(|l| escape(l)).collect::<Vec<_>>().join(" | "));
+        let mut text =
+            format!("| {} |\n", self.labels.iter().map(|l| escape(l)).collect::<Vec<_>>().join(" | "));
         let align: Vec<&str> =
             self.cells.iter().map(|c| if *c == Cell::Text { "---" } else { "---:" }).collect();
         text.push_str(&format!("| {} |\n", align.join(" | ")));
         for row in &self.shown {
-            text.push_str(&format!("| {} |\n", row.iter().map(|c| escape(c)).collect::<Vec<_>>().join(" | ")));
+            text.push_str(&format!(
+                "| {} |\n",
+                row.iter().map(|c| escape(c)).collect::<Vec<_>>().join(" | ")
+            ));
         }
         text
     }
@@ -126,7 +131,9 @@ impl Listing {
                 let col = c as u16;
                 match (self.cells.get(c).copied().unwrap_or_default(), raw.parse::<f64>()) {
                     (Cell::Number, Ok(value)) => sheet.write_number_with_format(row, col, value, &number)?,
-                    (Cell::Percent, Ok(value)) => sheet.write_number_with_format(row, col, value, &percent)?,
+                    (Cell::Percent, Ok(value)) => {
+                        sheet.write_number_with_format(row, col, value, &percent)?
+                    }
                     (Cell::Number | Cell::Percent, Err(_)) => sheet,
                     (Cell::Text, _) => sheet.write_string(row, col, shown)?,
                 };
@@ -171,7 +178,8 @@ impl Listing {
 /// Writes listings as the sheets of one workbook, to `output` or to stdout when it is not
 /// a terminal.
 pub fn write_workbook(sheets: &[(&str, &Listing)], output: Option<&Path>) -> Result<(), CommandError> {
-    let failed = |e: XlsxError| CommandError::message_of("report.xlsx_failed", vec![("detail", e.to_string())]);
+    let failed =
+        |e: XlsxError| CommandError::message_of("report.xlsx_failed", vec![("detail", e.to_string())]);
     let mut workbook = Workbook::new();
     for (name, listing) in sheets {
         let sheet = workbook.add_worksheet();
@@ -188,7 +196,9 @@ pub fn write_workbook(sheets: &[(&str, &Listing)], output: Option<&Path>) -> Res
                 vec![("path", path.display().to_string()), ("detail", e.to_string())],
             )
         }),
-        None if std::io::stdout().is_terminal() => Err(CommandError::message_of("report.xlsx_terminal", vec![])),
+        None if std::io::stdout().is_terminal() => {
+            Err(CommandError::message_of("report.xlsx_terminal", vec![]))
+        }
         None => {
             let _ = std::io::stdout().lock().write_all(&bytes);
             Ok(())

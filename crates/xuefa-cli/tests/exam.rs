@@ -426,6 +426,72 @@ fn a_paper_exam_is_graded_from_its_answer_sheet() {
 }
 
 #[test]
+fn scanner_sheets_with_a_column_per_question_are_graded_in_one_go() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let mut sheet = String::from("考试答题卡导出\n工号,姓名,次数");
+    for n in 1..=50 {
+        sheet.push_str(&format!(",{n}"));
+    }
+    sheet.push('\n');
+    let mut expected = Vec::new();
+    for (employee, right) in [("A002", 50), ("B001", 20)] {
+        let key = paper(d, employee, "1");
+        sheet.push_str(&format!("{employee},某人,1"));
+        for (i, question) in key["questions"].as_array().expect("q").iter().enumerate() {
+            let key = question["key"].as_str().unwrap_or("");
+            let answer = match (i < right, key) {
+                (true, "T") => "对".to_owned(),
+                (true, "F") => "错".to_owned(),
+                (true, letters) => letters.to_owned(),
+                (false, _) => String::new(),
+            };
+            sheet.push_str(&format!(",{answer}"));
+        }
+        sheet.push('\n');
+        expected.push((employee, right));
+    }
+    std::fs::write(d.join("scan.csv"), &sheet).expect("write");
+    // A cell that answers a 单选 with two letters is refused with its line.
+    let key = paper(d, "A002", "1");
+    let single =
+        key["questions"].as_array().expect("q").iter().position(|q| q["kind"] == "single").expect("a single");
+    let mut lines: Vec<String> = sheet.lines().map(str::to_owned).collect();
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    cells[3 + single] = "AB".to_owned();
+    lines[2] = cells.join(",");
+    std::fs::write(d.join("bad.csv"), lines.join("\n")).expect("write");
+    let refused = at(d, START, &["exam", "grade", "2026-annual", "bad.csv"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("bad.csv:3: error: `AB` is not an answer to question {}", single + 1)),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(status(d, START, "A002")["state"], "not_started", "nothing graded");
+
+    let graded = at(d, START, &["exam", "grade", "2026-annual", "scan.csv"]);
+    assert_eq!(graded.code, 0, "{}", graded.stderr);
+    assert!(graded.stderr.contains("graded 2 answer sheet(s); 1 passed"), "{}", graded.stderr);
+    let results = at(d, START, &["exam", "results", "2026-annual", "--format", "json"]);
+    let results: Value = serde_json::from_str(&results.stdout).expect("json");
+    for (employee, right) in expected {
+        let row = results.as_array().expect("rows").iter().find(|r| r["employee"] == employee).expect("row");
+        assert_eq!(row["score"].as_f64(), Some(2.0 * right as f64), "{employee}");
+    }
+    // The items report reads the marks the grading stored.
+    let items = at(d, START, &["report", "items", "2026-annual", "--format", "json"]);
+    assert_eq!(items.code, 0, "{}", items.stderr);
+    let items: Value = serde_json::from_str(&items.stdout).expect("json");
+    assert_eq!(items["test"]["attempts"], 2);
+    let answered: u64 =
+        items["items"].as_array().expect("items").iter().map(|i| i["attempts"].as_u64().unwrap_or(0)).sum();
+    assert_eq!(answered, 100, "50 questions on each of two papers");
+}
+
+#[test]
 fn the_full_screen_exam_in_a_real_pseudo_terminal() {
     use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 

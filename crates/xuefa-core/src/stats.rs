@@ -361,10 +361,9 @@ impl Analyser {
             let Some(acc) = self.accumulators.get_mut(mark.item) else { continue };
             let fraction = if mark.max > 0.0 { mark.points / mark.max } else { 0.0 };
             let rest = total - mark.points;
-            let position = acc
-                .outcomes
-                .iter()
-                .position(|o| o.points.to_bits() == mark.points.to_bits() && o.x.to_bits() == fraction.to_bits());
+            let position = acc.outcomes.iter().position(|o| {
+                o.points.to_bits() == mark.points.to_bits() && o.x.to_bits() == fraction.to_bits()
+            });
             let outcome = match position {
                 Some(position) => &mut acc.outcomes[position],
                 None => {
@@ -434,7 +433,8 @@ fn value_counts(acc: &ItemAccumulator, distinct_totals: &[f64]) -> (Vec<(f64, u6
             *rests.entry(*bits).or_default() += n;
         }
         for (index, &n) in outcome.by_total.iter().enumerate().filter(|(_, n)| **n > 0) {
-            *rests.entry((distinct_totals[index] - outcome.points + 0.0).to_bits()).or_default() += u64::from(n);
+            *rests.entry((distinct_totals[index] - outcome.points + 0.0).to_bits()).or_default() +=
+                u64::from(n);
         }
     }
     (xs, sorted_counts(&rests))
@@ -444,9 +444,12 @@ fn value_counts(acc: &ItemAccumulator, distinct_totals: &[f64]) -> (Vec<(f64, u6
 fn joint_moments(acc: &ItemAccumulator, distinct_totals: &[f64]) -> Moments {
     let joint = || {
         acc.outcomes.iter().flat_map(move |o| {
-            let dense = o.by_total.iter().enumerate().filter(|(_, n)| **n > 0).map(move |(i, &n)| {
-                (o.x, distinct_totals[i] - o.points, u64::from(n))
-            });
+            let dense = o
+                .by_total
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(move |(i, &n)| (o.x, distinct_totals[i] - o.points, u64::from(n)));
             let sparse = o.by_rest.iter().map(move |(&bits, &n)| (o.x, f64::from_bits(bits), n));
             dense.chain(sparse)
         })
@@ -610,7 +613,9 @@ mod tests {
     #[test]
     fn sparse_and_dense_counting_agree() {
         let items: Vec<Item> = (0..7)
-            .map(|i| Item::new(format!("q{i}"), Kind::Single, 4, Answer::Choice(Letters::empty().with(i % 4))))
+            .map(|i| {
+                Item::new(format!("q{i}"), Kind::Single, 4, Answer::Choice(Letters::empty().with(i % 4)))
+            })
             .collect();
         let mut state = 7u64;
         let mut next = move || {

@@ -4,8 +4,8 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-use xuefa_core::{Letters, Person};
 use xuefa_core::exam::{ExamSpec, Outcome, Paper, PaperQuestion, Pool, PoolQuestion, Response, Scoring};
+use xuefa_core::{Letters, Person};
 
 use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
 use crate::{Result, StoreError};
@@ -219,6 +219,13 @@ pub trait ExamStore {
         at: Timestamp,
     ) -> Result<()>;
 
+    /// Records graded attempts (paper exams) in one transaction: all of them or, on an
+    /// error, none. Returns how many were recorded.
+    ///
+    /// # Errors
+    /// Returns a database error (an attempt number already used, for one).
+    fn record_graded(&mut self, attempts: &mut dyn Iterator<Item = Graded>) -> Result<u64>;
+
     /// Returns the questions of an exam's frozen pool as (row id, `BANK:ID`), for reading
     /// [`ItemMark`]s.
     ///
@@ -241,6 +248,27 @@ pub trait ExamStore {
     ) -> Result<()>;
 }
 
+/// An attempt graded from an answer sheet, for [`ExamStore::record_graded`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Graded {
+    /// The paper.
+    pub paper: Paper,
+    /// The answers given, by question index.
+    pub responses: Vec<(usize, Response)>,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// When it was graded.
+    pub at: Timestamp,
+}
+
+impl Graded {
+    /// Returns a graded attempt.
+    pub fn new(paper: Paper, responses: Vec<(usize, Response)>, outcome: Outcome, at: Timestamp) -> Self {
+        Graded { paper, responses, outcome, at }
+    }
+}
+
 /// One question of one submitted attempt, as item analysis reads it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
@@ -257,7 +285,12 @@ pub struct ItemMark {
 
 const ITEM_MARK_BYTES: usize = 21;
 
-fn encode_item_marks(question_ids: &[i64], paper: &Paper, responses: &[Option<Response>], marks: &[f64]) -> Vec<u8> {
+fn encode_item_marks(
+    question_ids: &[i64],
+    paper: &Paper,
+    responses: &[Option<Response>],
+    marks: &[f64],
+) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(paper.questions.len() * ITEM_MARK_BYTES);
     for (i, question) in paper.questions.iter().enumerate() {
         let picked = match responses.get(i).copied().flatten() {
@@ -322,8 +355,7 @@ struct StoredQuestionRef {
 
 const REFS: &str = "refs";
 
-fn encode_paper(conn: &rusqlite::Connection, paper: &Paper) -> Result<String> {
-    let ids = question_ids(conn, paper)?;
+fn encode_paper(paper: &Paper, ids: &[i64]) -> Result<String> {
     let stored = StoredPaper {
         format: REFS.to_owned(),
         exam: paper.exam.clone(),
@@ -334,7 +366,7 @@ fn encode_paper(conn: &rusqlite::Connection, paper: &Paper) -> Result<String> {
             .questions
             .iter()
             .zip(ids)
-            .map(|(q, id)| StoredQuestionRef {
+            .map(|(q, &id)| StoredQuestionRef {
                 question: id,
                 version: q.version,
                 order: q.order.clone(),
@@ -367,12 +399,20 @@ pub(crate) fn decode_paper(
         if !cache.contains_key(&(r.question, r.version)) {
             let found = find.query_row(params![r.question, r.version], question_from_row).optional()?;
             let Some(row) = found else {
-                return Err(StoreError::Corrupt(format!("paper: question {} version {} is gone", r.question, r.version)));
+                return Err(StoreError::Corrupt(format!(
+                    "paper: question {} version {} is gone",
+                    r.question, r.version
+                )));
             };
             let stored = row.map_err(StoreError::Corrupt)?;
             cache.insert(
                 (r.question, r.version),
-                PoolQuestion::with_content_hash(stored.bank, stored.version, stored.question, stored.content_hash),
+                PoolQuestion::with_content_hash(
+                    stored.bank,
+                    stored.version,
+                    stored.question,
+                    stored.content_hash,
+                ),
             );
         }
         let entry = &cache[&(r.question, r.version)];
@@ -386,11 +426,7 @@ fn question_ids(tx: &rusqlite::Connection, paper: &Paper) -> Result<Vec<i64>> {
     let mut find = tx.prepare_cached(
         "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id WHERE b.name = ?1 AND q.code = ?2",
     )?;
-    paper
-        .questions
-        .iter()
-        .map(|q| Ok(find.query_row(params![q.bank, q.id], |row| row.get(0))?))
-        .collect()
+    paper.questions.iter().map(|q| Ok(find.query_row(params![q.bank, q.id], |row| row.get(0))?)).collect()
 }
 
 /// Saves one answer, replacing an earlier one of the same question.
@@ -629,7 +665,8 @@ impl ExamStore for SqliteStore {
         deadline: Timestamp,
     ) -> Result<i64> {
         let tx = self.write()?;
-        let stored = encode_paper(&tx, paper)?;
+        let ids = question_ids(&tx, paper)?;
+        let stored = encode_paper(paper, &ids)?;
         tx.execute(
             "INSERT INTO attempts (exam_id, employee_id, attempt, mode, paper, started_at, deadline) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -713,6 +750,69 @@ impl ExamStore for SqliteStore {
         Ok(())
     }
 
+    fn record_graded(&mut self, attempts: &mut dyn Iterator<Item = Graded>) -> Result<u64> {
+        let tx = self.write()?;
+        let mut count = 0;
+        {
+            let mut ids_of: std::collections::HashMap<(String, String), i64> =
+                std::collections::HashMap::new();
+            let mut find = tx.prepare(
+                "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id WHERE b.name = ?1 AND q.code = ?2",
+            )?;
+            let mut insert = tx.prepare(
+                "INSERT INTO attempts (exam_id, employee_id, attempt, mode, paper, started_at, deadline, submitted_at, \
+                 score, max_score, passed, band, marks, item_marks) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            let mut answer = tx.prepare(SAVE_RESPONSE)?;
+            for graded in attempts {
+                let paper = &graded.paper;
+                let mut ids = Vec::with_capacity(paper.questions.len());
+                for q in &paper.questions {
+                    let key = (q.bank.clone(), q.id.clone());
+                    let id = match ids_of.get(&key) {
+                        Some(&id) => id,
+                        None => {
+                            let id: i64 = find.query_row(params![q.bank, q.id], |row| row.get(0))?;
+                            ids_of.insert(key, id);
+                            id
+                        }
+                    };
+                    ids.push(id);
+                }
+                let mut given = vec![None; paper.questions.len()];
+                for (index, response) in &graded.responses {
+                    if let Some(slot) = given.get_mut(*index) {
+                        *slot = Some(*response);
+                    }
+                }
+                let at = graded.at.to_string();
+                let outcome = &graded.outcome;
+                insert.execute(params![
+                    paper.exam,
+                    paper.employee,
+                    paper.attempt,
+                    Mode::Paper.as_str(),
+                    encode_paper(paper, &ids)?,
+                    at,
+                    outcome.score.total,
+                    outcome.score.max,
+                    outcome.passed,
+                    outcome.band,
+                    json(&outcome.score.marks)?,
+                    encode_item_marks(&ids, paper, &given, &outcome.score.marks),
+                ])?;
+                let attempt = tx.last_insert_rowid();
+                for (index, response) in &graded.responses {
+                    answer.execute(params![attempt, *index as i64, response.canonical(), false, at])?;
+                }
+                count += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(count)
+    }
+
     fn pool_keys(&self, exam: &str) -> Result<Vec<(i64, String)>> {
         let mut statement = self.conn.prepare(
             "SELECT q.id, b.name || ':' || q.code FROM exam_pool p JOIN questions q ON q.id = p.question_id \
@@ -742,7 +842,8 @@ impl ExamStore for SqliteStore {
         let mut statement = tx.prepare(
             "SELECT score FROM attempts WHERE exam_id = ?1 AND submitted_at IS NOT NULL ORDER BY id",
         )?;
-        let all: Vec<f64> = statement.query_map([exam], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let all: Vec<f64> =
+            statement.query_map([exam], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
         totals(all);
         let mut statement = tx.prepare(
             "SELECT item_marks FROM attempts WHERE exam_id = ?1 AND submitted_at IS NOT NULL ORDER BY id",
@@ -773,10 +874,8 @@ impl SqliteStore {
         if missing.is_empty() {
             return Ok(());
         }
-        let records = self.attempt_records(
-            "exam_id = ?1 AND submitted_at IS NOT NULL AND item_marks IS NULL",
-            &[&exam],
-        )?;
+        let records = self
+            .attempt_records("exam_id = ?1 AND submitted_at IS NOT NULL AND item_marks IS NULL", &[&exam])?;
         let tx = self.write()?;
         for record in records {
             let Some(outcome) = &record.outcome else { continue };

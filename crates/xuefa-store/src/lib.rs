@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use xuefa_core::{Department, Kind, Person, Question};
 
-pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, ItemMark, Mode};
+pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 pub use study::StudyStore;
 pub use workspace::{Config, Workspace, WorkspaceError};

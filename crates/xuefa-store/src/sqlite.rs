@@ -505,7 +505,10 @@ impl Store for SqliteStore {
         let mut cache = HashMap::new();
         for (attempt, text) in referring {
             let paper = crate::exams::decode_paper(&tx, &text, &mut cache)?;
-            tx.execute("UPDATE attempts SET paper = ?1 WHERE id = ?2", params![crate::exams::json(&paper)?, attempt])?;
+            tx.execute(
+                "UPDATE attempts SET paper = ?1 WHERE id = ?2",
+                params![crate::exams::json(&paper)?, attempt],
+            )?;
         }
         tx.execute(
             "DELETE FROM exam_pool WHERE question_id IN (SELECT id FROM questions WHERE bank_id = ?1)",

@@ -223,7 +223,10 @@ impl PaperQuestion {
         if self.order.is_empty() {
             return shown;
         }
-        shown.indexes().filter_map(|p| self.order.get(p)).fold(Letters::empty(), |l, &b| l.with(usize::from(b)))
+        shown
+            .indexes()
+            .filter_map(|p| self.order.get(p))
+            .fold(Letters::empty(), |l, &b| l.with(usize::from(b)))
     }
 }
 

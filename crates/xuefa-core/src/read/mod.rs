@@ -13,7 +13,7 @@ pub(crate) mod xlsx;
 
 use std::borrow::Cow;
 
-pub use named::{Column, NamedRow, NamedTable, read_table};
+pub use named::{Column, NamedRow, NamedTable, read_table, read_table_each};
 
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 

@@ -51,6 +51,8 @@ fn key(header: &str) -> String {
 struct Sink<'a> {
     columns: &'a [Column],
     table: NamedTable,
+    emit: &'a mut dyn FnMut(NamedRow),
+    rows: usize,
     map: Option<Vec<Option<usize>>>,
     seen_rows: usize,
     any_header: bool,
@@ -90,7 +92,8 @@ impl TableSink for Sink<'_> {
                     *value = Some(String::new());
                 }
             }
-            self.table.rows.push(NamedRow { location, cells: values });
+            self.rows += 1;
+            (self.emit)(NamedRow { location, cells: values });
             return;
         }
         if self.seen_rows >= 10 || blank(cells) {
@@ -150,11 +153,33 @@ impl TableSink for Sink<'_> {
 
 /// Returns the rows of a CSV or workbook table with these columns.
 pub fn read_table(source: &str, bytes: &[u8], options: &ReadOptions, columns: &[Column]) -> NamedTable {
+    let mut rows = Vec::new();
+    let problems = read_table_each(source, bytes, options, columns, &mut |row| rows.push(row));
+    NamedTable { rows, problems }
+}
+
+/// Reads a CSV or workbook table with these columns, giving each data row to `each` as it
+/// is read (a sheet of millions of rows is never all in memory); returns the problems.
+pub fn read_table_each(
+    source: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    columns: &[Column],
+    each: &mut dyn FnMut(NamedRow),
+) -> Vec<Problem> {
     let file = Location::file(source);
-    let mut sink = Sink { columns, table: NamedTable::default(), map: None, seen_rows: 0, any_header: false };
+    let mut sink = Sink {
+        columns,
+        table: NamedTable::default(),
+        emit: each,
+        rows: 0,
+        map: None,
+        seen_rows: 0,
+        any_header: false,
+    };
     if bytes.iter().all(u8::is_ascii_whitespace) || bytes == b"\xEF\xBB\xBF" {
         sink.table.problems.push(Problem::error(file, ProblemKind::EmptyFile));
-        return sink.table;
+        return sink.table.problems;
     }
     match options.format.or_else(|| Format::detect(source, bytes)) {
         #[cfg(feature = "xlsx")]
@@ -165,10 +190,10 @@ pub fn read_table(source: &str, bytes: &[u8], options: &ReadOptions, columns: &[
         },
         _ => sink.table.problems.push(Problem::error(file.clone(), ProblemKind::TableFormatOnly)),
     }
-    if sink.any_header && sink.table.rows.is_empty() && !sink.table.problems.iter().any(Problem::is_error) {
+    if sink.any_header && sink.rows == 0 && !sink.table.problems.iter().any(Problem::is_error) {
         sink.table.problems.push(Problem::error(file, ProblemKind::NoRows));
     }
-    sink.table
+    sink.table.problems
 }
 
 #[cfg(test)]

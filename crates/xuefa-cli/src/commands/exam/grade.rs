@@ -1,21 +1,24 @@
-//! `xuefa exam grade EXAM SHEET`: grade answer sheets typed in from a paper exam (CSV or
-//! XLSX: employee, question number on that paper, answer, and optionally the attempt) into
-//! attempts. Every problem of the sheet is reported with its row, and nothing is graded
-//! when there is one.
+//! `xuefa exam grade EXAM SHEET`: grade answer sheets of a paper exam (CSV or XLSX) into
+//! attempts. Two layouts: a row per answer (employee, question number on that paper, answer,
+//! optionally the attempt), or a row per sheet as answer-card scanners write it (employee,
+//! optionally the attempt, then a column per question number). Every problem of the sheet is
+//! reported with its row, and nothing is graded when there is one; the sheets are recorded
+//! in one transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use clap::Args;
-use xuefa_core::exam::{Paper, Response, Sitting};
-use xuefa_core::read::Column;
-use xuefa_core::{Location, Problem};
-use xuefa_store::{ExamStore, Mode};
+use xuefa_core::exam::{Drawer, Paper, Response, grade};
+use xuefa_core::read::{Column, read_table_each};
+use xuefa_core::{Kind, Letters, Location, Problem};
+use xuefa_store::{AttemptRecord, ExamRecord, ExamStore, Graded};
 
 use super::{check_may_start, paper_for, points};
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
-use crate::inputs::read_named;
+use crate::inputs::{read_bytes, read_options};
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -29,16 +32,83 @@ pub struct GradeArgs {
     pub encoding: Option<String>,
 }
 
-const COLUMNS: &[Column] = &[
+/// The long layout (a row per answer) and the wide one scanners write (a row per sheet, a
+/// column per question number: `1`, `2` … or `第1题` …). Question columns go up to 300.
+const FIXED: &[Column] = &[
     Column { headers: &["employee", "工号", "编号", "员工编号", "id"], required: true },
-    Column { headers: &["number", "题号", "题目序号", "序号", "question"], required: true },
-    Column { headers: &["answer", "答案", "作答", "所选答案"], required: true },
+    Column { headers: &["number", "题号", "题目序号", "序号", "question"], required: false },
+    Column { headers: &["answer", "答案", "作答", "所选答案"], required: false },
     Column { headers: &["attempt", "次数", "第几次", "考试次数"], required: false },
 ];
+const MAX_NUMBER: usize = 300;
 
+fn columns() -> &'static [Column] {
+    static COLUMNS: OnceLock<Vec<Column>> = OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let mut columns = FIXED.to_vec();
+        for n in 1..=MAX_NUMBER {
+            let headers: Vec<&'static str> =
+                [format!("{n}"), format!("第{n}题"), format!("Q{n}"), format!("题{n}")]
+                    .into_iter()
+                    .map(|h| &*Box::leak(h.into_boxed_str()))
+                    .collect();
+            columns.push(Column { headers: Box::leak(headers.into_boxed_slice()), required: false });
+        }
+        columns
+    })
+}
+
+/// An answer as read, before the paper says what kind of question it answers: the letters
+/// it reads as, the truth it reads as, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Code {
+    given: bool,
+    letters: Option<Letters>,
+    truth: Option<bool>,
+}
+
+impl Code {
+    fn read(text: &str) -> Code {
+        if text.is_empty() {
+            return Code::default();
+        }
+        let letters = match Response::parse(text, Kind::Multiple, xuefa_core::MAX_OPTIONS) {
+            Some(Response::Choice(letters)) => Some(letters),
+            _ => None,
+        };
+        let truth = match Response::parse(text, Kind::Judge, 0) {
+            Some(Response::Judge(truth)) => Some(truth),
+            _ => None,
+        };
+        Code { given: true, letters, truth }
+    }
+
+    /// Returns the response to a question of this kind with this many options.
+    fn response(self, kind: Kind, options: usize) -> Option<Response> {
+        match kind {
+            Kind::Judge => self.truth.map(Response::Judge),
+            _ => {
+                let letters = self.letters?;
+                let fits =
+                    letters.indexes().all(|i| i < options) && (kind != Kind::Single || letters.len() == 1);
+                fits.then_some(Response::Choice(letters))
+            }
+        }
+    }
+}
+
+/// One answer sheet (a person's attempt): the answer to each question number, and the line
+/// each came from (one line for a wide row).
 struct Sheet {
-    paper: Paper,
-    answers: BTreeMap<usize, (Response, Location)>,
+    codes: Vec<Code>,
+    lines: Vec<u32>,
+    texts: Vec<(usize, String)>,
+}
+
+impl Sheet {
+    fn line(&self, index: usize) -> u32 {
+        if self.lines.len() == 1 { self.lines[0] } else { self.lines.get(index).copied().unwrap_or(0) }
+    }
 }
 
 pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
@@ -46,99 +116,170 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
     let now = workspace::now()?;
     let exam = store.exam(&args.exam)?;
     let name = args.sheet.display().to_string();
-    let table = read_named(&args.sheet, args.encoding.as_ref(), COLUMNS, ui)?;
-    let mut problems: Vec<Problem> = table.problems;
-    let pool = store.exam_pool(&args.exam)?;
+    let location = |line: u32| Location::line(name.clone(), u64::from(line));
+    let length = exam.spec.question_count() as usize;
+    let bytes = read_bytes(&args.sheet).map_err(|problem| {
+        ui.problem(&problem);
+        CommandError::Rejected
+    })?;
+
+    // Read: every row into its sheet, answers as compact codes (a province's million sheets
+    // fit in memory this way; the papers are drawn later, one at a time).
+    let mut problems: Vec<Problem> = Vec::new();
     let mut sheets: HashMap<(String, u32), Sheet> = HashMap::new();
-    let mut attempts_of = HashMap::new();
-    let text = |row: &xuefa_core::read::NamedRow, i: usize| row.cells[i].clone().unwrap_or_default();
-    for row in &table.rows {
-        let error = |message: String| Problem::error_message(row.location.clone(), message);
-        let employee = text(row, 0);
-        if employee.is_empty() {
-            problems.push(error(ui.text("grade.no_employee", &[])));
-            continue;
-        }
-        if !attempts_of.contains_key(&employee) {
-            let person_known = store.person(&employee)?.is_some();
-            let attempts = if person_known { Some(store.attempts(&args.exam, &employee)?) } else { None };
-            attempts_of.insert(employee.clone(), attempts);
-        }
-        let Some(Some(attempts)) = attempts_of.get(&employee) else {
-            problems.push(error(ui.text("grade.unknown_employee", &[("employee", employee.clone())])));
-            continue;
-        };
-        // Without an attempt column a sheet is the first attempt: grading the same sheet twice
-        // must not turn into a 补考.
-        let attempt = match text(row, 3).as_str() {
-            "" => 1,
-            other => match other.parse::<u32>() {
-                Ok(n) if n >= 1 && n <= exam.spec.attempts => n,
+    let mut wide: Option<bool> = None;
+    let columns = columns();
+    let read_problems =
+        read_table_each(&name, &bytes, &read_options(args.encoding.as_ref()), columns, &mut |row| {
+            let line = row.location.line.unwrap_or(0) as u32;
+            let error = |message: String| Problem::error_message(row.location.clone(), message);
+            let cell = |i: usize| row.cells[i].as_deref().unwrap_or("");
+            let is_wide = *wide
+                .get_or_insert_with(|| row.cells[1].is_none() && row.cells[4..].iter().any(Option::is_some));
+            let employee = cell(0).to_owned();
+            if employee.is_empty() {
+                problems.push(error(ui.text("grade.no_employee", &[])));
+                return;
+            }
+            // Without an attempt column a sheet is the first attempt: grading the same sheet
+            // twice must not turn into a 补考.
+            let attempt = match cell(3) {
+                "" => 1,
+                other => match other.trim_end_matches(".0").parse::<u32>() {
+                    Ok(n) if n >= 1 && n <= exam.spec.attempts => n,
+                    _ => {
+                        problems.push(error(ui.text(
+                            "grade.bad_attempt",
+                            &[("value", other.to_owned()), ("attempts", exam.spec.attempts.to_string())],
+                        )));
+                        return;
+                    }
+                },
+            };
+            let key = (employee, attempt);
+            if is_wide {
+                if let Some(first) = sheets.get(&key) {
+                    problems.push(error(ui.text(
+                        "grade.duplicate_sheet",
+                        &[
+                            ("employee", key.0.clone()),
+                            ("attempt", attempt.to_string()),
+                            ("other", first.lines[0].to_string()),
+                        ],
+                    )));
+                    return;
+                }
+                let mut sheet =
+                    Sheet { codes: vec![Code::default(); length], lines: vec![line], texts: Vec::new() };
+                for (n, value) in row.cells[4..].iter().enumerate() {
+                    let Some(text) = value.as_deref().filter(|t| !t.is_empty()) else { continue };
+                    if n >= length {
+                        problems.push(error(ui.text(
+                            "grade.bad_number",
+                            &[("value", (n + 1).to_string()), ("count", length.to_string())],
+                        )));
+                        continue;
+                    }
+                    sheet.codes[n] = Code::read(text);
+                    sheet.texts.push((n, text.to_owned()));
+                }
+                sheets.insert(key, sheet);
+                return;
+            }
+            let number_text = cell(1);
+            let number = match number_text.trim_end_matches(".0").parse::<usize>() {
+                Ok(n) if n >= 1 && n <= length => n,
                 _ => {
                     problems.push(error(ui.text(
-                        "grade.bad_attempt",
-                        &[("value", other.to_owned()), ("attempts", exam.spec.attempts.to_string())],
+                        "grade.bad_number",
+                        &[("value", number_text.to_owned()), ("count", length.to_string())],
                     )));
-                    continue;
+                    return;
                 }
-            },
-        };
-        if attempts.iter().any(|a| a.attempt == attempt) {
-            problems.push(error(ui.text(
-                "grade.already_sat",
-                &[("employee", employee.clone()), ("attempt", attempt.to_string())],
-            )));
-            continue;
-        }
-        let key = (employee.clone(), attempt);
-        if !sheets.contains_key(&key) {
-            let paper = paper_for(&exam, &pool, &employee, attempt, attempts)?;
-            sheets.insert(key.clone(), Sheet { paper, answers: BTreeMap::new() });
-        }
-        let Some(sheet) = sheets.get_mut(&key) else { continue };
-        let number_text = text(row, 1);
-        let number = match number_text.trim().trim_end_matches(".0").parse::<usize>() {
-            Ok(n) if n >= 1 && n <= sheet.paper.questions.len() => n,
-            _ => {
-                problems.push(error(ui.text(
-                    "grade.bad_number",
-                    &[("value", number_text.clone()), ("count", sheet.paper.questions.len().to_string())],
-                )));
-                continue;
+            };
+            let sheet = sheets.entry(key).or_insert_with(|| Sheet {
+                codes: vec![Code::default(); length],
+                lines: vec![0; length],
+                texts: Vec::new(),
+            });
+            let answer = cell(2);
+            if answer.is_empty() {
+                return;
             }
-        };
-        let question = &sheet.paper.questions[number - 1];
-        let answer = text(row, 2);
-        if answer.is_empty() {
-            continue;
+            if sheet.codes[number - 1].given {
+                let other = location(sheet.lines[number - 1]);
+                problems.push(error(ui.text(
+                    "grade.duplicate",
+                    &[("number", number.to_string()), ("other", other.to_string())],
+                )));
+                return;
+            }
+            sheet.codes[number - 1] = Code::read(answer);
+            sheet.lines[number - 1] = line;
+            sheet.texts.push((number - 1, answer.to_owned()));
+        });
+    problems.extend(read_problems);
+    if wide.is_some_and(|w| !w) && sheets.is_empty() && problems.is_empty() {
+        problems.push(Problem::error_message(Location::file(name.clone()), ui.text("grade.no_answers", &[])));
+    }
+
+    // Check: each person may sit that attempt, and each answer fits its question.
+    let mut keys: Vec<(String, u32)> = sheets.keys().cloned().collect();
+    keys.sort();
+    let pool = store.exam_pool(&args.exam)?;
+    let drawer = Drawer::new(&exam.spec, &pool);
+    let mut sat: HashMap<String, Vec<u32>> = HashMap::new();
+    for summary in store.attempt_summaries(&args.exam)? {
+        sat.entry(summary.employee).or_default().push(summary.attempt);
+    }
+    let mut checked_people: HashSet<&str> = HashSet::new();
+    // The recorded papers of people who sat before (a retake graded from paper).
+    let mut records: HashMap<String, Vec<AttemptRecord>> = HashMap::new();
+    for (employee, _) in &keys {
+        if sat.contains_key(employee) && !records.contains_key(employee) {
+            records.insert(employee.clone(), store.attempts(&args.exam, employee)?);
         }
-        let Some(response) = Response::parse(&answer, question.kind, question.options.len()) else {
-            problems.push(error(ui.text(
-                "grade.bad_answer",
-                &[
-                    ("answer", answer.clone()),
-                    ("number", number.to_string()),
-                    ("kind", super::kind_name(question.kind, ui)),
-                ],
-            )));
-            continue;
-        };
-        if let Some((_, first)) = sheet.answers.get(&(number - 1)) {
-            problems.push(error(
-                ui.text("grade.duplicate", &[("number", number.to_string()), ("other", first.to_string())]),
+    }
+    let mut papers = Papers::new(&exam, &drawer, &records);
+    for (employee, attempt) in &keys {
+        let earlier = sat.get(employee).map_or(&[][..], Vec::as_slice);
+        let sheet = &sheets[&(employee.clone(), *attempt)];
+        if earlier.contains(attempt) {
+            problems.push(Problem::error_message(
+                location(sheet.line(0)),
+                ui.text(
+                    "grade.already_sat",
+                    &[("employee", employee.clone()), ("attempt", attempt.to_string())],
+                ),
             ));
             continue;
         }
-        sheet.answers.insert(number - 1, (response, row.location.clone()));
-    }
-    // Every person graded must be allowed to sit that attempt.
-    let mut keys: Vec<(String, u32)> = sheets.keys().cloned().collect();
-    keys.sort();
-    for (employee, attempt) in &keys {
-        let earlier = attempts_of.get(employee).and_then(|a| a.as_ref()).map_or(0, |a| a.len() as u32);
-        let used = earlier.max(attempt - 1);
-        if let Err(error) = check_may_start(&store, &exam, employee, used, now) {
-            problems.push(Problem::error_message(Location::file(name.clone()), error.message(ui.lang)));
+        let used = (earlier.len() as u32).max(attempt - 1);
+        match check_may_start(&store, &exam, employee, used, now) {
+            Ok(_) => {}
+            Err(error) => {
+                if checked_people.insert(employee) {
+                    problems.push(Problem::error_message(location(sheet.line(0)), error.message(ui.lang)));
+                }
+                continue;
+            }
+        }
+        let paper = papers.paper(employee, *attempt)?;
+        for (index, text) in &sheet.texts {
+            let question = &paper.questions[*index];
+            if sheet.codes[*index].response(question.kind, question.options.len()).is_none() {
+                problems.push(Problem::error_message(
+                    location(sheet.line(*index)),
+                    ui.text(
+                        "grade.bad_answer",
+                        &[
+                            ("answer", text.clone()),
+                            ("number", (index + 1).to_string()),
+                            ("kind", super::kind_name(question.kind, ui)),
+                        ],
+                    ),
+                ));
+            }
         }
     }
     problems.sort_by_key(|p| p.location.line.unwrap_or(0));
@@ -149,32 +290,99 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
         ui.note(&ui.text("grade.refused", &[]));
         return Err(CommandError::Rejected);
     }
+
+    // Grade and record every sheet in one transaction, drawing each paper again.
     let grading = exam.spec.grading();
     let mut passed = 0;
-    for key in &keys {
-        let Some(sheet) = sheets.remove(key) else { continue };
-        // A paper exam has no deadline left to enforce: the sheet is what was handed in.
-        let mut sitting = Sitting::new(sheet.paper.clone(), grading.clone(), jiff::Timestamp::MAX);
-        let responses: Vec<(usize, Response)> = sheet.answers.iter().map(|(i, (r, _))| (*i, *r)).collect();
-        for (index, response) in &responses {
-            sitting
-                .answer(*index, *response, now)
-                .map_err(|e| CommandError::message_of("take.engine", vec![("detail", e.to_string())]))?;
+    let mut failure: Option<CommandError> = None;
+    let quiet = keys.len() > 100;
+    let mut papers = Papers::new(&exam, &drawer, &records);
+    let mut graded = keys.iter().map_while(|key| {
+        let sheet = &sheets[key];
+        let paper = match papers.paper(&key.0, key.1) {
+            Ok(paper) => paper,
+            Err(error) => {
+                failure = Some(error);
+                return None;
+            }
+        };
+        let responses: Vec<(usize, Response)> = sheet
+            .codes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, code)| {
+                let q = &paper.questions[i];
+                code.response(q.kind, q.options.len()).map(|r| (i, r))
+            })
+            .collect();
+        let mut given = vec![None; paper.questions.len()];
+        for (i, r) in &responses {
+            given[*i] = Some(*r);
         }
-        let outcome = sitting.submit().clone();
-        let id = store.start_attempt(&sheet.paper, Mode::Paper, now, now)?;
-        store.save_and_submit(id, &sheet.paper, &responses, &outcome, now)?;
+        let outcome = grade(&paper, &given, &grading);
         passed += usize::from(outcome.passed);
-        ui.note(&ui.text(
-            "grade.graded",
-            &[
-                ("employee", key.0.clone()),
-                ("attempt", key.1.to_string()),
-                ("score", points(outcome.score.total)),
-                ("band", outcome.band.clone()),
-            ],
-        ));
+        if !quiet {
+            ui.note(&ui.text(
+                "grade.graded",
+                &[
+                    ("employee", key.0.clone()),
+                    ("attempt", key.1.to_string()),
+                    ("score", points(outcome.score.total)),
+                    ("band", outcome.band.clone()),
+                ],
+            ));
+        }
+        Some(Graded::new(paper, responses, outcome, now))
+    });
+    let recorded = store.record_graded(&mut graded)?;
+    drop(graded);
+    if let Some(error) = failure {
+        return Err(error);
     }
-    ui.note(&ui.text("grade.summary", &[("sheets", keys.len().to_string()), ("passed", passed.to_string())]));
+    ui.note(&ui.text("grade.summary", &[("sheets", recorded.to_string()), ("passed", passed.to_string())]));
     Ok(())
+}
+
+/// Draws the papers of sheets in (employee, attempt) order: a retake's paper excludes the
+/// questions of the person's earlier papers, recorded or on this sheet.
+struct Papers<'a> {
+    exam: &'a ExamRecord,
+    drawer: &'a Drawer<'a>,
+    records: &'a HashMap<String, Vec<AttemptRecord>>,
+    seen: Option<(String, u32, HashSet<String>)>,
+}
+
+impl<'a> Papers<'a> {
+    fn new(
+        exam: &'a ExamRecord,
+        drawer: &'a Drawer<'a>,
+        records: &'a HashMap<String, Vec<AttemptRecord>>,
+    ) -> Self {
+        Papers { exam, drawer, records, seen: None }
+    }
+
+    fn paper(&mut self, employee: &str, attempt: u32) -> Result<Paper, CommandError> {
+        if let Some(records) = self.records.get(employee) {
+            return paper_for(self.exam, self.drawer, employee, attempt, records);
+        }
+        // Continue from the previous sheet of the same person, or start from attempt 1.
+        let (mut next, mut seen) = match self.seen.take() {
+            Some((who, done, seen)) if who == employee && done < attempt => (done + 1, seen),
+            _ => (1, HashSet::new()),
+        };
+        loop {
+            let paper = self.drawer.draw(self.exam.seed, employee, next, &seen).map_err(|error| {
+                CommandError::message_of(
+                    "exam.pool_short",
+                    vec![("exam", self.exam.spec.id.clone()), ("detail", error.to_string())],
+                )
+            })?;
+            seen.extend(paper.question_keys());
+            if next == attempt {
+                self.seen = Some((employee.to_owned(), attempt, seen));
+                return Ok(paper);
+            }
+            next += 1;
+        }
+    }
 }

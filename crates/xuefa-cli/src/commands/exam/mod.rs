@@ -14,7 +14,7 @@ pub mod take;
 use std::collections::HashSet;
 
 use jiff::Timestamp;
-use xuefa_core::exam::{Paper, Pool, Sitting, draw_paper};
+use xuefa_core::exam::{Drawer, Paper, Sitting};
 use xuefa_core::{Person, Status};
 use xuefa_store::{AttemptRecord, ExamRecord, ExamStore, SqliteStore};
 
@@ -41,7 +41,7 @@ pub fn run(command: ExamCommand, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
 /// gives when the person sits it.
 pub fn paper_for(
     exam: &ExamRecord,
-    pool: &Pool,
+    drawer: &Drawer<'_>,
     employee: &str,
     number: u32,
     attempts: &[AttemptRecord],
@@ -50,7 +50,7 @@ pub fn paper_for(
     for n in 1..=number {
         let paper = match attempts.iter().find(|a| a.attempt == n) {
             Some(record) => record.paper.clone(),
-            None => draw_paper(&exam.spec, pool, exam.seed, employee, n, &seen).map_err(|error| {
+            None => drawer.draw(exam.seed, employee, n, &seen).map_err(|error| {
                 CommandError::message_of(
                     "exam.pool_short",
                     vec![("exam", exam.spec.id.clone()), ("detail", error.to_string())],

@@ -73,7 +73,11 @@ pub struct ExamReport {
 }
 
 /// Returns every person's result at an exam: who must sit, and who sat.
-pub fn person_results<'a>(exam: &ExamRecord, people: &'a [Person], summaries: &[AttemptSummary]) -> Vec<PersonResult<'a>> {
+pub fn person_results<'a>(
+    exam: &ExamRecord,
+    people: &'a [Person],
+    summaries: &[AttemptSummary],
+) -> Vec<PersonResult<'a>> {
     let mut by_person: HashMap<&str, Vec<&AttemptSummary>> = HashMap::new();
     for summary in summaries {
         by_person.entry(summary.employee.as_str()).or_default().push(summary);
@@ -124,7 +128,10 @@ pub fn exam_report(exam: &ExamRecord, results: &[PersonResult<'_>], depth: Optio
 }
 
 /// Loads an exam and everyone's results, submitting attempts whose time ran out first.
-pub fn load(store: &mut SqliteStore, id: &str) -> Result<(ExamRecord, Vec<Person>, Vec<AttemptSummary>), CommandError> {
+pub fn load(
+    store: &mut SqliteStore,
+    id: &str,
+) -> Result<(ExamRecord, Vec<Person>, Vec<AttemptSummary>), CommandError> {
     let now = workspace::now()?;
     let exam = store.exam(id)?;
     submit_expired(store, &exam, now)?;
@@ -138,7 +145,10 @@ fn percent(value: Option<f64>) -> String {
 }
 
 fn number(value: Option<f64>) -> (String, String) {
-    (value.map(|v| format!("{}", (v * 1000.0).round() / 1000.0)).unwrap_or_default(), value.map_or_else(|| "—".to_owned(), |v| points((v * 10.0).round() / 10.0)))
+    (
+        value.map(|v| format!("{}", (v * 1000.0).round() / 1000.0)).unwrap_or_default(),
+        value.map_or_else(|| "—".to_owned(), |v| points((v * 10.0).round() / 10.0)),
+    )
 }
 
 /// Returns the JSON of a group's figures, with `department` first.
@@ -181,7 +191,8 @@ pub fn figures_listing(report: &ExamReport, ui: &Ui, with_distribution: bool) ->
     }
     let mut listing = Listing::typed(columns);
     let total_label = ui.text("report.total", &[]);
-    let rows = report.groups.iter().map(|(d, f)| (d.as_str(), f)).chain([(total_label.as_str(), &report.total)]);
+    let rows =
+        report.groups.iter().map(|(d, f)| (d.as_str(), f)).chain([(total_label.as_str(), &report.total)]);
     for (department, f) in rows {
         let counts = [f.expected, f.took, f.passed, f.excellent].map(|n| n.to_string());
         let rates = [f.participation_rate, f.pass_rate, f.pass_rate_of_expected, f.excellent_rate];

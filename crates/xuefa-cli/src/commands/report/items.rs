@@ -88,7 +88,8 @@ pub fn analyse_exam(store: &mut SqliteStore, exam: &str) -> Result<(Analysis, Ve
             }
         },
     )?;
-    let analysis = analyser.into_inner().map(Analyser::finish).unwrap_or_else(|| xuefa_core::stats::analyse(&[], &[]));
+    let analysis =
+        analyser.into_inner().map(Analyser::finish).unwrap_or_else(|| xuefa_core::stats::analyse(&[], &[]));
     Ok((analysis, infos))
 }
 
@@ -146,9 +147,15 @@ pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui:
             answer => answer.to_string(),
         };
         let law = format!("{}{}", info.law, info.article);
-        let figures = [item.facility, item.standard_deviation, item.discrimination_index, item.discriminative_efficiency]
-            .map(one);
-        let mut raw = vec![item.item.clone(), law.clone(), info.answer.to_string(), item.attempts.to_string()];
+        let figures = [
+            item.facility,
+            item.standard_deviation,
+            item.discrimination_index,
+            item.discriminative_efficiency,
+        ]
+        .map(one);
+        let mut raw =
+            vec![item.item.clone(), law.clone(), info.answer.to_string(), item.attempts.to_string()];
         let mut shown = vec![item.item.clone(), law, key, item.attempts.to_string()];
         raw.extend(figures.iter().map(|f| f.0.clone()));
         shown.extend(figures.iter().map(|f| f.1.clone()));
@@ -157,7 +164,9 @@ pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui:
         raw.push(item.flags.join(" "));
         shown.push(picks_text(&item.picks, judge, ui));
         shown.push(picks_text(&item.top_third_picks, judge, ui));
-        shown.push(item.flags.iter().map(|f| ui.text(&format!("flag.{f}"), &[])).collect::<Vec<_>>().join("；"));
+        shown.push(
+            item.flags.iter().map(|f| ui.text(&format!("flag.{f}"), &[])).collect::<Vec<_>>().join("；"),
+        );
         listing.row_shown(raw, shown);
         let mut value = serde_json::to_value(item).unwrap_or(Value::Null);
         value["law"] = json!(info.law);
@@ -208,7 +217,10 @@ pub fn cmd_items(args: &ItemsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
         }
         ReportFormat::Csv => items.print_report(args.format, "", None)?,
         ReportFormat::Xlsx => write_workbook(
-            &[(&ui.text("sheet.items", &[]), &items), (&ui.text("sheet.test", &[]), &test_listing(&analysis, ui))],
+            &[
+                (&ui.text("sheet.items", &[]), &items),
+                (&ui.text("sheet.test", &[]), &test_listing(&analysis, ui)),
+            ],
             args.output.as_deref(),
         )?,
         format => {

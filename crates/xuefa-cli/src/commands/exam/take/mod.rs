@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use clap::Args;
 use jiff::Timestamp;
-use xuefa_core::exam::{Outcome, Response, Sitting, SittingError};
 use xuefa_core::Answer;
+use xuefa_core::exam::{Outcome, Response, Sitting, SittingError};
 use xuefa_store::{ExamStore, Mode, SqliteStore};
 
 use super::paper::key_text;
@@ -192,7 +192,13 @@ pub fn cmd_take(args: &TakeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             check_may_start(&store, &exam, &args.employee, attempts.len() as u32, start)?;
             let number = attempts.len() as u32 + 1;
             let pool = store.exam_pool(&args.exam)?;
-            let paper = paper_for(&exam, &pool, &args.employee, number, &attempts)?;
+            let paper = paper_for(
+                &exam,
+                &xuefa_core::exam::Drawer::new(&exam.spec, &pool),
+                &args.employee,
+                number,
+                &attempts,
+            )?;
             let deadline = deadline(&exam, start);
             let id = store.start_attempt(&paper, Mode::Terminal, start, deadline)?;
             (id, Sitting::new(paper, grading, deadline))
