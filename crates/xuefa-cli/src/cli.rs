@@ -32,6 +32,7 @@ fn parse_lang(value: &str) -> Result<Lang, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Demo(commands::demo::DemoArgs),
     Init(commands::init::InitArgs),
     #[command(subcommand)]
     Bank(BankCommand),
@@ -65,6 +66,7 @@ pub enum ReportCommand {
     Attendance(commands::report::attendance::AttendanceArgs),
     Exam(commands::report::exam::ExamArgs),
     Items(commands::report::items::ItemsArgs),
+    Annual(commands::report::annual::AnnualArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -114,6 +114,34 @@ impl Listing {
         text
     }
 
+    /// Returns the listing as an HTML table (numbers aligned right).
+    pub fn html(&self) -> String {
+        let mut text = String::from("<table>\n<thead><tr>");
+        for label in &self.labels {
+            text.push_str(&format!("<th>{}</th>", escape_html(label)));
+        }
+        text.push_str("</tr></thead>\n<tbody>\n");
+        for row in &self.shown {
+            text.push_str("<tr>");
+            for (c, cell) in row.iter().enumerate() {
+                let class = if self.cells.get(c).copied().unwrap_or_default() == Cell::Text {
+                    ""
+                } else {
+                    " class=\"n\""
+                };
+                text.push_str(&format!("<td{class}>{}</td>", escape_html(cell)));
+            }
+            text.push_str("</tr>\n");
+        }
+        text.push_str("</tbody>\n</table>\n");
+        text
+    }
+
+    /// Returns whether the listing has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+
     /// Writes the listing as a worksheet: labels as headers, numbers as numbers, rates as
     /// percentages.
     fn worksheet(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
@@ -173,6 +201,11 @@ impl Listing {
             ListFormat::Csv => out.write_all(&csv(&self.fields, &self.raw)),
         };
     }
+}
+
+/// Returns text with `&`, `<`, `>` and `"` escaped for HTML.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Writes listings as the sheets of one workbook, to `output` or to stdout when it is not

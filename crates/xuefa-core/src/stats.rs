@@ -18,6 +18,12 @@
 //!
 //! A value that needs a denominator which is zero (one attempt, every mark the same) is
 //! `None`, never NaN.
+//!
+//! Flags: `likely_wrong_key` when a distractor is picked more often than the key by the top
+//! third of attempts (by total score, ties by order) and the top third picked the item's
+//! options at least [`MIN_TOP_PICKS_TO_FLAG`] times; `too_easy` (F > 95), `too_hard`
+//! (F < 20) and `negative_discrimination` (D < 0) for items in at least
+//! [`MIN_ATTEMPTS_TO_FLAG`] attempts.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -26,6 +32,14 @@ use serde::Serialize;
 
 use crate::exam::Response;
 use crate::question::{Answer, Kind};
+
+/// Items in fewer attempts than this get no `too_easy`, `too_hard` or
+/// `negative_discrimination` flag: their figures are mostly chance.
+pub const MIN_ATTEMPTS_TO_FLAG: u64 = 20;
+
+/// An item gets `likely_wrong_key` only when the top third picked its options at least this
+/// often in all.
+pub const MIN_TOP_PICKS_TO_FLAG: u64 = 5;
 
 /// One question as the analysis needs it: its key in the bank's letters.
 #[derive(Debug, Clone, PartialEq)]
@@ -424,7 +438,10 @@ impl Analyser {
 }
 
 /// Returns the (value, count) pairs of the marks (x) and of the rest of the test, sorted.
-fn value_counts(acc: &ItemAccumulator, distinct_totals: &[f64]) -> (Vec<(f64, u64)>, Vec<(f64, u64)>) {
+/// Sorted (value, count) pairs.
+type ValueCounts = Vec<(f64, u64)>;
+
+fn value_counts(acc: &ItemAccumulator, distinct_totals: &[f64]) -> (ValueCounts, ValueCounts) {
     let mut xs: Vec<(f64, u64)> = acc.outcomes.iter().map(|o| (o.x, o.n)).collect();
     xs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut rests: Counts = Counts::default();
@@ -478,7 +495,7 @@ fn joint_moments(acc: &ItemAccumulator, distinct_totals: &[f64]) -> Moments {
 fn item_stats(item: &Item, acc: &ItemAccumulator, distinct_totals: &[f64]) -> ItemStats {
     let moments = joint_moments(acc, distinct_totals);
     let m = &moments;
-    let facility = (m.n > 0).then(|| 100.0 * m.mean_x);
+    let facility = (m.n > 0).then_some(100.0 * m.mean_x);
     let vx = m.sample(m.m2_x);
     let sd = vx.map(|v| 100.0 * v.max(0.0).sqrt());
     let cov = m.sample(m.c_xy);
@@ -523,10 +540,12 @@ fn item_stats(item: &Item, acc: &ItemAccumulator, distinct_totals: &[f64]) -> It
         .map(|s| acc.top_picks[s])
         .max()
         .unwrap_or(0);
-    if top_distractor > top_key {
+    // Flags need enough answers to mean something: a handful of attempts flags noise.
+    let top_answered: u64 = acc.top_picks.iter().sum();
+    if top_distractor > top_key && top_answered >= MIN_TOP_PICKS_TO_FLAG {
         flags.push("likely_wrong_key");
     }
-    if m.n >= 2 {
+    if m.n >= MIN_ATTEMPTS_TO_FLAG {
         if facility.is_some_and(|f| f > 95.0) {
             flags.push("too_easy");
         }
@@ -534,7 +553,7 @@ fn item_stats(item: &Item, acc: &ItemAccumulator, distinct_totals: &[f64]) -> It
             flags.push("too_hard");
         }
     }
-    if discrimination.is_some_and(|d| d < 0.0) {
+    if m.n >= MIN_ATTEMPTS_TO_FLAG && discrimination.is_some_and(|d| d < 0.0) {
         flags.push("negative_discrimination");
     }
     ItemStats {

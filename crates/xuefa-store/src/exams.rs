@@ -309,7 +309,7 @@ fn encode_item_marks(
 }
 
 fn decode_item_marks(bytes: &[u8], judge: &dyn Fn(i64) -> bool, out: &mut Vec<ItemMark>) -> Result<()> {
-    if bytes.len() % ITEM_MARK_BYTES != 0 {
+    if !bytes.len().is_multiple_of(ITEM_MARK_BYTES) {
         return Err(StoreError::Corrupt(format!("item marks of {} bytes", bytes.len())));
     }
     out.clear();
@@ -396,26 +396,25 @@ pub(crate) fn decode_paper(
     ))?;
     let mut questions = Vec::with_capacity(stored.questions.len());
     for (i, r) in stored.questions.into_iter().enumerate() {
-        if !cache.contains_key(&(r.question, r.version)) {
-            let found = find.query_row(params![r.question, r.version], question_from_row).optional()?;
-            let Some(row) = found else {
-                return Err(StoreError::Corrupt(format!(
-                    "paper: question {} version {} is gone",
-                    r.question, r.version
-                )));
-            };
-            let stored = row.map_err(StoreError::Corrupt)?;
-            cache.insert(
-                (r.question, r.version),
-                PoolQuestion::with_content_hash(
+        let entry = match cache.entry((r.question, r.version)) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                let found = find.query_row(params![r.question, r.version], question_from_row).optional()?;
+                let Some(row) = found else {
+                    return Err(StoreError::Corrupt(format!(
+                        "paper: question {} version {} is gone",
+                        r.question, r.version
+                    )));
+                };
+                let stored = row.map_err(StoreError::Corrupt)?;
+                vacant.insert(PoolQuestion::with_content_hash(
                     stored.bank,
                     stored.version,
                     stored.question,
                     stored.content_hash,
-                ),
-            );
-        }
-        let entry = &cache[&(r.question, r.version)];
+                ))
+            }
+        };
         questions.push(PaperQuestion::new(i as u32 + 1, entry, r.order, r.points, r.scoring));
     }
     Ok(Paper::new(stored.exam, stored.employee, stored.attempt, stored.total_points, questions))

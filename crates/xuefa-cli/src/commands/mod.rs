@@ -2,6 +2,7 @@
 
 pub mod attendance;
 pub mod bank;
+pub mod demo;
 pub mod exam;
 pub mod init;
 pub mod report;
@@ -15,6 +16,7 @@ use crate::ui::Ui;
 pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     match command {
         Command::Init(args) => init::cmd_init(&args, ui),
+        Command::Demo(args) => demo::cmd_demo(&args, global, ui),
         Command::Bank(command) => bank::run(command, global, ui),
         Command::Roster(command) => roster::run(command, global, ui),
         Command::Exam(command) => exam::run(command, global, ui),

@@ -51,26 +51,35 @@ pub fn depth(by: Option<&str>) -> Result<Option<usize>, CommandError> {
     }
 }
 
-struct Session<'a> {
-    session: &'a StudySession,
-    expected: usize,
-    attended: usize,
+/// A session of the year with how many were expected and came.
+pub struct Session {
+    pub session: StudySession,
+    pub expected: usize,
+    pub attended: usize,
 }
 
-pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
-    let (workspace, store) = workspace::open(global.workspace.as_ref())?;
+/// A year of study: its sessions, everyone on the roster during it with their hours and
+/// requirements, and per department (people evaluated, people who met all, hours).
+pub struct StudyYear {
+    pub sessions: Vec<Session>,
+    pub people: Vec<(Person, PersonYear)>,
+    pub departments: BTreeMap<String, (usize, usize, f64)>,
+}
+
+/// Returns a year of study from the store (the figures are summed in SQL).
+pub fn study_year(
+    workspace: &xuefa_store::Workspace,
+    store: &xuefa_store::SqliteStore,
+    year: i16,
+    depth: Option<usize>,
+) -> Result<StudyYear, CommandError> {
     let now = workspace::now()?;
-    let depth = depth(args.by.as_deref())?;
     let study = &workspace.config.study;
-    let custom = study.custom_kinds();
-    let (from, to) = (format!("{:04}-01-01", args.year), format!("{:04}-12-31", args.year));
+    let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+    let bad_year = || CommandError::message_of("report.bad_year", vec![("value", year.to_string())]);
     let period = (
-        xuefa_core::Date::new(args.year, 1, 1).map_err(|_| {
-            CommandError::message_of("report.bad_year", vec![("value", args.year.to_string())])
-        })?,
-        xuefa_core::Date::new(args.year, 12, 31).map_err(|_| {
-            CommandError::message_of("report.bad_year", vec![("value", args.year.to_string())])
-        })?,
+        xuefa_core::Date::new(year, 1, 1).map_err(|_| bad_year())?,
+        xuefa_core::Date::new(year, 12, 31).map_err(|_| bad_year())?,
     );
     // Sessions are dated in China Standard Time, like exam dates.
     let today = jiff::tz::offset(8).to_datetime(now).date();
@@ -101,19 +110,19 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             *outside.entry(session.id.clone()).or_default() += 1;
         }
     }
-    let session_rows: Vec<Session<'_>> = sessions
+    let session_rows: Vec<Session> = sessions
         .iter()
         .map(|session| {
             let (marked, attended) = counts.get(&session.id).copied().unwrap_or((0, 0));
             let audience = people.iter().filter(|p| session.expects(p)).count();
             let outside = outside.get(&session.id).copied().unwrap_or(0);
             let expected = if session.date < today || marked > 0 { audience + outside } else { audience };
-            Session { session, expected, attended: attended as usize }
+            Session { session: session.clone(), expected, attended: attended as usize }
         })
         .collect();
 
     // People: everyone on the roster during the year (people who left, only if they studied).
-    let years: Vec<(&Person, PersonYear)> = people
+    let years: Vec<(Person, PersonYear)> = people
         .iter()
         .filter(|p| p.joined.is_none_or(|j| j <= period.1) && p.left.is_none_or(|l| l >= period.0))
         .filter_map(|p| {
@@ -121,7 +130,7 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             if p.status == Status::Left && own.is_none() {
                 return None;
             }
-            Some((p, evaluate_totals(p, own.unwrap_or_default(), &study.requirements, period)))
+            Some((p.clone(), evaluate_totals(p, own.unwrap_or_default(), &study.requirements, period)))
         })
         .collect();
 
@@ -142,6 +151,15 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
         entry.1 += usize::from(year.met_all());
         entry.2 += year.hours;
     }
+    Ok(StudyYear { sessions: session_rows, people: years, departments })
+}
+
+pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    let (workspace, store) = workspace::open(global.workspace.as_ref())?;
+    let depth = depth(args.by.as_deref())?;
+    let custom = workspace.config.study.custom_kinds();
+    let StudyYear { sessions: session_rows, people: years, departments } =
+        study_year(&workspace, &store, args.year, depth)?;
 
     let kind_name = |s: &StudySession| kind_label(&s.kind, &custom, ui);
     let sessions_json: Vec<Value> = session_rows
@@ -246,7 +264,7 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
                 ];
                 let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
                 for row in &session_rows {
-                    let s = row.session;
+                    let s = &row.session;
                     listing.row(vec![
                         s.id.clone(),
                         s.date.to_string(),

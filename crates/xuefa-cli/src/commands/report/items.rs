@@ -137,7 +137,12 @@ pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui:
         .collect(),
     );
     let mut rows = Vec::new();
-    for (item, info) in analysis.items.iter().zip(infos) {
+    let mut order: Vec<usize> = (0..analysis.items.len()).collect();
+    if flagged {
+        // The likely wrong keys first: they change people's scores.
+        order.sort_by_key(|&i| !analysis.items[i].flags.contains(&"likely_wrong_key"));
+    }
+    for (item, info) in order.iter().map(|&i| (&analysis.items[i], &infos[i])) {
         if item.attempts == 0 || (flagged && item.flags.is_empty()) {
             continue;
         }

@@ -1,5 +1,6 @@
 //! `xuefa report …`: the figures of the annual rule-of-law report.
 
+pub mod annual;
 pub mod attendance;
 pub mod exam;
 pub mod items;
@@ -13,5 +14,6 @@ pub fn run(command: ReportCommand, global: &GlobalArgs, ui: &Ui) -> Result<(), C
         ReportCommand::Attendance(args) => attendance::cmd_attendance(&args, global, ui),
         ReportCommand::Exam(args) => exam::cmd_exam(&args, global, ui),
         ReportCommand::Items(args) => items::cmd_items(&args, global, ui),
+        ReportCommand::Annual(args) => annual::cmd_annual(&args, global, ui),
     }
 }
