@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use jiff::Timestamp;
 use proptest::prelude::*;
 use xuefa_core::exam::{
-    ExamSpec, Pool, PoolQuestion, Response, Sitting, SittingError, draw_paper, grade, score,
+    Drawer, ExamSpec, Pool, PoolQuestion, Response, Sitting, SittingError, draw_paper, draw_planned, grade,
+    score,
 };
 use xuefa_core::{Answer, Bank, Kind, ReadOptions};
 
@@ -278,5 +279,46 @@ proptest! {
         }
         let outcome = grade(&paper, &responses, &spec.grading());
         prop_assert_eq!(outcome.passed, outcome.score.total >= 60.0 - 1e-9);
+    }
+}
+
+/// Drawing from stored eligibility lists, fetching only the drawn questions, gives the same
+/// papers as the drawer over the whole pool — first attempts and retakes.
+#[test]
+fn planned_draws_equal_full_draws() {
+    let pool = shipped_pool();
+    let spec = spec();
+    let drawer = Drawer::new(&spec, &pool);
+    let eligible = drawer.eligible().to_vec();
+    let position: std::collections::HashMap<String, usize> =
+        pool.questions().iter().enumerate().map(|(i, e)| (e.key(), i)).collect();
+    for employee in ["A001", "B017", "张三"] {
+        let first = drawer.draw(99, employee, 1, &HashSet::new()).expect("paper");
+        let mut fetched = 0;
+        let planned = draw_planned::<xuefa_core::exam::DrawError>(
+            &spec,
+            &eligible,
+            (99, employee, 1),
+            &HashSet::new(),
+            &mut |positions| {
+                fetched += positions.len();
+                Ok(positions.iter().map(|&p| pool.questions()[p].clone()).collect())
+            },
+        )
+        .expect("paper");
+        assert_eq!(planned, first);
+        assert_eq!(fetched, first.questions.len(), "only the drawn questions are fetched");
+        let seen_keys: HashSet<String> = first.question_keys().collect();
+        let seen: HashSet<usize> = seen_keys.iter().map(|k| position[k]).collect();
+        let retake = drawer.draw(99, employee, 2, &seen_keys).expect("paper");
+        let planned = draw_planned::<xuefa_core::exam::DrawError>(
+            &spec,
+            &eligible,
+            (99, employee, 2),
+            &seen,
+            &mut |p| Ok(p.iter().map(|&p| pool.questions()[p].clone()).collect()),
+        )
+        .expect("paper");
+        assert_eq!(planned, retake);
     }
 }

@@ -4,7 +4,9 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-use xuefa_core::exam::{ExamSpec, Outcome, Paper, PaperQuestion, Pool, PoolQuestion, Response, Scoring};
+use xuefa_core::exam::{
+    Drawer, ExamSpec, Outcome, Paper, PaperQuestion, Pool, PoolQuestion, Response, Scoring,
+};
 use xuefa_core::{Letters, Person};
 
 use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
@@ -160,6 +162,13 @@ pub trait ExamStore {
     /// Returns a database error.
     fn open_attempts(&self, exam: &str) -> Result<Vec<AttemptRecord>>;
 
+    /// Returns the open attempts at an exam whose deadline is at or before `now`, with
+    /// papers and answers (times are stored to the second, so they compare as text).
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn expired_attempts(&self, exam: &str, now: Timestamp) -> Result<Vec<AttemptRecord>>;
+
     /// Returns every attempt at an exam without papers, by employee then attempt.
     ///
     /// # Errors
@@ -225,6 +234,26 @@ pub trait ExamStore {
     /// # Errors
     /// Returns a database error (an attempt number already used, for one).
     fn record_graded(&mut self, attempts: &mut dyn Iterator<Item = Graded>) -> Result<u64>;
+
+    /// Returns, for each section of an exam, the pool positions it may draw (see
+    /// [`xuefa_core::exam::draw_planned`]); `None` for exams created before plans were stored.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn exam_plan(&self, exam: &str) -> Result<Option<Vec<Vec<usize>>>>;
+
+    /// Returns the pool questions at these positions of an exam's pool, in the same order.
+    ///
+    /// # Errors
+    /// Returns a database error, or [`StoreError::Corrupt`] for a position not in the pool.
+    fn pool_at(&self, exam: &str, positions: &[usize]) -> Result<Vec<PoolQuestion>>;
+
+    /// Returns the pool positions of these questions (`BANK:ID`) in an exam's pool; keys not
+    /// in it are left out.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn pool_positions(&self, exam: &str, keys: &[String]) -> Result<Vec<usize>>;
 
     /// Returns the questions of an exam's frozen pool as (row id, `BANK:ID`), for reading
     /// [`ItemMark`]s.
@@ -551,12 +580,20 @@ impl ExamStore for SqliteStore {
             let mut find = tx.prepare(
                 "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id WHERE b.name = ?1 AND q.code = ?2",
             )?;
-            let mut insert =
-                tx.prepare("INSERT INTO exam_pool (exam_id, question_id, version) VALUES (?1, ?2, ?3)")?;
-            for entry in pool.questions() {
+            let mut insert = tx.prepare(
+                "INSERT INTO exam_pool (exam_id, question_id, version, position) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (position, entry) in pool.questions().iter().enumerate() {
                 let question_id: i64 =
                     find.query_row(params![entry.bank, entry.question.id], |row| row.get(0))?;
-                insert.execute(params![spec.id, question_id, entry.version])?;
+                insert.execute(params![spec.id, question_id, entry.version, position as i64])?;
+            }
+            // What each section may draw, so that a sitting reads only its own questions.
+            let mut plan =
+                tx.prepare("INSERT INTO exam_sections (exam_id, section, eligible) VALUES (?1, ?2, ?3)")?;
+            for (section, eligible) in Drawer::new(spec, pool).eligible().iter().enumerate() {
+                let bytes: Vec<u8> = eligible.iter().flat_map(|&p| (p as u32).to_le_bytes()).collect();
+                plan.execute(params![spec.id, section as i64, bytes])?;
             }
         }
         tx.commit()?;
@@ -636,6 +673,11 @@ impl ExamStore for SqliteStore {
 
     fn open_attempts(&self, exam: &str) -> Result<Vec<AttemptRecord>> {
         self.attempt_records("exam_id = ?1 AND submitted_at IS NULL", &[&exam])
+    }
+
+    fn expired_attempts(&self, exam: &str, now: Timestamp) -> Result<Vec<AttemptRecord>> {
+        let now = now.to_string();
+        self.attempt_records("exam_id = ?1 AND submitted_at IS NULL AND deadline <= ?2", &[&exam, &now])
     }
 
     fn attempt_summaries(&self, exam: &str) -> Result<Vec<AttemptSummary>> {
@@ -810,6 +852,70 @@ impl ExamStore for SqliteStore {
         }
         tx.commit()?;
         Ok(count)
+    }
+
+    fn exam_plan(&self, exam: &str) -> Result<Option<Vec<Vec<usize>>>> {
+        let rows: Vec<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT eligible FROM exam_sections WHERE exam_id = ?1 ORDER BY section")?
+            .query_map([exam], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(
+            rows.iter()
+                .map(|bytes| {
+                    bytes
+                        .chunks_exact(4)
+                        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+                        .collect()
+                })
+                .collect(),
+        ))
+    }
+
+    fn pool_at(&self, exam: &str, positions: &[usize]) -> Result<Vec<PoolQuestion>> {
+        let mut find = self.conn.prepare_cached(&format!(
+            "SELECT {VERSION_COLUMNS} FROM exam_pool p JOIN questions q ON q.id = p.question_id \
+             JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = p.version \
+             WHERE p.exam_id = ?1 AND p.position = ?2"
+        ))?;
+        positions
+            .iter()
+            .map(|&position| {
+                let row = find.query_row(params![exam, position as i64], question_from_row).optional()?;
+                let stored = row
+                    .ok_or_else(|| StoreError::Corrupt(format!("exam {exam}: no pool position {position}")))?
+                    .map_err(StoreError::Corrupt)?;
+                Ok(PoolQuestion::with_content_hash(
+                    stored.bank,
+                    stored.version,
+                    stored.question,
+                    stored.content_hash,
+                ))
+            })
+            .collect()
+    }
+
+    fn pool_positions(&self, exam: &str, keys: &[String]) -> Result<Vec<usize>> {
+        let mut find = self.conn.prepare_cached(
+            "SELECT p.position FROM exam_pool p JOIN questions q ON q.id = p.question_id \
+             JOIN banks b ON b.id = q.bank_id WHERE p.exam_id = ?1 AND b.name = ?2 AND q.code = ?3",
+        )?;
+        let mut positions = Vec::new();
+        for key in keys {
+            let Some((bank, id)) = key.split_once(':') else { continue };
+            if let Some(position) = find
+                .query_row(params![exam, bank, id], |row| row.get::<_, Option<i64>>(0))
+                .optional()?
+                .flatten()
+            {
+                positions.push(position as usize);
+            }
+        }
+        Ok(positions)
     }
 
     fn pool_keys(&self, exam: &str) -> Result<Vec<(i64, String)>> {

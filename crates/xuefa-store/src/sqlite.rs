@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_exams.sql"),
     include_str!("migrations/0003_study.sql"),
     include_str!("migrations/0004_item_marks.sql"),
+    include_str!("migrations/0005_exam_plan.sql"),
 ];
 
 /// The schema version this build creates and reads.

@@ -7,7 +7,9 @@ mod score;
 mod sitting;
 mod spec;
 
-pub use paper::{Availability, DrawError, Drawer, Paper, PaperQuestion, Pool, PoolQuestion, draw_paper};
+pub use paper::{
+    Availability, DrawError, Drawer, Paper, PaperQuestion, Pool, PoolQuestion, draw_paper, draw_planned,
+};
 pub use rng::PaperRng;
 pub use score::{Outcome, Response, Score, grade, mark, score};
 pub use sitting::{Sitting, SittingError};

@@ -310,6 +310,13 @@ impl<'a> Drawer<'a> {
         seen.iter().filter_map(|key| index_of.get(key).copied()).collect()
     }
 
+    /// Returns, for each section, the positions in the pool of the questions it may draw:
+    /// store them with the exam, and [`draw_planned`] draws a paper fetching only its own
+    /// questions.
+    pub fn eligible(&self) -> &[Vec<usize>] {
+        &self.eligible
+    }
+
     /// Returns the paper of (exam seed, employee, attempt); see [`draw_paper`].
     ///
     /// # Errors
@@ -321,70 +328,104 @@ impl<'a> Drawer<'a> {
         attempt: u32,
         seen: &HashSet<String>,
     ) -> Result<Paper, DrawError> {
-        let spec = self.spec;
-        let pool = self.pool;
-        let mut rng = PaperRng::for_paper(seed, employee, attempt);
         let seen = self.seen_indexes(seen);
-        let mut used: HashSet<usize> = HashSet::new();
-        let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); spec.sections.len()];
-        for &index in &self.order {
-            let needed = spec.sections[index].count as usize;
-            let candidates = &self.eligible[index];
-            let picked = if candidates.len() >= 2 * (needed + used.len() + seen.len()) {
-                // Far more candidates than will be taken or are excluded: draw indexes and
-                // redraw the few that are taken, so a paper costs its length, not the pool's.
-                let mut picked: Vec<usize> = Vec::with_capacity(needed);
-                while picked.len() < needed {
-                    let q = candidates[rng.below(candidates.len() as u64) as usize];
-                    if !used.contains(&q) && !seen.contains(&q) && !picked.contains(&q) {
-                        picked.push(q);
-                    }
-                }
-                picked
-            } else {
-                let (mut fresh, mut old): (Vec<usize>, Vec<usize>) =
-                    candidates.iter().copied().filter(|q| !used.contains(q)).partition(|q| !seen.contains(q));
-                if fresh.len() + old.len() < needed {
-                    return Err(DrawError::Short {
-                        section: index + 1,
-                        needed: needed as u32,
-                        available: (fresh.len() + old.len()) as u32,
-                    });
-                }
-                rng.choose_front(&mut fresh, needed);
-                let mut picked: Vec<usize> = fresh.into_iter().take(needed).collect();
-                if picked.len() < needed {
-                    let missing = needed - picked.len();
-                    rng.choose_front(&mut old, missing);
-                    picked.extend(old.into_iter().take(missing));
-                }
-                picked
-            };
-            used.extend(&picked);
-            chosen[index] = picked;
-        }
-        let mut questions = Vec::with_capacity(spec.question_count() as usize);
-        for (index, picked) in chosen.into_iter().enumerate() {
-            let section = &spec.sections[index];
-            for q in picked {
-                let entry = &pool.questions[q];
-                let question = &entry.question;
-                let mut order: Vec<u8> = (0..question.options.len() as u8).collect();
-                if spec.shuffle_options && question.kind != Kind::Judge {
-                    rng.shuffle(&mut order);
-                }
-                let number = questions.len() as u32 + 1;
-                questions.push(PaperQuestion::new(number, entry, order, section.points, section.scoring()));
-            }
-        }
-        Ok(Paper {
-            exam: spec.id.clone(),
-            employee: employee.to_owned(),
-            attempt,
-            total_points: spec.total_points(),
-            questions,
-        })
+        let pool = self.pool;
+        let mut fetch = |positions: &[usize]| -> Result<Vec<PoolQuestion>, DrawError> {
+            Ok(positions.iter().map(|&p| pool.questions[p].clone()).collect())
+        };
+        draw_with(self.spec, &self.eligible, &self.order, (seed, employee, attempt), &seen, &mut fetch)
     }
+}
+
+/// Returns the paper of (exam seed, employee, attempt) from the eligibility lists a
+/// [`Drawer`] gave ([`Drawer::eligible`]), fetching only the drawn questions: `fetch` gets
+/// pool positions and returns those questions in the same order. `seen` holds the pool
+/// positions of the person's earlier questions. The paper is the one [`Drawer::draw`]
+/// gives.
+///
+/// # Errors
+/// Returns [`DrawError::Short`] when a section cannot be filled, or what `fetch` returns.
+pub fn draw_planned<E: From<DrawError>>(
+    spec: &ExamSpec,
+    eligible: &[Vec<usize>],
+    (seed, employee, attempt): (u64, &str, u32),
+    seen: &HashSet<usize>,
+    fetch: &mut dyn FnMut(&[usize]) -> Result<Vec<PoolQuestion>, E>,
+) -> Result<Paper, E> {
+    draw_with(spec, eligible, &draw_order(eligible), (seed, employee, attempt), seen, fetch)
+}
+
+fn draw_with<E: From<DrawError>>(
+    spec: &ExamSpec,
+    eligible: &[Vec<usize>],
+    order: &[usize],
+    (seed, employee, attempt): (u64, &str, u32),
+    seen: &HashSet<usize>,
+    fetch: &mut dyn FnMut(&[usize]) -> Result<Vec<PoolQuestion>, E>,
+) -> Result<Paper, E> {
+    let mut rng = PaperRng::for_paper(seed, employee, attempt);
+    let mut used: HashSet<usize> = HashSet::new();
+    let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); spec.sections.len()];
+    for &index in order {
+        let needed = spec.sections[index].count as usize;
+        let Some(candidates) = eligible.get(index) else { continue };
+        let picked = if candidates.len() >= 2 * (needed + used.len() + seen.len()) {
+            // Far more candidates than will be taken or are excluded: draw indexes and
+            // redraw the few that are taken, so a paper costs its length, not the pool's.
+            let mut picked: Vec<usize> = Vec::with_capacity(needed);
+            while picked.len() < needed {
+                let q = candidates[rng.below(candidates.len() as u64) as usize];
+                if !used.contains(&q) && !seen.contains(&q) && !picked.contains(&q) {
+                    picked.push(q);
+                }
+            }
+            picked
+        } else {
+            let (mut fresh, mut old): (Vec<usize>, Vec<usize>) =
+                candidates.iter().copied().filter(|q| !used.contains(q)).partition(|q| !seen.contains(q));
+            if fresh.len() + old.len() < needed {
+                return Err(DrawError::Short {
+                    section: index + 1,
+                    needed: needed as u32,
+                    available: (fresh.len() + old.len()) as u32,
+                }
+                .into());
+            }
+            rng.choose_front(&mut fresh, needed);
+            let mut picked: Vec<usize> = fresh.into_iter().take(needed).collect();
+            if picked.len() < needed {
+                let missing = needed - picked.len();
+                rng.choose_front(&mut old, missing);
+                picked.extend(old.into_iter().take(missing));
+            }
+            picked
+        };
+        used.extend(&picked);
+        chosen[index] = picked;
+    }
+    let positions: Vec<usize> = chosen.iter().flatten().copied().collect();
+    let mut entries = fetch(&positions)?.into_iter();
+    let mut questions = Vec::with_capacity(positions.len());
+    for (index, picked) in chosen.iter().enumerate() {
+        let section = &spec.sections[index];
+        for _ in picked {
+            let Some(entry) = entries.next() else { break };
+            let question = &entry.question;
+            let mut order: Vec<u8> = (0..question.options.len() as u8).collect();
+            if spec.shuffle_options && question.kind != Kind::Judge {
+                rng.shuffle(&mut order);
+            }
+            let number = questions.len() as u32 + 1;
+            questions.push(PaperQuestion::new(number, &entry, order, section.points, section.scoring()));
+        }
+    }
+    Ok(Paper {
+        exam: spec.id.clone(),
+        employee: employee.to_owned(),
+        attempt,
+        total_points: spec.total_points(),
+        questions,
+    })
 }
 
 impl Paper {

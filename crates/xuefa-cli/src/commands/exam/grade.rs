@@ -363,7 +363,7 @@ impl<'a> Papers<'a> {
 
     fn paper(&mut self, employee: &str, attempt: u32) -> Result<Paper, CommandError> {
         if let Some(records) = self.records.get(employee) {
-            return paper_for(self.exam, self.drawer, employee, attempt, records);
+            return paper_for(self.exam, &super::Source::Pool(self.drawer), employee, attempt, records);
         }
         // Continue from the previous sheet of the same person, or start from attempt 1.
         let (mut next, mut seen) = match self.seen.take() {

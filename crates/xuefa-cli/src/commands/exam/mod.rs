@@ -14,7 +14,7 @@ pub mod take;
 use std::collections::HashSet;
 
 use jiff::Timestamp;
-use xuefa_core::exam::{Drawer, Paper, Sitting};
+use xuefa_core::exam::{Drawer, Paper, Sitting, draw_planned};
 use xuefa_core::{Person, Status};
 use xuefa_store::{AttemptRecord, ExamRecord, ExamStore, SqliteStore};
 
@@ -41,21 +41,36 @@ pub fn run(command: ExamCommand, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
 /// gives when the person sits it.
 pub fn paper_for(
     exam: &ExamRecord,
-    drawer: &Drawer<'_>,
+    source: &Source<'_>,
     employee: &str,
     number: u32,
     attempts: &[AttemptRecord],
 ) -> Result<Paper, CommandError> {
+    let short = |error: xuefa_core::exam::DrawError| {
+        CommandError::message_of(
+            "exam.pool_short",
+            vec![("exam", exam.spec.id.clone()), ("detail", error.to_string())],
+        )
+    };
     let mut seen: HashSet<String> = HashSet::new();
     for n in 1..=number {
-        let paper = match attempts.iter().find(|a| a.attempt == n) {
-            Some(record) => record.paper.clone(),
-            None => drawer.draw(exam.seed, employee, n, &seen).map_err(|error| {
-                CommandError::message_of(
-                    "exam.pool_short",
-                    vec![("exam", exam.spec.id.clone()), ("detail", error.to_string())],
-                )
-            })?,
+        let paper = match (attempts.iter().find(|a| a.attempt == n), source) {
+            (Some(record), _) => record.paper.clone(),
+            (None, Source::Pool(drawer)) => drawer.draw(exam.seed, employee, n, &seen).map_err(short)?,
+            (None, Source::Planned(plan, store)) => {
+                let keys: Vec<String> = seen.iter().cloned().collect();
+                let positions: HashSet<usize> =
+                    store.pool_positions(&exam.spec.id, &keys)?.into_iter().collect();
+                let drawn =
+                    draw_planned::<Drawn>(&exam.spec, plan, (exam.seed, employee, n), &positions, &mut |p| {
+                        store.pool_at(&exam.spec.id, p).map_err(Drawn::Store)
+                    });
+                match drawn {
+                    Ok(paper) => paper,
+                    Err(Drawn::Short(error)) => return Err(short(error)),
+                    Err(Drawn::Store(error)) => return Err(error.into()),
+                }
+            }
         };
         if n == number {
             return Ok(paper);
@@ -68,6 +83,25 @@ pub fn paper_for(
     ))
 }
 
+/// Where papers are drawn from: the exam's stored plan, reading only a paper's questions
+/// (exams created since plans are stored), or the whole pool.
+pub enum Source<'a> {
+    Planned(Vec<Vec<usize>>, &'a SqliteStore),
+    Pool(&'a Drawer<'a>),
+}
+
+/// Why a planned draw failed.
+enum Drawn {
+    Short(xuefa_core::exam::DrawError),
+    Store(xuefa_store::StoreError),
+}
+
+impl From<xuefa_core::exam::DrawError> for Drawn {
+    fn from(error: xuefa_core::exam::DrawError) -> Self {
+        Drawn::Short(error)
+    }
+}
+
 /// Submits every open attempt of an exam whose deadline has passed, with the answers saved
 /// before it; returns those attempts. A terminal that was closed, a killed process or a
 /// person who walked away all end here, the next time anyone looks at the exam.
@@ -77,7 +111,7 @@ pub fn submit_expired(
     now: Timestamp,
 ) -> Result<Vec<(AttemptRecord, xuefa_core::exam::Outcome)>, CommandError> {
     let mut submitted = Vec::new();
-    for attempt in store.open_attempts(&exam.spec.id)? {
+    for attempt in store.expired_attempts(&exam.spec.id, now)? {
         if attempt.deadline > now {
             continue;
         }

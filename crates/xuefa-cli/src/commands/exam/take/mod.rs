@@ -191,14 +191,21 @@ pub fn cmd_take(args: &TakeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         None => {
             check_may_start(&store, &exam, &args.employee, attempts.len() as u32, start)?;
             let number = attempts.len() as u32 + 1;
-            let pool = store.exam_pool(&args.exam)?;
-            let paper = paper_for(
-                &exam,
-                &xuefa_core::exam::Drawer::new(&exam.spec, &pool),
-                &args.employee,
-                number,
-                &attempts,
-            )?;
+            // Only the paper's own questions are read when the exam has a stored plan.
+            let paper = match store.exam_plan(&args.exam)? {
+                Some(plan) => paper_for(
+                    &exam,
+                    &super::Source::Planned(plan, &store),
+                    &args.employee,
+                    number,
+                    &attempts,
+                )?,
+                None => {
+                    let pool = store.exam_pool(&args.exam)?;
+                    let drawer = xuefa_core::exam::Drawer::new(&exam.spec, &pool);
+                    paper_for(&exam, &super::Source::Pool(&drawer), &args.employee, number, &attempts)?
+                }
+            };
             let deadline = deadline(&exam, start);
             let id = store.start_attempt(&paper, Mode::Terminal, start, deadline)?;
             (id, Sitting::new(paper, grading, deadline))
