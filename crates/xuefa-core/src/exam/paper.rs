@@ -337,6 +337,9 @@ impl<'a> Drawer<'a> {
     }
 }
 
+/// Fetches the pool questions at these positions, in the same order.
+pub type Fetch<'a, E> = dyn FnMut(&[usize]) -> Result<Vec<PoolQuestion>, E> + 'a;
+
 /// Returns the paper of (exam seed, employee, attempt) from the eligibility lists a
 /// [`Drawer`] gave ([`Drawer::eligible`]), fetching only the drawn questions: `fetch` gets
 /// pool positions and returns those questions in the same order. `seen` holds the pool
@@ -350,7 +353,7 @@ pub fn draw_planned<E: From<DrawError>>(
     eligible: &[Vec<usize>],
     (seed, employee, attempt): (u64, &str, u32),
     seen: &HashSet<usize>,
-    fetch: &mut dyn FnMut(&[usize]) -> Result<Vec<PoolQuestion>, E>,
+    fetch: &mut Fetch<'_, E>,
 ) -> Result<Paper, E> {
     draw_with(spec, eligible, &draw_order(eligible), (seed, employee, attempt), seen, fetch)
 }
@@ -361,7 +364,7 @@ fn draw_with<E: From<DrawError>>(
     order: &[usize],
     (seed, employee, attempt): (u64, &str, u32),
     seen: &HashSet<usize>,
-    fetch: &mut dyn FnMut(&[usize]) -> Result<Vec<PoolQuestion>, E>,
+    fetch: &mut Fetch<'_, E>,
 ) -> Result<Paper, E> {
     let mut rng = PaperRng::for_paper(seed, employee, attempt);
     let mut used: HashSet<usize> = HashSet::new();
