@@ -8,7 +8,8 @@ mod sitting;
 mod spec;
 
 pub use paper::{
-    Availability, DrawError, Drawer, Paper, PaperQuestion, Pool, PoolQuestion, draw_paper, draw_planned,
+    Availability, DrawError, Drawer, Fetch, Paper, PaperQuestion, Pool, PoolQuestion, draw_paper,
+    draw_planned,
 };
 pub use rng::PaperRng;
 pub use score::{Outcome, Response, Score, grade, mark, score};
