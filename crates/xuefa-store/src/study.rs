@@ -20,6 +20,19 @@ pub trait StudyStore {
         now: Timestamp,
     ) -> Result<()>;
 
+    /// Records marks in one transaction as `fill` gives them to the writer it gets: `fill`
+    /// returns whether to keep them (a sign-in sheet with an error further down keeps
+    /// nothing). A sheet of millions of marks is written while it is read, never held.
+    /// Returns how many marks were written.
+    ///
+    /// # Errors
+    /// Returns a database error; nothing is kept then.
+    fn write_marks(
+        &mut self,
+        now: Timestamp,
+        fill: &mut dyn FnMut(&mut MarkWriter<'_>) -> bool,
+    ) -> Result<u64>;
+
     /// Returns the sessions between two dates (inclusive; ISO `YYYY-MM-DD`), by date and id.
     ///
     /// # Errors
@@ -60,6 +73,79 @@ pub trait StudyStore {
     ) -> Result<Vec<(String, String)>>;
 }
 
+/// Writes marks inside [`StudyStore::write_marks`], and looks people up on the way.
+#[derive(Debug)]
+pub struct MarkWriter<'a> {
+    conn: &'a rusqlite::Connection,
+    insert: rusqlite::Statement<'a>,
+    now: String,
+    written: u64,
+    failed: Option<StoreError>,
+}
+
+/// A person as a sign-in sheet names them: row id, employee id, name, department path.
+pub type Named = (i64, String, String, String);
+
+impl MarkWriter<'_> {
+    /// Returns the person with this employee id.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    pub fn person(&self, employee: &str) -> Result<Option<Named>> {
+        self.people("p.employee_id = ?1", employee).map(|mut people| people.pop())
+    }
+
+    /// Returns the people with this name (two people may share one), by employee id.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    pub fn people_named(&self, name: &str) -> Result<Vec<Named>> {
+        self.people("p.name = ?1", name)
+    }
+
+    /// Returns everyone on the roster (for suggesting a name).
+    ///
+    /// # Errors
+    /// Returns a database error.
+    pub fn everyone(&self) -> Result<Vec<Named>> {
+        self.people("?1 = ?1", "")
+    }
+
+    fn people(&self, condition: &str, value: &str) -> Result<Vec<Named>> {
+        let sql = format!(
+            "SELECT p.id, p.employee_id, p.name, d.path FROM people p JOIN departments d ON d.id = p.department_id \
+             WHERE {condition} ORDER BY p.employee_id"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows =
+            statement.query_map([value], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Writes one mark (replacing an earlier mark of the person at the session). After a
+    /// database error nothing more is written and the transaction is rolled back.
+    pub fn write(&mut self, mark: &AttendanceMark) {
+        if self.failed.is_some() {
+            return;
+        }
+        let result = self.insert.execute(params![
+            mark.session,
+            mark.employee,
+            mark.status.as_str(),
+            mark.hours,
+            self.now
+        ]);
+        match result {
+            Ok(_) => self.written += 1,
+            Err(error) => self.failed = Some(error.into()),
+        }
+    }
+}
+
+const INSERT_MARK: &str = "INSERT INTO attendance (session_id, employee_id, status, hours, recorded_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (session_id, employee_id) DO UPDATE SET status = excluded.status, \
+     hours = excluded.hours, recorded_at = excluded.recorded_at";
+
 fn corrupt(what: &str) -> impl Fn(String) -> StoreError + '_ {
     move |detail| StoreError::Corrupt(format!("{what}: {detail}"))
 }
@@ -97,17 +183,41 @@ impl StudyStore for SqliteStore {
                     now.to_string()
                 ])?;
             }
-            let mut mark = tx.prepare(
-                "INSERT INTO attendance (session_id, employee_id, status, hours, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5) \
-                 ON CONFLICT (session_id, employee_id) DO UPDATE SET status = excluded.status, hours = excluded.hours, \
-                 recorded_at = excluded.recorded_at",
-            )?;
+            let mut mark = tx.prepare(INSERT_MARK)?;
             for m in marks {
                 mark.execute(params![m.session, m.employee, m.status.as_str(), m.hours, now.to_string()])?;
             }
         }
         tx.commit()?;
         Ok(())
+    }
+
+    fn write_marks(
+        &mut self,
+        now: Timestamp,
+        fill: &mut dyn FnMut(&mut MarkWriter<'_>) -> bool,
+    ) -> Result<u64> {
+        let tx = self.write()?;
+        let (keep, written) = {
+            let mut writer = MarkWriter {
+                conn: &tx,
+                insert: tx.prepare(INSERT_MARK)?,
+                now: now.to_string(),
+                written: 0,
+                failed: None,
+            };
+            let keep = fill(&mut writer);
+            if let Some(error) = writer.failed {
+                return Err(error);
+            }
+            (keep, writer.written)
+        };
+        if keep {
+            tx.commit()?;
+            Ok(written)
+        } else {
+            Ok(0)
+        }
     }
 
     fn sessions(&self, from: &str, to: &str) -> Result<Vec<StudySession>> {

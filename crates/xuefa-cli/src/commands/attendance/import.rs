@@ -1,20 +1,23 @@
-//! `xuefa attendance import FILE`: sign-in sheets (CSV or XLSX), all or nothing. A session is
+//! `xuefa attendance import FILE`: sign-in sheets (CSV or XLSX), all or nothing, written
+//! while they are read (one transaction, rolled back on the first error but read to the end
+//! so that every problem is reported). A session is
 //! named by its id or by date and title; a person by employee id or by name. A name two
 //! people share is an error listing both, so nobody gets someone else's hours; an unknown
 //! name is an error with the closest names on the roster.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::Args;
-use xuefa_core::read::Column;
+use xuefa_core::read::{Column, NamedRow, read_table_each};
 use xuefa_core::study::{AttendanceMark, MarkStatus, StudySession};
-use xuefa_core::{Person, Problem, roster::parse_date};
-use xuefa_store::{Store, StudyStore};
+use xuefa_core::{Problem, roster::parse_date};
+use xuefa_store::{MarkWriter, Named, StudyStore};
 
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
-use crate::inputs::read_named;
+use crate::inputs::{read_bytes, read_options};
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -54,9 +57,9 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// Returns up to three roster names closest to an unknown one.
-fn closest<'a>(name: &str, people: &'a [Person]) -> Vec<&'a Person> {
-    let mut scored: Vec<(usize, &Person)> = people.iter().map(|p| (distance(name, &p.name), p)).collect();
-    scored.sort_by_key(|(d, p)| (*d, p.id.clone()));
+fn closest<'a>(name: &str, people: &'a [Named]) -> Vec<&'a Named> {
+    let mut scored: Vec<(usize, &Named)> = people.iter().map(|p| (distance(name, &p.2), p)).collect();
+    scored.sort_by(|a, b| (a.0, &a.1.1).cmp(&(b.0, &b.1.1)));
     let limit = name.chars().count().div_ceil(2).max(1);
     scored.into_iter().filter(|(d, _)| *d <= limit).take(3).map(|(_, p)| p).collect()
 }
@@ -64,130 +67,69 @@ fn closest<'a>(name: &str, people: &'a [Person]) -> Vec<&'a Person> {
 pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
-    let table = read_named(&args.file, args.encoding.as_ref(), COLUMNS, ui)?;
-    let mut problems: Vec<Problem> = table.problems;
+    let name = args.file.display().to_string();
+    let bytes = read_bytes(&args.file).map_err(|problem| {
+        ui.problem(&problem);
+        CommandError::Rejected
+    })?;
+    let options = read_options(args.encoding.as_ref());
     let sessions: Vec<StudySession> = store.all_sessions()?;
-    let people = store.people(None)?;
-    let by_id: HashMap<&str, &Person> = people.iter().map(|p| (p.id.as_str(), p)).collect();
-    let mut by_name: HashMap<&str, Vec<&Person>> = HashMap::new();
-    for person in &people {
-        by_name.entry(person.name.as_str()).or_default().push(person);
-    }
-    let mut marks: Vec<AttendanceMark> = Vec::new();
-    let mut seen: HashMap<(String, String), xuefa_core::Location> = HashMap::new();
-    let session_of: HashMap<&str, &StudySession> = sessions.iter().map(|s| (s.id.as_str(), s)).collect();
-    for row in &table.rows {
-        let cells: Vec<&str> = row.cells.iter().map(|c| c.as_deref().unwrap_or("")).collect();
-        let cell = |i: usize| cells[i].to_owned();
-        let error = |message: String| Problem::error_message(row.location.clone(), message);
-        // The session: by id, else by date and title.
-        let session = if !cells[0].is_empty() {
-            match session_of.get(cells[0]) {
-                Some(session) => *session,
-                None => {
-                    problems.push(error(ui.text("attendance.no_session", &[("session", cell(0))])));
-                    continue;
-                }
-            }
-        } else {
-            let Some(date) = parse_date(&cell(1)) else {
-                problems.push(error(ui.text("attendance.no_session_named", &[])));
-                continue;
-            };
-            let on_day: Vec<&StudySession> = sessions.iter().filter(|s| s.date == date).collect();
-            let titled: Vec<&StudySession> = on_day
-                .iter()
-                .copied()
-                .filter(|s| s.title == cell(2) || on_day.len() == 1 && cell(2).is_empty())
-                .collect();
-            match titled.as_slice() {
-                [session] => *session,
-                _ => {
-                    let titles =
-                        on_day.iter().map(|s| format!("“{}”", s.title)).collect::<Vec<_>>().join(", ");
-                    problems.push(error(ui.text(
-                        "attendance.no_session_on",
-                        &[("date", date.to_string()), ("title", cell(2)), ("titles", titles)],
-                    )));
-                    continue;
-                }
-            }
-        };
-        // The person: by id, else by name.
-        let person = if !cells[3].is_empty() {
-            match by_id.get(cells[3]) {
-                Some(person) => *person,
-                None => {
-                    problems.push(error(ui.text("attendance.unknown_people", &[("ids", cell(3))])));
-                    continue;
-                }
-            }
-        } else {
-            let name = cell(4);
-            match by_name.get(name.as_str()).map(Vec::as_slice) {
-                Some([person]) => *person,
-                Some(several) => {
-                    let mut several = several.to_vec();
-                    several.sort_by(|a, b| a.id.cmp(&b.id));
-                    let who = several
-                        .iter()
-                        .map(|p| format!("{} {}", p.id, p.department))
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    problems.push(error(
-                        ui.text("attendance.shared_name", &[("name", name.clone()), ("people", who)]),
-                    ));
-                    continue;
-                }
-                None if name.is_empty() => {
-                    problems.push(error(ui.text("attendance.no_person", &[])));
-                    continue;
-                }
-                None => {
-                    let near = closest(&name, &people)
-                        .iter()
-                        .map(|p| format!("{} ({})", p.name, p.id))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let key = if near.is_empty() {
-                        "attendance.unknown_name"
-                    } else {
-                        "attendance.unknown_name_near"
-                    };
-                    problems.push(error(ui.text(key, &[("name", name.clone()), ("near", near)])));
-                    continue;
-                }
-            }
-        };
-        let Some(status) = MarkStatus::parse(cells[5]) else {
-            problems.push(error(ui.text("attendance.bad_status", &[("value", cell(5))])));
-            continue;
-        };
-        let hours = match cells[6] {
-            "" => None,
-            text => match text.parse::<f64>() {
-                Ok(h) if h.is_finite() && h >= 0.0 => Some(h),
-                _ => {
-                    problems.push(error(ui.text("session.bad_hours", &[("value", text.to_owned())])));
-                    continue;
-                }
-            },
-        };
-        let key = (session.id.clone(), person.id.clone());
-        if let Some(first) = seen.get(&key) {
-            problems.push(error(ui.text(
-                "attendance.twice",
-                &[
-                    ("name", person.name.clone()),
-                    ("session", session.id.clone()),
-                    ("other", first.to_string()),
-                ],
-            )));
-            continue;
+    let session_of: HashMap<&str, usize> =
+        sessions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    // Everyone on the roster, read only to suggest names when one is unknown.
+    let roster: OnceCell<Vec<Named>> = OnceCell::new();
+    let mut suggestions = |name: &str, writer: &MarkWriter<'_>| -> Result<String, CommandError> {
+        if roster.get().is_none() {
+            let _ = roster.set(writer.everyone()?);
         }
-        seen.insert(key, row.location.clone());
-        marks.push(AttendanceMark::new(session.id.clone(), person.id.clone(), status, hours));
+        let people = roster.get().map(Vec::as_slice).unwrap_or_default();
+        Ok(closest(name, people).iter().map(|p| format!("{} ({})", p.2, p.1)).collect::<Vec<_>>().join(", "))
+    };
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut failure: Option<CommandError> = None;
+    // The first line of each (session, person), to name both lines of a duplicate.
+    let mut seen: HashMap<(u32, i64), u32> = HashMap::new();
+    let written = store.write_marks(now, &mut |writer| {
+        let read = read_table_each(&name, &bytes, &options, COLUMNS, &mut |row| {
+            if failure.is_some() {
+                return;
+            }
+            match mark_of(&row, &sessions, &session_of, writer, &mut suggestions, ui) {
+                Ok(Ok((mark, key))) => {
+                    let line = row.location.line.unwrap_or(0) as u32;
+                    if let Some(first) = seen.get(&key) {
+                        let other = xuefa_core::Location::line(name.clone(), u64::from(*first));
+                        let person =
+                            writer.person(&mark.employee).ok().flatten().map(|p| p.2).unwrap_or_default();
+                        problems.push(Problem::error_message(
+                            row.location.clone(),
+                            ui.text(
+                                "attendance.twice",
+                                &[
+                                    ("name", person),
+                                    ("session", mark.session.clone()),
+                                    ("other", other.to_string()),
+                                ],
+                            ),
+                        ));
+                        return;
+                    }
+                    seen.insert(key, line);
+                    if !problems.iter().any(Problem::is_error) {
+                        writer.write(&mark);
+                    }
+                }
+                Ok(Err(message)) => problems.push(Problem::error_message(row.location.clone(), message)),
+                Err(error) => failure = Some(error),
+            }
+        });
+        problems.extend(read);
+        failure.is_none() && !problems.iter().any(Problem::is_error)
+    })?;
+    if let Some(error) = failure {
+        return Err(error);
     }
+    problems.sort_by_key(|p| p.location.line.unwrap_or(0));
     for problem in &problems {
         ui.problem(problem);
     }
@@ -195,9 +137,88 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
         ui.note(&ui.text("import.refused", &[]));
         return Err(CommandError::Rejected);
     }
-    store.record_study(&[], &marks, now)?;
-    ui.note(&ui.text("attendance.imported", &[("marks", marks.len().to_string())]));
+    ui.note(&ui.text("attendance.imported", &[("marks", written.to_string())]));
     Ok(())
+}
+
+/// Returns the mark a row gives with its (session, person) key, or the message of what is
+/// wrong with it.
+fn mark_of(
+    row: &NamedRow,
+    sessions: &[StudySession],
+    session_of: &HashMap<&str, usize>,
+    writer: &MarkWriter<'_>,
+    suggestions: &mut dyn FnMut(&str, &MarkWriter<'_>) -> Result<String, CommandError>,
+    ui: &Ui,
+) -> Result<Result<(AttendanceMark, (u32, i64)), String>, CommandError> {
+    let cells: Vec<&str> = row.cells.iter().map(|c| c.as_deref().unwrap_or("")).collect();
+    let cell = |i: usize| cells[i].to_owned();
+    // The session: by id, else by date and title.
+    let session = if !cells[0].is_empty() {
+        match session_of.get(cells[0]) {
+            Some(&index) => index,
+            None => return Ok(Err(ui.text("attendance.no_session", &[("session", cell(0))]))),
+        }
+    } else {
+        let Some(date) = parse_date(&cell(1)) else {
+            return Ok(Err(ui.text("attendance.no_session_named", &[])));
+        };
+        let on_day: Vec<usize> = (0..sessions.len()).filter(|&i| sessions[i].date == date).collect();
+        let titled: Vec<usize> = on_day
+            .iter()
+            .copied()
+            .filter(|&i| sessions[i].title == cells[2] || on_day.len() == 1 && cells[2].is_empty())
+            .collect();
+        match titled.as_slice() {
+            [index] => *index,
+            _ => {
+                let titles =
+                    on_day.iter().map(|&i| format!("“{}”", sessions[i].title)).collect::<Vec<_>>().join(", ");
+                return Ok(Err(ui.text(
+                    "attendance.no_session_on",
+                    &[("date", date.to_string()), ("title", cell(2)), ("titles", titles)],
+                )));
+            }
+        }
+    };
+    // The person: by id, else by name.
+    let (row_id, employee) = if !cells[3].is_empty() {
+        match writer.person(cells[3])? {
+            Some(person) => (person.0, person.1),
+            None => return Ok(Err(ui.text("attendance.unknown_people", &[("ids", cell(3))]))),
+        }
+    } else {
+        let name = cell(4);
+        let named = writer.people_named(&name)?;
+        match named.as_slice() {
+            [person] => (person.0, person.1.clone()),
+            [] if name.is_empty() => return Ok(Err(ui.text("attendance.no_person", &[]))),
+            [] => {
+                let near = suggestions(&name, writer)?;
+                let key =
+                    if near.is_empty() { "attendance.unknown_name" } else { "attendance.unknown_name_near" };
+                return Ok(Err(ui.text(key, &[("name", name.clone()), ("near", near)])));
+            }
+            several => {
+                let who = several.iter().map(|p| format!("{} {}", p.1, p.3)).collect::<Vec<_>>().join("; ");
+                return Ok(
+                    Err(ui.text("attendance.shared_name", &[("name", name.clone()), ("people", who)])),
+                );
+            }
+        }
+    };
+    let Some(status) = MarkStatus::parse(cells[5]) else {
+        return Ok(Err(ui.text("attendance.bad_status", &[("value", cell(5))])));
+    };
+    let hours = match cells[6] {
+        "" => None,
+        text => match text.parse::<f64>() {
+            Ok(h) if h.is_finite() && h >= 0.0 => Some(h),
+            _ => return Ok(Err(ui.text("session.bad_hours", &[("value", text.to_owned())]))),
+        },
+    };
+    let session_id = sessions[session].id.clone();
+    Ok(Ok((AttendanceMark::new(session_id, employee, status, hours), (session as u32, row_id))))
 }
 
 #[cfg(test)]
