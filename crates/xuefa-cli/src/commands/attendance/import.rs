@@ -141,6 +141,9 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     Ok(())
 }
 
+/// A mark with its (session index, person row id) key.
+type Keyed = (AttendanceMark, (u32, i64));
+
 /// Returns the mark a row gives with its (session, person) key, or the message of what is
 /// wrong with it.
 fn mark_of(
@@ -150,7 +153,7 @@ fn mark_of(
     writer: &MarkWriter<'_>,
     suggestions: &mut dyn FnMut(&str, &MarkWriter<'_>) -> Result<String, CommandError>,
     ui: &Ui,
-) -> Result<Result<(AttendanceMark, (u32, i64)), String>, CommandError> {
+) -> Result<Result<Keyed, String>, CommandError> {
     let cells: Vec<&str> = row.cells.iter().map(|c| c.as_deref().unwrap_or("")).collect();
     let cell = |i: usize| cells[i].to_owned();
     // The session: by id, else by date and title.
