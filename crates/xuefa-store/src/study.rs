@@ -78,6 +78,7 @@ pub trait StudyStore {
 pub struct MarkWriter<'a> {
     conn: &'a rusqlite::Connection,
     insert: rusqlite::Statement<'a>,
+    find: rusqlite::Statement<'a>,
     now: String,
     written: u64,
     failed: Option<StoreError>,
@@ -91,8 +92,12 @@ impl MarkWriter<'_> {
     ///
     /// # Errors
     /// Returns a database error.
-    pub fn person(&self, employee: &str) -> Result<Option<Named>> {
-        self.people("p.employee_id = ?1", employee).map(|mut people| people.pop())
+    pub fn person(&mut self, employee: &str) -> Result<Option<Named>> {
+        let mut rows = self.find.query([employee])?;
+        match rows.next()? {
+            Some(row) => Ok(Some((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))),
+            None => Ok(None),
+        }
     }
 
     /// Returns the people with this name (two people may share one), by employee id.
@@ -202,6 +207,10 @@ impl StudyStore for SqliteStore {
             let mut writer = MarkWriter {
                 conn: &tx,
                 insert: tx.prepare(INSERT_MARK)?,
+                find: tx.prepare(
+                    "SELECT p.id, p.employee_id, p.name, d.path FROM people p \
+                     JOIN departments d ON d.id = p.department_id WHERE p.employee_id = ?1",
+                )?,
                 now: now.to_string(),
                 written: 0,
                 failed: None,

@@ -150,7 +150,7 @@ fn mark_of(
     row: &NamedRow,
     sessions: &[StudySession],
     session_of: &HashMap<&str, usize>,
-    writer: &MarkWriter<'_>,
+    writer: &mut MarkWriter<'_>,
     suggestions: &mut dyn FnMut(&str, &MarkWriter<'_>) -> Result<String, CommandError>,
     ui: &Ui,
 ) -> Result<Result<Keyed, String>, CommandError> {
