@@ -82,8 +82,10 @@ fn role_key(role: &str) -> String {
 }
 
 /// A department path, from the top unit down: `区政府办公室/秘书科` is `["区政府办公室", "秘书科"]`.
+/// Clones share the parts, so a province's million people in 5,000 departments hold 5,000
+/// paths.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Department(Vec<String>);
+pub struct Department(std::sync::Arc<[String]>);
 
 impl Department {
     /// Returns the department a cell names; parts are split on `/`, `／`, `\`, `>` and `＞`.
@@ -95,7 +97,7 @@ impl Department {
             .filter(|part| !part.is_empty())
             .map(str::to_owned)
             .collect();
-        (!parts.is_empty()).then_some(Department(parts))
+        (!parts.is_empty()).then(|| Department(parts.into()))
     }
 
     /// Returns the parts, from the top unit down.
@@ -110,7 +112,7 @@ impl Department {
 
     /// Returns the department cut to its first `depth` parts (for reports that roll up).
     pub fn truncated(&self, depth: usize) -> Department {
-        Department(self.0.iter().take(depth.max(1)).cloned().collect())
+        Department(self.0.iter().take(depth.max(1)).cloned().collect::<Vec<_>>().into())
     }
 
     /// Returns whether this department is `other` or lies under it.

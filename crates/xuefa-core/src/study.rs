@@ -191,6 +191,69 @@ impl StudySession {
     }
 }
 
+/// Counts the people each session expects without asking every person about every session
+/// ([`StudySession::expects`] for each pair is sessions × people: 9 × 10⁹ for a province):
+/// the people an audience matches are found once per distinct audience, and for a day the
+/// count is those who joined by then minus those who left before, by binary search.
+#[derive(Debug)]
+pub struct ExpectedCounter<'a> {
+    people: &'a [Person],
+    by_audience: std::collections::HashMap<String, (Vec<Date>, Vec<Date>, usize)>,
+}
+
+impl<'a> ExpectedCounter<'a> {
+    /// Returns a counter over these people.
+    pub fn new(people: &'a [Person]) -> Self {
+        ExpectedCounter { people, by_audience: std::collections::HashMap::new() }
+    }
+
+    /// Returns how many people the session expects; the same as counting
+    /// [`StudySession::expects`] over the people.
+    pub fn count(&mut self, session: &StudySession) -> usize {
+        if session.kind == SessionKind::Outreach {
+            return 0;
+        }
+        let key = serde_json::to_string(&session.expected).unwrap_or_default();
+        let people = self.people;
+        let (joined, left, undated) = self.by_audience.entry(key).or_insert_with(|| {
+            // Everyone who could be expected on some day: not exempt, not gone without a
+            // date, in the audience. Joined dates (none: always) and left dates, sorted.
+            let mut joined = Vec::new();
+            let mut left = Vec::new();
+            let mut undated = 0;
+            for person in people {
+                let gone_without_date = person.status == Status::Left && person.left.is_none();
+                // Someone who left before they joined is on the roster on no day.
+                let never = matches!((person.joined, person.left), (Some(j), Some(l)) if l < j);
+                if person.status == Status::Exempt
+                    || gone_without_date
+                    || never
+                    || !session.expected.matches(person)
+                {
+                    continue;
+                }
+                match person.joined {
+                    Some(day) => joined.push(day),
+                    None => undated += 1,
+                }
+                if let Some(day) = person.left {
+                    left.push(day);
+                }
+            }
+            joined.sort_unstable();
+            left.sort_unstable();
+            (joined, left, undated)
+        });
+        let day = session.date;
+        // On the roster: joined on or before the day, and not left before it. Everyone
+        // counted left on or after they joined, so those who left before the day are among
+        // those who joined by it.
+        let joined_by = *undated + joined.partition_point(|&d| d <= day);
+        let left_before = left.partition_point(|&d| d < day);
+        joined_by - left_before
+    }
+}
+
 /// Returns whether a person was on the roster on a day.
 pub fn on_roster(person: &Person, day: Date) -> bool {
     person.joined.is_none_or(|joined| joined <= day) && person.left.is_none_or(|left| left >= day)
@@ -527,7 +590,7 @@ fn status(name: &str, required: f64, done: f64, unit: &'static str) -> Requireme
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roster::Department;
+    use crate::roster::{Department, LEADER_ROLE};
 
     fn day(text: &str) -> Date {
         text.parse().expect("date")
@@ -665,5 +728,43 @@ mod tests {
         assert_eq!(MarkStatus::parse(""), Some(MarkStatus::Present));
         assert_eq!(MarkStatus::parse("请假"), Some(MarkStatus::Excused));
         assert_eq!(MarkStatus::parse("睡觉"), None);
+    }
+
+    /// The counter gives the same numbers as asking every person, whatever the dates,
+    /// statuses, roles and audiences (people who left before they joined included).
+    #[test]
+    fn expected_counts_equal_asking_everyone() {
+        let days = ["2026-01-01", "2026-03-15", "2026-06-30", "2026-07-01", "2026-12-31"];
+        let mut people = Vec::new();
+        for i in 0..400usize {
+            let mut p = person(&format!("P{i:03}"), if i % 7 == 0 { LEADER_ROLE } else { "科员" });
+            if i % 3 == 0 {
+                p.department = Department::parse("区司法局/办公室").unwrap_or_default();
+            }
+            p.status = match i % 11 {
+                0 => Status::Exempt,
+                1 => Status::Left,
+                _ => Status::Active,
+            };
+            p.joined = (i % 4 != 0).then(|| day(days[i % 5]));
+            p.left = (i % 5 == 1 || i % 11 == 1 && i % 2 == 0).then(|| day(days[(i / 5) % 5]));
+            people.push(p);
+        }
+        let audiences = [
+            Audience::default(),
+            Audience::new(vec!["区司法局/办公室".into()], vec![], vec![]),
+            Audience::new(vec![], vec![LEADER_ROLE.into()], vec!["P005".into()]),
+        ];
+        let mut counter = ExpectedCounter::new(&people);
+        for (a, audience) in audiences.iter().enumerate() {
+            for (d, date) in days.iter().enumerate() {
+                for kind in [SessionKind::GroupStudy, SessionKind::Outreach] {
+                    let mut session = StudySession::new(format!("s{a}{d}"), day(date), kind, "t", 1.0);
+                    session.expected = audience.clone();
+                    let naive = people.iter().filter(|p| session.expects(p)).count();
+                    assert_eq!(counter.count(&session), naive, "audience {a}, {date}, {:?}", session.kind);
+                }
+            }
+        }
     }
 }

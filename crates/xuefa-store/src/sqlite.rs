@@ -653,10 +653,19 @@ impl SqliteStore {
             ))
         })?;
         let mut people = Vec::new();
+        // People come by department: each department is parsed once and shared.
+        let mut last: Option<(String, Department)> = None;
         for row in rows {
             let (id, name, path, role, status, joined, left) = row?;
-            let department = Department::parse(&path)
-                .ok_or_else(|| StoreError::Corrupt(format!("person {id}: empty department")))?;
+            let department = match &last {
+                Some((last_path, department)) if *last_path == path => department.clone(),
+                _ => {
+                    let department = Department::parse(&path)
+                        .ok_or_else(|| StoreError::Corrupt(format!("person {id}: empty department")))?;
+                    last = Some((path, department.clone()));
+                    department
+                }
+            };
             let mut person = Person::new(id, name, department);
             person.role = role;
             person.status = Status::parse(&status)

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use rusqlite::params;
-use xuefa_core::study::{AttendanceMark, Credit, SessionKind, StudySession};
+use xuefa_core::study::{AttendanceMark, SessionKind, StudySession};
 
 use crate::sqlite::SqliteStore;
 use crate::{Result, StoreError};
@@ -45,32 +45,19 @@ pub trait StudyStore {
     /// Returns a database error.
     fn all_sessions(&self) -> Result<Vec<StudySession>>;
 
-    /// Returns, summed by the database, each person's credited hours and sessions attended
-    /// by session kind between two dates: (employee, kind, hours, sessions).
+    /// Streams the marks of the sessions between two dates, session by session (no sort:
+    /// each session's marks are read in its index range): (session,
+    /// employee, status, hours of its own). The strings are borrowed for the call only:
+    /// tens of millions of marks pass without being held.
     ///
     /// # Errors
     /// Returns a database error.
-    fn study_totals(&self, from: &str, to: &str, credit: &Credit) -> Result<Vec<(String, String, f64, u32)>>;
-
-    /// Returns, per session between two dates, how many marks it has and how many of them
-    /// are attended (present, late, left early): (session, marks, attended).
-    ///
-    /// # Errors
-    /// Returns a database error.
-    fn session_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>>;
-
-    /// Returns the (session, employee) pairs of marks between two dates whose person may not
-    /// have been expected: not on the roster, not active, or outside their dates — plus every
-    /// mark of the sessions listed in `restricted` (sessions with a named audience).
-    ///
-    /// # Errors
-    /// Returns a database error.
-    fn unexpected_candidates(
+    fn scan_marks(
         &self,
         from: &str,
         to: &str,
-        restricted: &[String],
-    ) -> Result<Vec<(String, String)>>;
+        each: &mut dyn FnMut(&str, &str, &str, Option<f64>),
+    ) -> Result<()>;
 }
 
 /// Writes marks inside [`StudyStore::write_marks`], and looks people up on the way.
@@ -237,73 +224,32 @@ impl StudyStore for SqliteStore {
         self.sessions_where("1 = 1", &[])
     }
 
-    fn study_totals(&self, from: &str, to: &str, credit: &Credit) -> Result<Vec<(String, String, f64, u32)>> {
-        // The credit of a status, as the office set it; a mark's own hours replace the
-        // session's when the status earns anything.
-        let mut statement = self.conn.prepare(
-            "SELECT employee_id, kind, SUM(CASE WHEN share > 0 AND own IS NOT NULL THEN own ELSE hours * share END), \
-               SUM(attended) \
-             FROM (SELECT a.employee_id, s.kind, s.hours, a.hours AS own, \
-                     CASE a.status WHEN 'present' THEN ?3 WHEN 'late' THEN ?4 WHEN 'left_early' THEN ?5 \
-                       WHEN 'excused' THEN ?6 ELSE ?7 END AS share, \
-                     CASE WHEN a.status IN ('present', 'late', 'left_early') THEN 1 ELSE 0 END AS attended \
-                   FROM attendance a JOIN study_sessions s ON s.id = a.session_id \
-                   WHERE s.date >= ?1 AND s.date <= ?2) \
-             GROUP BY employee_id, kind",
-        )?;
-        let rows = statement.query_map(
-            params![from, to, credit.present, credit.late, credit.left_early, credit.excused, credit.absent],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, i64>(3)? as u32)),
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn session_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>> {
-        let mut statement = self.conn.prepare(
-            "SELECT a.session_id, COUNT(*), SUM(CASE WHEN a.status IN ('present', 'late', 'left_early') THEN 1 ELSE 0 END) \
-             FROM attendance a JOIN study_sessions s ON s.id = a.session_id \
-             WHERE s.date >= ?1 AND s.date <= ?2 GROUP BY a.session_id",
-        )?;
-        let rows = statement.query_map([from, to], |row| {
-            Ok((row.get(0)?, row.get::<_, i64>(1)? as u64, row.get::<_, i64>(2)? as u64))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn unexpected_candidates(
+    fn scan_marks(
         &self,
         from: &str,
         to: &str,
-        restricted: &[String],
-    ) -> Result<Vec<(String, String)>> {
-        let mut pairs = self.pairs(
-            "SELECT a.session_id, a.employee_id FROM attendance a JOIN study_sessions s ON s.id = a.session_id \
-             LEFT JOIN people p ON p.employee_id = a.employee_id \
-             WHERE s.date >= ?1 AND s.date <= ?2 AND (p.id IS NULL OR p.status <> 'active' \
-               OR (p.joined IS NOT NULL AND p.joined > s.date) OR (p.left_on IS NOT NULL AND p.left_on < s.date))",
-            &[&from, &to],
+        each: &mut dyn FnMut(&str, &str, &str, Option<f64>),
+    ) -> Result<()> {
+        let mut statement = self.conn.prepare(
+            "SELECT a.session_id, a.employee_id, a.status, a.hours FROM study_sessions s \
+             JOIN attendance a ON a.session_id = s.id WHERE s.date >= ?1 AND s.date <= ?2",
         )?;
-        for session in restricted {
-            pairs.extend(
-                self.pairs(
-                    "SELECT session_id, employee_id FROM attendance WHERE session_id = ?1",
-                    &[session],
-                )?,
-            );
+        let mut rows = statement.query([from, to])?;
+        while let Some(row) = rows.next()? {
+            let text = |i: usize| -> Result<&str> {
+                row.get_ref(i)?.as_str().map_err(|e| StoreError::Corrupt(format!("attendance: {e}")))
+            };
+            let hours = row
+                .get_ref(3)?
+                .as_f64_or_null()
+                .map_err(|e| StoreError::Corrupt(format!("attendance: {e}")))?;
+            each(text(0)?, text(1)?, text(2)?, hours);
         }
-        pairs.sort();
-        pairs.dedup();
-        Ok(pairs)
+        Ok(())
     }
 }
 
 impl SqliteStore {
-    fn pairs(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<(String, String)>> {
-        let mut statement = self.conn.prepare_cached(sql)?;
-        let rows = statement.query_map(args, |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     fn sessions_where(&self, condition: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<StudySession>> {
         let mut statement = self.conn.prepare(&format!(
             "SELECT id, date, kind, title, hours, organiser, place, expected, headcount, materials \

@@ -4,7 +4,6 @@
 //! audiences and materials, and who is still short. Markdown, a self-contained HTML page
 //! with SVG charts, JSON, or an XLSX workbook.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -92,7 +91,21 @@ fn percent(value: Option<f64>) -> String {
 fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, CommandError> {
     let depth = depth(args.by.as_deref())?;
     let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
-    let study = study_year(&workspace, &store, args.year, depth)?;
+    // Who is still short, kept as they stream past: (department, employee, name,
+    // requirement, shortfall, unit).
+    let mut short: Vec<(String, String, String, String, f64, &'static str)> = Vec::new();
+    let study = study_year(&workspace, &store, args.year, depth, &mut |person, year| {
+        for r in year.requirements.iter().filter(|r| !r.met) {
+            short.push((
+                person.department.path(),
+                person.id.clone(),
+                person.name.clone(),
+                r.name.clone(),
+                r.shortfall,
+                r.unit,
+            ));
+        }
+    })?;
     let custom = workspace.config.study.custom_kinds();
 
     // Sessions by kind, in the order of the built-in kinds, then the office's own.
@@ -104,8 +117,7 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
         if rows.is_empty() {
             continue;
         }
-        let person_hours: f64 =
-            study.people.iter().filter_map(|(_, y)| y.hours_by_kind.get(kind.as_str())).sum::<f64>() + 0.0;
+        let person_hours: f64 = study.hours_by_kind.get(kind.as_str()).copied().unwrap_or(0.0) + 0.0;
         kinds.push(KindRow {
             kind: kind.as_str().to_owned(),
             name: kind_label(kind, &custom, ui),
@@ -147,16 +159,8 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
     }
 
     // Requirements: of the people each applies to, how many met it.
-    let mut requirements: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for (_, year) in study.people.iter().filter(|(_, y)| y.evaluated) {
-        for r in &year.requirements {
-            let entry = requirements.entry(r.name.clone()).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(r.met);
-        }
-    }
     let requirements: Vec<(String, usize, usize)> =
-        requirements.into_iter().map(|(name, (people, met))| (name, people, met)).collect();
+        study.requirements.iter().map(|(name, (people, met))| (name.clone(), *people, *met)).collect();
     let mut requirement_listing = Listing::typed(vec![
         ("requirement", ui.text("col.requirement", &[]), Cell::Text),
         ("people", ui.text("col.people", &[]), Cell::Number),
@@ -251,32 +255,19 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
         ("requirement", ui.text("col.requirement", &[]), Cell::Text),
         ("shortfall", ui.text("col.shortfall", &[]), Cell::Number),
     ]);
-    let mut short: Vec<_> = study
-        .people
-        .iter()
-        .flat_map(|(p, y)| y.requirements.iter().filter(|r| !r.met).map(move |r| (p, r)))
-        .collect();
-    short.sort_by(|a, b| (a.0.department.path(), &a.0.id).cmp(&(b.0.department.path(), &b.0.id)));
+    short.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     let mut owing_json = Vec::new();
-    for (person, r) in short {
-        let unit = ui.text(&format!("unit.{}", r.unit), &[]);
-        owing.row_shown(
-            vec![
-                person.department.path(),
-                person.id.clone(),
-                person.name.clone(),
-                r.name.clone(),
-                r.shortfall.to_string(),
-            ],
-            vec![
-                person.department.path(),
-                person.id.clone(),
-                person.name.clone(),
-                r.name.clone(),
-                format!("{} {unit}", points(r.shortfall)),
-            ],
-        );
-        owing_json.push(json!({"department": person.department.path(), "employee": person.id, "name": person.name, "requirement": r.name, "shortfall": r.shortfall, "unit": r.unit}));
+    for (department, employee, name, requirement, shortfall, unit_key) in short {
+        let unit = ui.text(&format!("unit.{unit_key}"), &[]);
+        owing_json.push(json!({"department": department, "employee": employee, "name": name, "requirement": requirement, "shortfall": shortfall, "unit": unit_key}));
+        let shown = vec![
+            department.clone(),
+            employee.clone(),
+            name.clone(),
+            requirement.clone(),
+            format!("{} {unit}", points(shortfall)),
+        ];
+        owing.row_shown(vec![department, employee, name, requirement, shortfall.to_string()], shown);
     }
     let owing = owing.json(Value::Array(owing_json));
 
@@ -312,17 +303,15 @@ fn summary(a: &Annual, ui: &Ui) -> Vec<String> {
             ("hours", points(study_kinds.iter().map(|k| k.hours).sum())),
         ],
     ));
-    let evaluated: Vec<_> = a.study.people.iter().filter(|(_, y)| y.evaluated).collect();
-    let met = evaluated.iter().filter(|(_, y)| y.met_all()).count();
-    let mean = (!evaluated.is_empty())
-        .then(|| evaluated.iter().map(|(_, y)| y.hours).sum::<f64>() / evaluated.len() as f64);
+    let (evaluated, met) = (a.study.evaluated, a.study.met_all);
+    let mean = (evaluated > 0).then(|| a.study.hours / evaluated as f64);
     lines.push(ui.text(
         "annual.study",
         &[
-            ("people", evaluated.len().to_string()),
+            ("people", evaluated.to_string()),
             ("mean", mean.map_or_else(|| "—".to_owned(), |m| format!("{m:.1}"))),
             ("met", met.to_string()),
-            ("rate", percent(rate(met, evaluated.len()))),
+            ("rate", percent(rate(met, evaluated))),
         ],
     ));
     for exam in &a.exams {
@@ -354,7 +343,7 @@ fn summary(a: &Annual, ui: &Ui) -> Vec<String> {
             ],
         ));
     }
-    let short_people = a.study.people.iter().filter(|(_, y)| y.evaluated && !y.met_all()).count();
+    let short_people = a.study.evaluated - a.study.met_all;
     let not_passed: usize = a.exams.iter().map(|e| e.missing_count).sum();
     lines.push(
         ui.text("annual.short", &[("people", short_people.to_string()), ("exam", not_passed.to_string())]),
@@ -363,8 +352,7 @@ fn summary(a: &Annual, ui: &Ui) -> Vec<String> {
 }
 
 fn to_json(a: &Annual) -> Value {
-    let evaluated: Vec<_> = a.study.people.iter().filter(|(_, y)| y.evaluated).collect();
-    let met = evaluated.iter().filter(|(_, y)| y.met_all()).count();
+    let (evaluated, met) = (a.study.evaluated, a.study.met_all);
     json!({
         "year": a.year,
         "office": a.office,
@@ -374,10 +362,10 @@ fn to_json(a: &Annual) -> Value {
             "person_hours": k.person_hours, "headcount": k.headcount, "materials": k.materials,
         })).collect::<Vec<_>>(),
         "study": {
-            "people": evaluated.len(),
+            "people": evaluated,
             "met_all": met,
-            "met_rate": rate(met, evaluated.len()),
-            "mean_hours": (!evaluated.is_empty()).then(|| evaluated.iter().map(|(_, y)| y.hours).sum::<f64>() / evaluated.len() as f64),
+            "met_rate": rate(met, evaluated),
+            "mean_hours": (evaluated > 0).then(|| a.study.hours / evaluated as f64),
             "requirements": a.requirements.iter().map(|(name, people, met)| json!({
                 "name": name, "people": people, "met": met, "met_rate": rate(*met, *people),
             })).collect::<Vec<_>>(),

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use clap::Args;
 use serde_json::{Value, json};
 use xuefa_core::exam::Audience;
-use xuefa_core::study::{Credit, PersonYear, StudySession, Totals, evaluate_totals};
-use xuefa_core::{Person, Status};
+use xuefa_core::study::{Credit, ExpectedCounter, PersonYear, StudySession, Totals, evaluate_totals};
+use xuefa_core::{Department, Person, Status};
 use xuefa_store::{Store, StudyStore};
 
 use crate::cli::GlobalArgs;
@@ -58,12 +58,22 @@ pub struct Session {
     pub attended: usize,
 }
 
-/// A year of study: its sessions, everyone on the roster during it with their hours and
-/// requirements, and per department (people evaluated, people who met all, hours).
+/// A year of study: its sessions, per department (people evaluated, people who met all,
+/// hours), and the totals over everyone. Each person's year goes to a callback instead of
+/// being kept: a province has a million of them.
 pub struct StudyYear {
     pub sessions: Vec<Session>,
-    pub people: Vec<(Person, PersonYear)>,
     pub departments: BTreeMap<String, (usize, usize, f64)>,
+    /// People with requirements (active, on the roster during the year).
+    pub evaluated: usize,
+    /// Of them, people who met every requirement.
+    pub met_all: usize,
+    /// Their hours in all.
+    pub hours: f64,
+    /// Per requirement: people it applies to, people who met it.
+    pub requirements: BTreeMap<String, (usize, usize)>,
+    /// Hours studied per session kind, over everyone.
+    pub hours_by_kind: BTreeMap<String, f64>,
 }
 
 /// Returns a year of study from the store (the figures are summed in SQL).
@@ -72,6 +82,7 @@ pub fn study_year(
     store: &xuefa_store::SqliteStore,
     year: i16,
     depth: Option<usize>,
+    each: &mut dyn FnMut(&Person, &PersonYear),
 ) -> Result<StudyYear, CommandError> {
     let now = workspace::now()?;
     let study = &workspace.config.study;
@@ -85,36 +96,99 @@ pub fn study_year(
     let today = jiff::tz::offset(8).to_datetime(now).date();
     let sessions = store.sessions(&from, &to)?;
     let people = store.people(None)?;
-    let by_session: BTreeMap<String, StudySession> =
-        sessions.iter().map(|s| (s.id.clone(), s.clone())).collect();
-    // The database sums the marks: a province has tens of millions of them.
+    // One pass over the marks, session by session, summing into dense tables: a province
+    // has tens of millions of marks, and none is held.
     let credit: &Credit = &study.credit;
-    let mut totals: HashMap<String, Totals> = HashMap::new();
-    for (employee, kind, hours, attended) in store.study_totals(&from, &to, credit)? {
-        totals.entry(employee).or_default().add(&kind, hours, attended);
-    }
-    let counts: HashMap<String, (u64, u64)> = store
-        .session_counts(&from, &to)?
-        .into_iter()
-        .map(|(id, marked, attended)| (id, (marked, attended)))
+    let person_of: HashMap<&str, usize> =
+        people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let session_of: HashMap<&str, usize> =
+        sessions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let mut kinds: Vec<String> = Vec::new();
+    let kind_of: Vec<usize> = sessions
+        .iter()
+        .map(|s| match kinds.iter().position(|k| k == s.kind.as_str()) {
+            Some(k) => k,
+            None => {
+                kinds.push(s.kind.as_str().to_owned());
+                kinds.len() - 1
+            }
+        })
         .collect();
-
-    // Sessions: expected = the audience on the roster that day, plus anyone marked outside it.
-    let person_of: HashMap<&str, &Person> = people.iter().map(|p| (p.id.as_str(), p)).collect();
-    let restricted: Vec<String> =
-        sessions.iter().filter(|s| s.expected != Audience::default()).map(|s| s.id.clone()).collect();
-    let mut outside: HashMap<String, usize> = HashMap::new();
-    for (session, employee) in store.unexpected_candidates(&from, &to, &restricted)? {
-        let Some(session) = by_session.get(&session) else { continue };
-        if !person_of.get(employee.as_str()).is_some_and(|p| session.expects(p)) {
-            *outside.entry(session.id.clone()).or_default() += 1;
+    let width = kinds.len().max(1);
+    // Per person and kind: hours, sessions attended, and whether there is any mark.
+    let mut hours = vec![0.0f64; people.len() * width];
+    let mut attended_by_kind = vec![0u32; people.len() * width];
+    let mut marked_kind = vec![false; people.len() * width];
+    // Per session: marks, attended, marked outside its audience.
+    let mut marked = vec![0u64; sessions.len()];
+    let mut attended = vec![0u64; sessions.len()];
+    let mut outside = vec![0usize; sessions.len()];
+    let mut current: Option<(String, usize)> = None;
+    store.scan_marks(&from, &to, &mut |session_id, employee, status, own| {
+        let index = match &current {
+            Some((id, index)) if id == session_id => *index,
+            _ => {
+                let Some(&index) = session_of.get(session_id) else { return };
+                current = Some((session_id.to_owned(), index));
+                index
+            }
+        };
+        let session = &sessions[index];
+        let came = matches!(status, "present" | "late" | "left_early");
+        marked[index] += 1;
+        attended[index] += u64::from(came);
+        let person = person_of.get(employee).copied();
+        // Marked but maybe not expected: not on the roster, not active, outside their dates,
+        // or at a session for a named audience.
+        let candidate = match person.map(|p| &people[p]) {
+            None => true,
+            Some(p) => {
+                p.status != Status::Active
+                    || p.joined.is_some_and(|j| j > session.date)
+                    || p.left.is_some_and(|l| l < session.date)
+                    || session.expected != Audience::default()
+            }
+        };
+        if candidate && !person.is_some_and(|p| session.expects(&people[p])) {
+            outside[index] += 1;
         }
+        let Some(p) = person else { return };
+        // The credit of a status, as the office set it; a mark's own hours replace the
+        // session's when the status earns anything.
+        let share = match status {
+            "present" => credit.present,
+            "late" => credit.late,
+            "left_early" => credit.left_early,
+            "excused" => credit.excused,
+            _ => credit.absent,
+        };
+        let cell = p * width + kind_of[index];
+        hours[cell] += match own {
+            Some(own) if share > 0.0 => own,
+            _ => session.hours * share,
+        };
+        attended_by_kind[cell] += u32::from(came);
+        marked_kind[cell] = true;
+    })?;
+    let mut totals: HashMap<usize, Totals> = HashMap::new();
+    for (cell, _) in marked_kind.iter().enumerate().filter(|(_, m)| **m) {
+        totals.entry(cell / width).or_default().add(
+            &kinds[cell % width],
+            hours[cell],
+            attended_by_kind[cell],
+        );
     }
+    let counts: HashMap<String, (u64, u64)> =
+        sessions.iter().enumerate().map(|(i, s)| (s.id.clone(), (marked[i], attended[i]))).collect();
+    let outside: HashMap<String, usize> =
+        sessions.iter().enumerate().map(|(i, s)| (s.id.clone(), outside[i])).collect();
+
+    let mut counter = ExpectedCounter::new(&people);
     let session_rows: Vec<Session> = sessions
         .iter()
         .map(|session| {
             let (marked, attended) = counts.get(&session.id).copied().unwrap_or((0, 0));
-            let audience = people.iter().filter(|p| session.expects(p)).count();
+            let audience = counter.count(session);
             let outside = outside.get(&session.id).copied().unwrap_or(0);
             let expected = if session.date < today || marked > 0 { audience + outside } else { audience };
             Session { session: session.clone(), expected, attended: attended as usize }
@@ -122,47 +196,222 @@ pub fn study_year(
         .collect();
 
     // People: everyone on the roster during the year (people who left, only if they studied).
-    let years: Vec<(Person, PersonYear)> = people
-        .iter()
-        .filter(|p| p.joined.is_none_or(|j| j <= period.1) && p.left.is_none_or(|l| l >= period.0))
-        .filter_map(|p| {
-            let own = totals.remove(&p.id);
-            if p.status == Status::Left && own.is_none() {
-                return None;
-            }
-            Some((p.clone(), evaluate_totals(p, own.unwrap_or_default(), &study.requirements, period)))
-        })
-        .collect();
-
-    // Departments.
     let group = |p: &Person| -> String {
         match depth {
             Some(d) => p.department.truncated(d).path(),
             None => p.department.path(),
         }
     };
-    let mut departments: BTreeMap<String, (usize, usize, f64)> = BTreeMap::new();
-    for (person, year) in &years {
+    let mut result = StudyYear {
+        sessions: session_rows,
+        departments: BTreeMap::new(),
+        evaluated: 0,
+        met_all: 0,
+        hours: 0.0,
+        requirements: BTreeMap::new(),
+        hours_by_kind: BTreeMap::new(),
+    };
+    let mut last_group: Option<(Department, String)> = None;
+    for (i, person) in people.iter().enumerate() {
+        if !(person.joined.is_none_or(|j| j <= period.1) && person.left.is_none_or(|l| l >= period.0)) {
+            continue;
+        }
+        let own = totals.remove(&i);
+        if person.status == Status::Left && own.is_none() {
+            continue;
+        }
+        let year = evaluate_totals(person, own.unwrap_or_default(), &study.requirements, period);
+        each(person, &year);
+        for (kind, hours) in &year.hours_by_kind {
+            *result.hours_by_kind.entry(kind.clone()).or_default() += hours;
+        }
         if !year.evaluated {
             continue;
         }
-        let entry = departments.entry(group(person)).or_default();
+        result.evaluated += 1;
+        result.met_all += usize::from(year.met_all());
+        result.hours += year.hours;
+        for r in &year.requirements {
+            let entry = result.requirements.entry(r.name.clone()).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(r.met);
+        }
+        // People come by department: the group's name is worked out once per department.
+        let name = match &last_group {
+            Some((department, name)) if *department == person.department => name.clone(),
+            _ => {
+                let name = group(person);
+                last_group = Some((person.department.clone(), name.clone()));
+                name
+            }
+        };
+        let entry = result.departments.entry(name).or_default();
         entry.0 += 1;
         entry.1 += usize::from(year.met_all());
         entry.2 += year.hours;
     }
-    Ok(StudyYear { sessions: session_rows, people: years, departments })
+    Ok(result)
+}
+
+/// Where rows of people go: a table kept for printing, or CSV and JSON written as they come.
+enum Rows {
+    Table(Listing),
+    Csv(::csv::Writer<std::io::Stdout>),
+    Json { first: bool },
+}
+
+impl Rows {
+    fn new(format: ListFormat, columns: Vec<(&str, String)>) -> Rows {
+        match format {
+            ListFormat::Table => Rows::Table(Listing::new(columns)),
+            ListFormat::Csv => {
+                let mut writer = ::csv::Writer::from_writer(std::io::stdout());
+                let _ = writer.write_record(columns.iter().map(|c| c.0));
+                Rows::Csv(writer)
+            }
+            ListFormat::Json => Rows::Json { first: true },
+        }
+    }
+
+    fn push(&mut self, raw: Vec<String>, shown: Vec<String>, json: impl FnOnce() -> Value) {
+        match self {
+            Rows::Table(listing) => listing.row_shown(raw, shown),
+            Rows::Csv(writer) => {
+                let _ = writer.write_record(&raw);
+            }
+            Rows::Json { first } => {
+                let separator = if *first { "\n    " } else { ",\n    " };
+                *first = false;
+                print!("{separator}{}", serde_json::to_string(&json()).unwrap_or_default());
+            }
+        }
+    }
+
+    fn finish(self) -> Option<Listing> {
+        match self {
+            Rows::Table(listing) => Some(listing),
+            Rows::Csv(mut writer) => {
+                let _ = writer.flush();
+                None
+            }
+            Rows::Json { first } => {
+                print!("{}", if first { "]" } else { "\n  ]" });
+                None
+            }
+        }
+    }
 }
 
 pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (workspace, store) = workspace::open(global.workspace.as_ref())?;
     let depth = depth(args.by.as_deref())?;
     let custom = workspace.config.study.custom_kinds();
-    let StudyYear { sessions: session_rows, people: years, departments } =
-        study_year(&workspace, &store, args.year, depth)?;
+    let label = |key: &str| ui.text(key, &[]);
+    let columns: Vec<(&str, String)> = if args.owing {
+        vec![
+            ("employee", label("col.employee")),
+            ("name", label("col.name")),
+            ("department", label("col.department")),
+            ("requirement", label("col.requirement")),
+            ("shortfall", label("col.shortfall")),
+        ]
+    } else {
+        vec![
+            ("employee", label("col.employee")),
+            ("name", label("col.name")),
+            ("department", label("col.department")),
+            ("hours", label("col.hours")),
+            ("met_all", label("col.met_all")),
+            ("owing", label("col.owing")),
+        ]
+    };
+    // JSON streams the people first: a province's million rows are never held.
+    match (args.format, args.owing) {
+        (ListFormat::Json, true) => print!("["),
+        (ListFormat::Json, false) => print!("{{\n  \"year\": {},\n  \"people\": [", args.year),
+        _ => {}
+    }
+    let mut rows = Rows::new(args.format, columns);
+    let study = study_year(&workspace, &store, args.year, depth, &mut |person, year| {
+        if args.owing {
+            for requirement in year.requirements.iter().filter(|r| !r.met) {
+                let unit = ui.text(&format!("unit.{}", requirement.unit), &[]);
+                rows.push(
+                    vec![
+                        person.id.clone(),
+                        person.name.clone(),
+                        person.department.path(),
+                        requirement.name.clone(),
+                        requirement.shortfall.to_string(),
+                    ],
+                    vec![
+                        person.id.clone(),
+                        person.name.clone(),
+                        person.department.path(),
+                        requirement.name.clone(),
+                        format!("{} {unit}", points(requirement.shortfall)),
+                    ],
+                    || json!({"employee": person.id, "name": person.name, "department": person.department.path(), "requirement": requirement.name, "shortfall": requirement.shortfall, "unit": requirement.unit}),
+                );
+            }
+            return;
+        }
+        let owing: Vec<String> = year
+            .requirements
+            .iter()
+            .filter(|r| !r.met)
+            .map(|r| format!("{} −{}", r.name, points(r.shortfall)))
+            .collect();
+        let met = if year.evaluated {
+            ui.text(if year.met_all() { "yes" } else { "no" }, &[])
+        } else {
+            ui.text("report.exempt", &[])
+        };
+        rows.push(
+            vec![
+                person.id.clone(),
+                person.name.clone(),
+                person.department.path(),
+                year.hours.to_string(),
+                year.met_all().to_string(),
+                owing.join("; "),
+            ],
+            vec![
+                person.id.clone(),
+                person.name.clone(),
+                person.department.path(),
+                points(year.hours),
+                met,
+                owing.join("；"),
+            ],
+            || {
+                json!({
+                    "employee": person.id,
+                    "name": person.name,
+                    "department": person.department.path(),
+                    "status": person.status.as_str(),
+                    "hours": year.hours,
+                    "hours_by_kind": year.hours_by_kind,
+                    "sessions_by_kind": year.sessions_by_kind,
+                    "evaluated": year.evaluated,
+                    "requirements": year.requirements.iter().map(|r| json!({
+                        "name": r.name, "met": r.met, "shortfall": r.shortfall, "required": r.required, "done": r.done, "unit": r.unit,
+                    })).collect::<Vec<_>>(),
+                })
+            },
+        );
+    })?;
+    let people = rows.finish();
+    if args.owing {
+        match people {
+            Some(listing) => listing.print(args.format),
+            None => println!(),
+        }
+        return Ok(());
+    }
 
-    let kind_name = |s: &StudySession| kind_label(&s.kind, &custom, ui);
-    let sessions_json: Vec<Value> = session_rows
+    let sessions_json: Vec<Value> = study
+        .sessions
         .iter()
         .map(|row| {
             json!({
@@ -179,25 +428,8 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             })
         })
         .collect();
-    let people_json: Vec<Value> = years
-        .iter()
-        .map(|(person, year)| {
-            json!({
-                "employee": person.id,
-                "name": person.name,
-                "department": person.department.path(),
-                "status": person.status.as_str(),
-                "hours": year.hours,
-                "hours_by_kind": year.hours_by_kind,
-                "sessions_by_kind": year.sessions_by_kind,
-                "evaluated": year.evaluated,
-                "requirements": year.requirements.iter().map(|r| json!({
-                    "name": r.name, "met": r.met, "shortfall": r.shortfall, "required": r.required, "done": r.done, "unit": r.unit,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let departments_json: Vec<Value> = departments
+    let departments_json: Vec<Value> = study
+        .departments
         .iter()
         .map(|(department, (evaluated, met, hours))| {
             json!({
@@ -209,134 +441,62 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             })
         })
         .collect();
-
-    if args.owing {
-        let columns = [
-            ("employee", "col.employee"),
-            ("name", "col.name"),
-            ("department", "col.department"),
-            ("requirement", "col.requirement"),
-            ("shortfall", "col.shortfall"),
-        ];
-        let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
-        let mut rows = Vec::new();
-        for (person, year) in &years {
-            for requirement in year.requirements.iter().filter(|r| !r.met) {
-                let unit = ui.text(&format!("unit.{}", requirement.unit), &[]);
-                listing.row_shown(
-                    vec![
-                        person.id.clone(),
-                        person.name.clone(),
-                        person.department.path(),
-                        requirement.name.clone(),
-                        requirement.shortfall.to_string(),
-                    ],
-                    vec![
-                        person.id.clone(),
-                        person.name.clone(),
-                        person.department.path(),
-                        requirement.name.clone(),
-                        format!("{} {unit}", points(requirement.shortfall)),
-                    ],
-                );
-                rows.push(json!({"employee": person.id, "name": person.name, "department": person.department.path(), "requirement": requirement.name, "shortfall": requirement.shortfall, "unit": requirement.unit}));
-            }
-        }
-        listing.json(Value::Array(rows)).print(args.format);
-        return Ok(());
-    }
-
-    let report = json!({ "year": args.year, "sessions": sessions_json, "people": people_json, "departments": departments_json });
     match args.format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
-        format => {
-            // Tables for people; CSV holds the people, one row each.
-            if format == ListFormat::Table {
-                let columns = [
-                    ("id", "col.session"),
-                    ("date", "col.date"),
-                    ("kind", "col.kind"),
-                    ("title", "col.title"),
-                    ("hours", "col.hours"),
-                    ("expected", "col.expected"),
-                    ("attended", "col.attended"),
-                    ("rate", "col.rate"),
-                ];
-                let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
-                for row in &session_rows {
-                    let s = &row.session;
-                    listing.row(vec![
-                        s.id.clone(),
-                        s.date.to_string(),
-                        kind_name(s),
-                        s.title.clone(),
-                        points(s.hours),
-                        row.expected.to_string(),
-                        row.attended.to_string(),
-                        percent(rate(row.attended, row.expected)),
-                    ]);
-                }
-                listing.print(format);
-            }
+        ListFormat::Json => {
+            let indent =
+                |v: &Vec<Value>| serde_json::to_string_pretty(v).unwrap_or_default().replace('\n', "\n  ");
+            println!(
+                ",\n  \"sessions\": {},\n  \"departments\": {}\n}}",
+                indent(&sessions_json),
+                indent(&departments_json)
+            );
+        }
+        ListFormat::Csv => {}
+        ListFormat::Table => {
             let columns = [
-                ("employee", "col.employee"),
-                ("name", "col.name"),
-                ("department", "col.department"),
+                ("id", "col.session"),
+                ("date", "col.date"),
+                ("kind", "col.kind"),
+                ("title", "col.title"),
                 ("hours", "col.hours"),
-                ("met_all", "col.met_all"),
-                ("owing", "col.owing"),
+                ("expected", "col.expected"),
+                ("attended", "col.attended"),
+                ("rate", "col.rate"),
             ];
             let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
-            for (person, year) in &years {
-                let owing: Vec<String> = year
-                    .requirements
-                    .iter()
-                    .filter(|r| !r.met)
-                    .map(|r| format!("{} −{}", r.name, points(r.shortfall)))
-                    .collect();
-                let met = if year.evaluated {
-                    ui.text(if year.met_all() { "yes" } else { "no" }, &[])
-                } else {
-                    ui.text("report.exempt", &[])
-                };
-                listing.row_shown(
-                    vec![
-                        person.id.clone(),
-                        person.name.clone(),
-                        person.department.path(),
-                        year.hours.to_string(),
-                        year.met_all().to_string(),
-                        owing.join("; "),
-                    ],
-                    vec![
-                        person.id.clone(),
-                        person.name.clone(),
-                        person.department.path(),
-                        points(year.hours),
-                        met,
-                        owing.join("；"),
-                    ],
-                );
+            for row in &study.sessions {
+                let s = &row.session;
+                listing.row(vec![
+                    s.id.clone(),
+                    s.date.to_string(),
+                    kind_label(&s.kind, &custom, ui),
+                    s.title.clone(),
+                    points(s.hours),
+                    row.expected.to_string(),
+                    row.attended.to_string(),
+                    percent(rate(row.attended, row.expected)),
+                ]);
             }
-            listing.print(format);
-            if format == ListFormat::Table {
-                let columns = [
-                    ("department", "col.department"),
-                    ("people", "col.people"),
-                    ("met_all", "col.met_all"),
-                    ("rate", "col.rate"),
-                ];
-                let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
-                for (department, (evaluated, met, _)) in &departments {
-                    listing.row(vec![
-                        department.clone(),
-                        evaluated.to_string(),
-                        met.to_string(),
-                        percent(rate(*met, *evaluated)),
-                    ]);
-                }
-                listing.print(format);
+            listing.print(ListFormat::Table);
+            if let Some(people) = people {
+                people.print(ListFormat::Table);
             }
+            let columns = [
+                ("department", "col.department"),
+                ("people", "col.people"),
+                ("met_all", "col.met_all"),
+                ("rate", "col.rate"),
+            ];
+            let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
+            for (department, (evaluated, met, _)) in &study.departments {
+                listing.row(vec![
+                    department.clone(),
+                    evaluated.to_string(),
+                    met.to_string(),
+                    percent(rate(*met, *evaluated)),
+                ]);
+            }
+            listing.print(ListFormat::Table);
         }
     }
     Ok(())
