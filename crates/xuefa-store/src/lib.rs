@@ -20,7 +20,7 @@ use xuefa_core::{Department, Kind, Person, Question};
 
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
-pub use study::{MarkWriter, Named, StudyStore};
+pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
 pub use workspace::{Config, Workspace, WorkspaceError};
 
 /// A result of the store.

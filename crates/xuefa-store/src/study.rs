@@ -52,13 +52,11 @@ pub trait StudyStore {
     ///
     /// # Errors
     /// Returns a database error.
-    fn scan_marks(
-        &self,
-        from: &str,
-        to: &str,
-        each: &mut dyn FnMut(&str, &str, &str, Option<f64>),
-    ) -> Result<()>;
+    fn scan_marks(&self, from: &str, to: &str, each: &mut MarkVisitor<'_>) -> Result<()>;
 }
+
+/// Gets each mark of [`StudyStore::scan_marks`]: (session, employee, status, hours).
+pub type MarkVisitor<'a> = dyn FnMut(&str, &str, &str, Option<f64>) + 'a;
 
 /// Writes marks inside [`StudyStore::write_marks`], and looks people up on the way.
 #[derive(Debug)]
@@ -224,12 +222,7 @@ impl StudyStore for SqliteStore {
         self.sessions_where("1 = 1", &[])
     }
 
-    fn scan_marks(
-        &self,
-        from: &str,
-        to: &str,
-        each: &mut dyn FnMut(&str, &str, &str, Option<f64>),
-    ) -> Result<()> {
+    fn scan_marks(&self, from: &str, to: &str, each: &mut MarkVisitor<'_>) -> Result<()> {
         let mut statement = self.conn.prepare(
             "SELECT a.session_id, a.employee_id, a.status, a.hours FROM study_sessions s \
              JOIN attendance a ON a.session_id = s.id WHERE s.date >= ?1 AND s.date <= ?2",
