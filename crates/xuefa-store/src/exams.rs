@@ -169,6 +169,15 @@ pub trait ExamStore {
     /// Returns a database error.
     fn expired_attempts(&self, exam: &str, now: Timestamp) -> Result<Vec<AttemptRecord>>;
 
+    /// Streams everyone on the roster by employee id, each with their attempts at an exam
+    /// (oldest first; none when they have not sat): the roster and the attempts are read
+    /// side by side in index order, so a province's million people and attempts are never
+    /// all in memory. People no longer on the roster are not given.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn roll(&self, exam: &str, each: &mut dyn FnMut(&Person, &[AttemptSummary])) -> Result<()>;
+
     /// Returns every attempt at an exam without papers, by employee then attempt.
     ///
     /// # Errors
@@ -678,6 +687,70 @@ impl ExamStore for SqliteStore {
     fn expired_attempts(&self, exam: &str, now: Timestamp) -> Result<Vec<AttemptRecord>> {
         let now = now.to_string();
         self.attempt_records("exam_id = ?1 AND submitted_at IS NULL AND deadline <= ?2", &[&exam, &now])
+    }
+
+    fn roll(&self, exam: &str, each: &mut dyn FnMut(&Person, &[AttemptSummary])) -> Result<()> {
+        let mut people = self.conn.prepare(
+            "SELECT p.employee_id, p.name, p.department_id, d.path, p.role, p.status, p.joined, p.left_on \
+             FROM people p JOIN departments d ON d.id = p.department_id ORDER BY p.employee_id",
+        )?;
+        let mut attempts = self.conn.prepare(
+            "SELECT employee_id, attempt, submitted_at, score, passed, band FROM attempts \
+             WHERE exam_id = ?1 ORDER BY employee_id, attempt",
+        )?;
+        let mut attempt_rows = attempts.query_map([exam], |row| {
+            Ok(AttemptSummary {
+                employee: row.get(0)?,
+                attempt: row.get(1)?,
+                submitted_at: row.get(2)?,
+                score: row.get(3)?,
+                passed: row.get(4)?,
+                band: row.get(5)?,
+            })
+        })?;
+        let mut pending: Option<AttemptSummary> = attempt_rows.next().transpose()?;
+        let mut departments: std::collections::HashMap<i64, xuefa_core::Department> =
+            std::collections::HashMap::new();
+        let mut rows = people.query([])?;
+        let mut own: Vec<AttemptSummary> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let department_id: i64 = row.get(2)?;
+            let department = match departments.get(&department_id) {
+                Some(department) => department.clone(),
+                None => {
+                    let path: String = row.get(3)?;
+                    let department = xuefa_core::Department::parse(&path)
+                        .ok_or_else(|| StoreError::Corrupt(format!("person {id}: empty department")))?;
+                    departments.insert(department_id, department.clone());
+                    department
+                }
+            };
+            let mut person = Person::new(id, row.get::<_, String>(1)?, department);
+            person.role = row.get(4)?;
+            let status: String = row.get(5)?;
+            person.status = xuefa_core::Status::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("person status `{status}`")))?;
+            person.joined = crate::sqlite::parse_date(row.get(6)?)?;
+            person.left = crate::sqlite::parse_date(row.get(7)?)?;
+            // Attempts of employees before this one are of people no longer on the roster.
+            own.clear();
+            while let Some(attempt) = pending.take() {
+                match attempt.employee.as_str().cmp(person.id.as_str()) {
+                    std::cmp::Ordering::Less => pending = attempt_rows.next().transpose()?,
+                    std::cmp::Ordering::Equal => {
+                        own.push(attempt);
+                        pending = attempt_rows.next().transpose()?;
+                    }
+                    std::cmp::Ordering::Greater => {
+                        pending = Some(attempt);
+                        break;
+                    }
+                }
+            }
+            each(&person, &own);
+        }
+        Ok(())
     }
 
     fn attempt_summaries(&self, exam: &str) -> Result<Vec<AttemptSummary>> {

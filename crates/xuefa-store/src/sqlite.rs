@@ -253,7 +253,7 @@ fn department_id(
     parent.ok_or_else(|| StoreError::Corrupt("a department without parts".to_owned()))
 }
 
-fn parse_date(text: Option<String>) -> Result<Option<Date>> {
+pub(crate) fn parse_date(text: Option<String>) -> Result<Option<Date>> {
     text.map(|t| t.parse::<Date>().map_err(|e| StoreError::Corrupt(format!("date `{t}`: {e}")))).transpose()
 }
 

@@ -13,9 +13,7 @@ use xuefa_core::study::SessionKind;
 use xuefa_store::ExamStore;
 
 use super::attendance::{StudyYear, depth, rate, study_year};
-use super::exam::{
-    ExamReport, exam_report, figures_json, figures_listing, load, missing_listing, person_results,
-};
+use super::exam::{ExamReport, exam_report, figures_json, figures_listing, missing_listing};
 use crate::cli::GlobalArgs;
 use crate::commands::exam::points;
 use crate::commands::session::kind_label;
@@ -213,10 +211,9 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
     let year_exams: Vec<String> =
         store.exams()?.into_iter().filter(|e| e.year == i32::from(args.year)).map(|e| e.id).collect();
     for id in year_exams {
-        let (exam, people, summaries) = load(&mut store, &id)?;
-        let results = person_results(&exam, &people, &summaries);
-        let report = exam_report(&exam, &results, depth);
-        let missing = missing_listing(&results, ui);
+        let exam = store.exam(&id)?;
+        let (report, missing) = exam_report(&mut store, &exam, depth)?;
+        let missing = missing_listing(&missing, ui);
         let missing_count = missing.json_value().as_array().map_or(0, Vec::len);
         exams.push(ExamPart {
             id: exam.spec.id.clone(),

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::{Value, json};
-use xuefa_core::Person;
+use xuefa_core::Department;
 use xuefa_core::report::{Counted, ExamFigures, Tally};
-use xuefa_store::{AttemptSummary, ExamRecord, ExamStore, SqliteStore, Store};
+use xuefa_store::{AttemptSummary, ExamRecord, ExamStore, SqliteStore};
 
 use super::attendance::depth;
 use crate::cli::GlobalArgs;
@@ -56,12 +56,13 @@ impl Standing {
     }
 }
 
-/// One person's place in an exam.
-pub struct PersonResult<'a> {
-    pub person: &'a Person,
-    pub expected: bool,
+/// Someone who must sit and has not passed yet, for the 补考 notice.
+pub struct Missing {
+    pub department: String,
+    pub employee: String,
+    pub name: String,
     pub standing: Standing,
-    pub counted: Option<Counted>,
+    pub score: Option<f64>,
     pub attempts: usize,
 }
 
@@ -72,72 +73,67 @@ pub struct ExamReport {
     pub total_points: f64,
 }
 
-/// Returns every person's result at an exam: who must sit, and who sat.
-pub fn person_results<'a>(
+/// Returns an exam's figures by department (to `depth` levels; `None`: the full path) and
+/// in total, with who has not passed yet, reading the roster and the attempts side by side
+/// (attempts whose time ran out are submitted first).
+pub fn exam_report(
+    store: &mut SqliteStore,
     exam: &ExamRecord,
-    people: &'a [Person],
-    summaries: &[AttemptSummary],
-) -> Vec<PersonResult<'a>> {
-    let mut by_person: HashMap<&str, Vec<&AttemptSummary>> = HashMap::new();
-    for summary in summaries {
-        by_person.entry(summary.employee.as_str()).or_default().push(summary);
-    }
+    depth: Option<usize>,
+) -> Result<(ExamReport, Vec<Missing>), CommandError> {
+    let now = workspace::now()?;
+    submit_expired(store, exam, now)?;
     let grading = exam.spec.grading();
-    let best_band = grading.bands.first().map(|b| b.0.as_str());
-    people
-        .iter()
-        .filter_map(|person| {
-            let attempts = by_person.get(person.id.as_str()).map(Vec::as_slice).unwrap_or_default();
-            let expected = exam.spec.audience.includes(person);
-            if !expected && attempts.is_empty() {
-                return None;
-            }
-            let counted_attempt = counted(attempts, exam.spec.counts);
-            let counted = counted_attempt.and_then(|a| {
-                Some(Counted::new(a.score?, a.passed.unwrap_or(false), a.band.as_deref() == best_band))
-            });
-            let standing = match counted {
-                Some(c) if c.passed => Standing::Passed,
-                _ if attempts.iter().any(|a| a.submitted_at.is_none()) => Standing::InProgress,
-                Some(_) => Standing::Failed,
-                None => Standing::NotSat,
-            };
-            Some(PersonResult { person, expected, standing, counted, attempts: attempts.len() })
-        })
-        .collect()
-}
-
-/// Returns the figures by department (to `depth` levels; `None`: the full path) and in total.
-pub fn exam_report(exam: &ExamRecord, results: &[PersonResult<'_>], depth: Option<usize>) -> ExamReport {
+    let best_band = grading.bands.first().map(|b| b.0.clone());
     let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
     let mut total = Tally::default();
-    for result in results {
-        let department = match depth {
-            Some(d) => result.person.department.truncated(d).path(),
-            None => result.person.department.path(),
+    let mut missing = Vec::new();
+    // The group's name is worked out once per department.
+    let mut names: HashMap<Department, String> = HashMap::new();
+    store.roll(&exam.spec.id, &mut |person, attempts| {
+        let expected = exam.spec.audience.includes(person);
+        if !expected && attempts.is_empty() {
+            return;
+        }
+        let own: Vec<&AttemptSummary> = attempts.iter().collect();
+        let counted_attempt = counted(&own, exam.spec.counts);
+        let counted = counted_attempt.and_then(|a| {
+            Some(Counted::new(a.score?, a.passed.unwrap_or(false), a.band.is_some() && a.band == best_band))
+        });
+        let standing = match counted {
+            Some(c) if c.passed => Standing::Passed,
+            _ if attempts.iter().any(|a| a.submitted_at.is_none()) => Standing::InProgress,
+            Some(_) => Standing::Failed,
+            None => Standing::NotSat,
         };
-        groups.entry(department).or_default().add(result.expected, result.counted);
-        total.add(result.expected, result.counted);
-    }
+        let name = names
+            .entry(person.department.clone())
+            .or_insert_with(|| match depth {
+                Some(d) => person.department.truncated(d).path(),
+                None => person.department.path(),
+            })
+            .clone();
+        if expected && standing != Standing::Passed {
+            missing.push(Missing {
+                department: person.department.path(),
+                employee: person.id.clone(),
+                name: person.name.clone(),
+                standing,
+                score: counted.map(|c| c.score),
+                attempts: attempts.len(),
+            });
+        }
+        groups.entry(name).or_default().add(expected, counted);
+        total.add(expected, counted);
+    })?;
+    missing.sort_by(|a, b| (&a.department, &a.employee).cmp(&(&b.department, &b.employee)));
     let total_points = exam.spec.total_points();
-    ExamReport {
+    let report = ExamReport {
         groups: groups.into_iter().map(|(d, tally)| (d, tally.figures(total_points))).collect(),
         total: total.figures(total_points),
         total_points,
-    }
-}
-
-/// Loads an exam and everyone's results, submitting attempts whose time ran out first.
-pub fn load(
-    store: &mut SqliteStore,
-    id: &str,
-) -> Result<(ExamRecord, Vec<Person>, Vec<AttemptSummary>), CommandError> {
-    let now = workspace::now()?;
-    let exam = store.exam(id)?;
-    submit_expired(store, &exam, now)?;
-    let summaries = store.attempt_summaries(id)?;
-    let people = store.people(None)?;
-    Ok((exam, people, summaries))
+    };
+    Ok((report, missing))
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -232,12 +228,7 @@ pub fn distribution_listing(figures: &ExamFigures, ui: &Ui) -> Listing {
 }
 
 /// Returns who must sit and has not passed yet, by department, as a listing.
-pub fn missing_listing(results: &[PersonResult<'_>], ui: &Ui) -> Listing {
-    let mut missing: Vec<&PersonResult<'_>> =
-        results.iter().filter(|r| r.expected && r.standing != Standing::Passed).collect();
-    missing.sort_by(|a, b| {
-        (a.person.department.path(), &a.person.id).cmp(&(b.person.department.path(), &b.person.id))
-    });
+pub fn missing_listing(missing: &[Missing], ui: &Ui) -> Listing {
     let mut listing = Listing::typed(vec![
         ("department", ui.text("col.department", &[]), Cell::Text),
         ("employee", ui.text("col.employee", &[]), Cell::Text),
@@ -247,33 +238,32 @@ pub fn missing_listing(results: &[PersonResult<'_>], ui: &Ui) -> Listing {
         ("attempts", ui.text("col.attempts", &[]), Cell::Number),
     ]);
     let mut rows = Vec::new();
-    for result in missing {
-        let score = result.counted.map(|c| c.score);
+    for m in missing {
         listing.row_shown(
             vec![
-                result.person.department.path(),
-                result.person.id.clone(),
-                result.person.name.clone(),
-                result.standing.as_str().to_owned(),
-                score.map(|s| s.to_string()).unwrap_or_default(),
-                result.attempts.to_string(),
+                m.department.clone(),
+                m.employee.clone(),
+                m.name.clone(),
+                m.standing.as_str().to_owned(),
+                m.score.map(|s| s.to_string()).unwrap_or_default(),
+                m.attempts.to_string(),
             ],
             vec![
-                result.person.department.path(),
-                result.person.id.clone(),
-                result.person.name.clone(),
-                ui.text(&format!("standing.{}", result.standing.as_str()), &[]),
-                score.map_or_else(|| "—".to_owned(), points),
-                result.attempts.to_string(),
+                m.department.clone(),
+                m.employee.clone(),
+                m.name.clone(),
+                ui.text(&format!("standing.{}", m.standing.as_str()), &[]),
+                m.score.map_or_else(|| "—".to_owned(), points),
+                m.attempts.to_string(),
             ],
         );
         rows.push(json!({
-            "department": result.person.department.path(),
-            "employee": result.person.id,
-            "name": result.person.name,
-            "standing": result.standing.as_str(),
-            "score": score,
-            "attempts": result.attempts,
+            "department": m.department,
+            "employee": m.employee,
+            "name": m.name,
+            "standing": m.standing.as_str(),
+            "score": m.score,
+            "attempts": m.attempts,
         }));
     }
     listing.json(Value::Array(rows))
@@ -282,12 +272,11 @@ pub fn missing_listing(results: &[PersonResult<'_>], ui: &Ui) -> Listing {
 pub fn cmd_exam(args: &ExamArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let depth = depth(args.by.as_deref())?;
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
-    let (exam, people, summaries) = load(&mut store, &args.exam)?;
-    let results = person_results(&exam, &people, &summaries);
+    let exam = store.exam(&args.exam)?;
+    let (report, missing) = exam_report(&mut store, &exam, depth)?;
     if args.missing {
-        return missing_listing(&results, ui).print_report(args.format, &args.exam, args.output.as_deref());
+        return missing_listing(&missing, ui).print_report(args.format, &args.exam, args.output.as_deref());
     }
-    let report = exam_report(&exam, &results, depth);
     let json = json!({
         "exam": exam.spec.id,
         "title": exam.spec.title,
@@ -301,7 +290,7 @@ pub fn cmd_exam(args: &ExamArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         ReportFormat::Csv => figures_listing(&report, ui, true).print_report(args.format, "", None)?,
         ReportFormat::Xlsx => {
             let figures = figures_listing(&report, ui, true);
-            let missing = missing_listing(&results, ui);
+            let missing = missing_listing(&missing, ui);
             write_workbook(
                 &[(&ui.text("sheet.figures", &[]), &figures), (&ui.text("sheet.missing", &[]), &missing)],
                 args.output.as_deref(),
