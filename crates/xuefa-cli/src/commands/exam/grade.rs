@@ -58,41 +58,68 @@ fn columns() -> &'static [Column] {
     })
 }
 
-/// An answer as read, before the paper says what kind of question it answers: the letters
-/// it reads as, the truth it reads as, or neither.
+/// An answer as read, before the paper says what kind of question it answers, in two
+/// bytes (a province's million sheets of 50 answers fit in 100 MB): bit 15 given, bit 11
+/// reads as letters (bits 0–7 the letters), bit 9 reads as true, bit 8 as false.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Code {
-    given: bool,
-    letters: Option<Letters>,
-    truth: Option<bool>,
-}
+struct Code(u16);
 
 impl Code {
     fn read(text: &str) -> Code {
         if text.is_empty() {
-            return Code::default();
+            return Code(0);
         }
-        let letters = match Response::parse(text, Kind::Multiple, xuefa_core::MAX_OPTIONS) {
-            Some(Response::Choice(letters)) => Some(letters),
+        let mut code = 1 << 15;
+        if let Some(Response::Choice(letters)) =
+            Response::parse(text, Kind::Multiple, xuefa_core::MAX_OPTIONS)
+        {
+            code |= 1 << 11 | u16::from(letters.bits());
+        }
+        match Response::parse(text, Kind::Judge, 0) {
+            Some(Response::Judge(true)) => code |= 1 << 9,
+            Some(Response::Judge(false)) => code |= 1 << 8,
+            _ => {}
+        }
+        Code(code)
+    }
+
+    fn given(self) -> bool {
+        self.0 & 1 << 15 != 0
+    }
+
+    fn letters(self) -> Option<Letters> {
+        (self.0 & 1 << 11 != 0).then(|| Letters::from_bits((self.0 & 0xff) as u8))
+    }
+
+    fn truth(self) -> Option<bool> {
+        match self.0 & 0x300 {
+            0x200 => Some(true),
+            0x100 => Some(false),
             _ => None,
-        };
-        let truth = match Response::parse(text, Kind::Judge, 0) {
-            Some(Response::Judge(truth)) => Some(truth),
-            _ => None,
-        };
-        Code { given: true, letters, truth }
+        }
     }
 
     /// Returns the response to a question of this kind with this many options.
     fn response(self, kind: Kind, options: usize) -> Option<Response> {
         match kind {
-            Kind::Judge => self.truth.map(Response::Judge),
+            Kind::Judge => self.truth().map(Response::Judge),
             _ => {
-                let letters = self.letters?;
+                let letters = self.letters()?;
                 let fits =
                     letters.indexes().all(|i| i < options) && (kind != Kind::Single || letters.len() == 1);
                 fits.then_some(Response::Choice(letters))
             }
+        }
+    }
+
+    /// Returns the answer near enough to how the sheet gave it, for a message (the sheet
+    /// keeps the text of cells that read as no answer at all).
+    fn text(self) -> String {
+        match (self.letters(), self.truth()) {
+            (Some(letters), _) => letters.to_string(),
+            (None, Some(true)) => "对".to_owned(),
+            (None, Some(false)) => "错".to_owned(),
+            (None, None) => String::new(),
         }
     }
 }
@@ -103,6 +130,16 @@ struct Sheet {
     codes: Vec<Code>,
     lines: Vec<u32>,
     texts: Vec<(usize, String)>,
+}
+
+impl Sheet {
+    fn set(&mut self, index: usize, text: &str) {
+        let code = Code::read(text);
+        self.codes[index] = code;
+        if code.letters().is_none() && code.truth().is_none() {
+            self.texts.push((index, text.to_owned()));
+        }
+    }
 }
 
 impl Sheet {
@@ -180,8 +217,7 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
                         )));
                         continue;
                     }
-                    sheet.codes[n] = Code::read(text);
-                    sheet.texts.push((n, text.to_owned()));
+                    sheet.set(n, text);
                 }
                 sheets.insert(key, sheet);
                 return;
@@ -206,7 +242,7 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
             if answer.is_empty() {
                 return;
             }
-            if sheet.codes[number - 1].given {
+            if sheet.codes[number - 1].given() {
                 let other = location(sheet.lines[number - 1]);
                 problems.push(error(ui.text(
                     "grade.duplicate",
@@ -214,9 +250,8 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
                 )));
                 return;
             }
-            sheet.codes[number - 1] = Code::read(answer);
+            sheet.set(number - 1, answer);
             sheet.lines[number - 1] = line;
-            sheet.texts.push((number - 1, answer.to_owned()));
         });
     problems.extend(read_problems);
     if wide.is_some_and(|w| !w) && sheets.is_empty() && problems.is_empty() {
@@ -265,15 +300,17 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
             }
         }
         let paper = papers.paper(employee, *attempt)?;
-        for (index, text) in &sheet.texts {
-            let question = &paper.questions[*index];
-            if sheet.codes[*index].response(question.kind, question.options.len()).is_none() {
+        for (index, code) in sheet.codes.iter().enumerate().filter(|(_, c)| c.given()) {
+            let question = &paper.questions[index];
+            if code.response(question.kind, question.options.len()).is_none() {
+                let text =
+                    sheet.texts.iter().find(|t| t.0 == index).map_or_else(|| code.text(), |t| t.1.clone());
                 problems.push(Problem::error_message(
-                    location(sheet.line(*index)),
+                    location(sheet.line(index)),
                     ui.text(
                         "grade.bad_answer",
                         &[
-                            ("answer", text.clone()),
+                            ("answer", text),
                             ("number", (index + 1).to_string()),
                             ("kind", super::kind_name(question.kind, ui)),
                         ],
