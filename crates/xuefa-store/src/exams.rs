@@ -323,6 +323,8 @@ pub struct ItemMark {
 
 const ITEM_MARK_BYTES: usize = 21;
 
+const INSERT_ITEM_MARKS: &str = "INSERT INTO item_marks (attempt_id, exam_id, score, marks) VALUES (?1, ?2, ?3, ?4)";
+
 fn encode_item_marks(
     question_ids: &[i64],
     paper: &Paper,
@@ -875,9 +877,10 @@ impl ExamStore for SqliteStore {
             )?;
             let mut insert = tx.prepare(
                 "INSERT INTO attempts (exam_id, employee_id, attempt, mode, paper, started_at, deadline, submitted_at, \
-                 score, max_score, passed, band, marks, item_marks) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 score, max_score, passed, band, marks) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
+            let mut items = tx.prepare(INSERT_ITEM_MARKS)?;
             let mut answer = tx.prepare(SAVE_RESPONSE)?;
             for graded in attempts {
                 let paper = &graded.paper;
@@ -914,9 +917,14 @@ impl ExamStore for SqliteStore {
                     outcome.passed,
                     outcome.band,
                     json(&outcome.score.marks)?,
-                    encode_item_marks(&ids, paper, &given, &outcome.score.marks),
                 ])?;
                 let attempt = tx.last_insert_rowid();
+                items.execute(params![
+                    attempt,
+                    paper.exam,
+                    outcome.score.total,
+                    encode_item_marks(&ids, paper, &given, &outcome.score.marks)
+                ])?;
                 for (index, response) in &graded.responses {
                     answer.execute(params![attempt, *index as i64, response.canonical(), false, at])?;
                 }
@@ -1009,7 +1017,8 @@ impl ExamStore for SqliteStore {
         self.fill_item_marks(exam)?;
         // One read transaction: the totals and the marks come from the same snapshot.
         let tx = self.conn.unchecked_transaction()?;
-        let judges: std::collections::HashSet<i64> = tx
+        // Which questions are true/false, by row id (a table, not a hash: 50 lookups an attempt).
+        let judges: Vec<i64> = tx
             .prepare(
                 "SELECT p.question_id FROM exam_pool p JOIN question_versions v \
                  ON v.question_id = p.question_id AND v.version = p.version \
@@ -1017,20 +1026,20 @@ impl ExamStore for SqliteStore {
             )?
             .query_map([exam], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut statement = tx.prepare(
-            "SELECT score FROM attempts WHERE exam_id = ?1 AND submitted_at IS NOT NULL ORDER BY id",
-        )?;
+        let mut is_judge = vec![false; judges.iter().copied().max().map_or(0, |m| m as usize + 1)];
+        for id in judges {
+            is_judge[id as usize] = true;
+        }
+        let mut statement = tx.prepare("SELECT score FROM item_marks WHERE exam_id = ?1 ORDER BY attempt_id")?;
         let all: Vec<f64> =
             statement.query_map([exam], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
         totals(all);
-        let mut statement = tx.prepare(
-            "SELECT item_marks FROM attempts WHERE exam_id = ?1 AND submitted_at IS NOT NULL ORDER BY id",
-        )?;
+        let mut statement = tx.prepare("SELECT marks FROM item_marks WHERE exam_id = ?1 ORDER BY attempt_id")?;
         let mut rows = statement.query([exam])?;
         let mut buffer = Vec::new();
-        let judge = |question: i64| judges.contains(&question);
+        let judge = |question: i64| is_judge.get(question as usize).copied().unwrap_or(false);
         while let Some(row) = rows.next()? {
-            let bytes = row.get_ref(0)?.as_blob_or_null().map_err(rusqlite::Error::from)?.unwrap_or_default();
+            let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
             decode_item_marks(bytes, &judge, &mut buffer)?;
             marks(&buffer);
         }
@@ -1040,20 +1049,18 @@ impl ExamStore for SqliteStore {
 
 impl SqliteStore {
     /// Stores the item marks of submitted attempts that lack them (submitted before the
-    /// column existed).
+    /// table existed).
     fn fill_item_marks(&mut self, exam: &str) -> Result<()> {
+        let lacking = "exam_id = ?1 AND submitted_at IS NOT NULL AND id NOT IN (SELECT attempt_id FROM item_marks)";
         let missing: Vec<i64> = self
             .conn
-            .prepare(
-                "SELECT id FROM attempts WHERE exam_id = ?1 AND submitted_at IS NOT NULL AND item_marks IS NULL",
-            )?
+            .prepare(&format!("SELECT id FROM attempts WHERE {lacking}"))?
             .query_map([exam], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if missing.is_empty() {
             return Ok(());
         }
-        let records = self
-            .attempt_records("exam_id = ?1 AND submitted_at IS NOT NULL AND item_marks IS NULL", &[&exam])?;
+        let records = self.attempt_records(lacking, &[&exam])?;
         let tx = self.write()?;
         for record in records {
             let Some(outcome) = &record.outcome else { continue };
@@ -1065,7 +1072,7 @@ impl SqliteStore {
             }
             let ids = question_ids(&tx, &record.paper)?;
             let bytes = encode_item_marks(&ids, &record.paper, &given, &outcome.score.marks);
-            tx.execute("UPDATE attempts SET item_marks = ?1 WHERE id = ?2", params![bytes, record.id])?;
+            tx.execute(INSERT_ITEM_MARKS, params![record.id, exam, outcome.score.total, bytes])?;
         }
         tx.commit()?;
         Ok(())
@@ -1082,9 +1089,9 @@ fn submit(
 ) -> Result<()> {
     let ids = question_ids(tx, paper)?;
     let item_marks = encode_item_marks(&ids, paper, responses, &outcome.score.marks);
-    tx.execute(
-        "UPDATE attempts SET submitted_at = ?1, score = ?2, max_score = ?3, passed = ?4, band = ?5, marks = ?6, \
-         item_marks = ?7 WHERE id = ?8 AND submitted_at IS NULL",
+    let changed = tx.execute(
+        "UPDATE attempts SET submitted_at = ?1, score = ?2, max_score = ?3, passed = ?4, band = ?5, marks = ?6 \
+         WHERE id = ?7 AND submitted_at IS NULL",
         params![
             at.to_string(),
             outcome.score.total,
@@ -1092,9 +1099,11 @@ fn submit(
             outcome.passed,
             outcome.band,
             json(&outcome.score.marks)?,
-            item_marks,
             attempt
         ],
     )?;
+    if changed > 0 {
+        tx.execute(INSERT_ITEM_MARKS, params![attempt, paper.exam, outcome.score.total, item_marks])?;
+    }
     Ok(())
 }
