@@ -4,7 +4,6 @@
 //! reliability. The formulas are `xuefa_core::stats`'s. Attempts stream from the database,
 //! so a province's million attempts are never all in memory.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -49,11 +48,14 @@ pub fn analyse_exam(store: &mut SqliteStore, exam: &str) -> Result<(Analysis, Ve
     let pool = store.exam_pool(exam)?;
     let index: HashMap<String, usize> =
         pool.questions().iter().enumerate().map(|(i, entry)| (entry.key(), i)).collect();
-    let by_row: HashMap<i64, usize> = store
-        .pool_keys(exam)?
-        .into_iter()
-        .filter_map(|(row, key)| index.get(&key).map(|&i| (row, i)))
-        .collect();
+    // Pool position by question row id: a table, looked up 50 times an attempt.
+    let keys = store.pool_keys(exam)?;
+    let mut by_row = vec![usize::MAX; keys.iter().map(|(row, _)| *row).max().map_or(0, |m| m as usize + 1)];
+    for (row, key) in keys {
+        if let Some(&i) = index.get(&key) {
+            by_row[row as usize] = i;
+        }
+    }
     let items: Vec<Item> = pool
         .questions()
         .iter()
@@ -69,29 +71,62 @@ pub fn analyse_exam(store: &mut SqliteStore, exam: &str) -> Result<(Analysis, Ve
             answer: e.question.answer,
         })
         .collect();
-    // The totals arrive first; the analyser they make then takes each attempt's marks.
-    let analyser: RefCell<Option<Analyser>> = RefCell::new(None);
-    let mut marks: Vec<Mark> = Vec::with_capacity(100);
+    drop(pool);
+    // Reading the database and analysing run side by side on two threads: the reader
+    // sends batches of attempts (their marks, and where each attempt ends).
+    type Batch = (Vec<Mark>, Vec<usize>);
+    let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(8);
     let mut items = Some(items);
+    let mut worker: Option<std::thread::JoinHandle<Analysis>> = None;
+    let mut batch: Batch = (Vec::with_capacity(BATCH * 50), Vec::with_capacity(BATCH));
+    let mut receive = Some(receive);
     store.item_marks(
         exam,
-        &mut |totals| *analyser.borrow_mut() = Some(Analyser::new(items.take().unwrap_or_default(), totals)),
+        &mut |totals| {
+            let mut analyser = Analyser::new(items.take().unwrap_or_default(), totals);
+            let Some(receive) = receive.take() else { return };
+            worker = Some(std::thread::spawn(move || {
+                for (marks, ends) in receive {
+                    let mut start = 0;
+                    for end in ends {
+                        analyser.add(&marks[start..end]);
+                        start = end;
+                    }
+                }
+                analyser.finish()
+            }));
+        },
         &mut |row| {
-            marks.clear();
-            marks.extend(row.iter().map(|m| {
-                // A question outside the pool (never so for a frozen pool) is skipped.
-                let item = by_row.get(&m.question).copied().unwrap_or(usize::MAX);
+            // A question outside the pool (never so for a frozen pool) is skipped.
+            batch.0.extend(row.iter().map(|m| {
+                let item = by_row.get(m.question as usize).copied().unwrap_or(usize::MAX);
                 Mark::new(item, m.points, m.max, m.picked)
             }));
-            if let Some(analyser) = analyser.borrow_mut().as_mut() {
-                analyser.add(&marks);
+            batch.1.push(batch.0.len());
+            if batch.1.len() == BATCH {
+                let full = std::mem::replace(
+                    &mut batch,
+                    (Vec::with_capacity(BATCH * 50), Vec::with_capacity(BATCH)),
+                );
+                let _ = send.send(full);
             }
         },
     )?;
-    let analysis =
-        analyser.into_inner().map(Analyser::finish).unwrap_or_else(|| xuefa_core::stats::analyse(&[], &[]));
+    if !batch.1.is_empty() {
+        let _ = send.send(batch);
+    }
+    drop(send);
+    let analysis = match worker {
+        Some(worker) => {
+            worker.join().map_err(|_| CommandError::message_of("report.analysis_failed", vec![]))?
+        }
+        None => xuefa_core::stats::analyse(&[], &[]),
+    };
     Ok((analysis, infos))
 }
+
+/// Attempts sent to the analysing thread at a time.
+const BATCH: usize = 2048;
 
 fn picks_text(picks: &[u64], judge: bool, ui: &Ui) -> String {
     picks
