@@ -315,7 +315,22 @@ pub struct Analyser {
     slots: Vec<Moments>,
     same_length: Option<usize>,
     added: usize,
+    /// The hot counters in flat tables (a mark touches three cache lines, not a chain of
+    /// boxes): per item the keys of its first two outcomes and their counts by total, and
+    /// the picks of options A–H by everyone and by the top third. Further outcomes (partial
+    /// credit) go to the item's accumulator.
+    first_keys: Vec<[(u64, u64); 2]>,
+    first_counts: Vec<u32>,
+    first_n: Vec<u64>,
+    picks: Vec<u64>,
+    top_picks: Vec<u64>,
+    unanswered: Vec<u64>,
 }
+
+/// An outcome slot not taken yet.
+const FREE: (u64, u64) = (u64::MAX, u64::MAX);
+/// Pick counters per item: A–H.
+const PICKS: usize = 8;
 
 impl Analyser {
     /// Returns an analyser of these items for attempts with these totals, in the order
@@ -348,6 +363,8 @@ impl Analyser {
                 .map(|t| distinct_totals.binary_search_by(|d| d.total_cmp(t)).unwrap_or(0) as u32)
                 .collect()
         });
+        let n = items.len();
+        let dense_width = if total_index.is_some() { distinct_totals.len() } else { 0 };
         Analyser {
             items,
             accumulators,
@@ -358,6 +375,12 @@ impl Analyser {
             slots: Vec::new(),
             same_length: None,
             added: 0,
+            first_keys: vec![[FREE; 2]; if dense_width > 0 { n } else { 0 }],
+            first_counts: vec![0; n * 2 * dense_width],
+            first_n: vec![0; if dense_width > 0 { n * 2 } else { 0 }],
+            picks: vec![0; n * PICKS],
+            top_picks: vec![0; n * PICKS],
+            unanswered: vec![0; n],
         }
     }
 
@@ -372,8 +395,44 @@ impl Analyser {
         let width = self.distinct_totals.len();
         self.added += 1;
         for mark in marks {
-            let Some(acc) = self.accumulators.get_mut(mark.item) else { continue };
+            let item = mark.item;
+            if item >= self.accumulators.len() {
+                continue;
+            }
+            let picks = item * PICKS..(item + 1) * PICKS;
+            match &mark.picked {
+                Some(picked) => {
+                    count_pick(&mut self.picks[picks.clone()], picked);
+                    if top {
+                        count_pick(&mut self.top_picks[picks], picked);
+                    }
+                }
+                None => self.unanswered[item] += 1,
+            }
             let fraction = if mark.max > 0.0 { mark.points / mark.max } else { 0.0 };
+            if let Some(index) = dense {
+                let key = ((mark.points + 0.0).to_bits(), (fraction + 0.0).to_bits());
+                let keys = &mut self.first_keys[item];
+                let slot = if keys[0] == key {
+                    Some(0)
+                } else if keys[1] == key {
+                    Some(1)
+                } else if keys[0] == FREE {
+                    keys[0] = key;
+                    Some(0)
+                } else if keys[1] == FREE {
+                    keys[1] = key;
+                    Some(1)
+                } else {
+                    None
+                };
+                if let Some(slot) = slot {
+                    self.first_counts[(item * 2 + slot) * width + index] += 1;
+                    self.first_n[item * 2 + slot] += 1;
+                    continue;
+                }
+            }
+            let acc = &mut self.accumulators[item];
             let rest = total - mark.points;
             let position = acc.outcomes.iter().position(|o| {
                 o.points.to_bits() == mark.points.to_bits() && o.x.to_bits() == fraction.to_bits()
@@ -397,15 +456,6 @@ impl Analyser {
                 Some(index) => outcome.by_total[index] += 1,
                 None => count_value(&mut outcome.by_rest, rest),
             }
-            match &mark.picked {
-                Some(picked) => {
-                    count_pick(&mut acc.picks, picked);
-                    if top {
-                        count_pick(&mut acc.top_picks, picked);
-                    }
-                }
-                None => acc.unanswered += 1,
-            }
         }
         // Cronbach's alpha is over positions, when every paper has the same length.
         match self.same_length {
@@ -424,7 +474,29 @@ impl Analyser {
     }
 
     /// Returns the analysis.
-    pub fn finish(self) -> Analysis {
+    pub fn finish(mut self) -> Analysis {
+        // The flat tables back into each item's accumulator.
+        let width = self.distinct_totals.len();
+        for (item, acc) in self.accumulators.iter_mut().enumerate() {
+            let slots = acc.picks.len();
+            acc.picks = self.picks[item * PICKS..item * PICKS + slots].to_vec();
+            acc.top_picks = self.top_picks[item * PICKS..item * PICKS + slots].to_vec();
+            acc.unanswered = self.unanswered[item];
+            let Some(keys) = self.first_keys.get(item) else { continue };
+            let mut first = Vec::new();
+            for (slot, &(points, x)) in keys.iter().enumerate().filter(|(_, k)| **k != FREE) {
+                let at = (item * 2 + slot) * width;
+                first.push(Outcome {
+                    points: f64::from_bits(points),
+                    x: f64::from_bits(x),
+                    n: self.first_n[item * 2 + slot],
+                    by_total: self.first_counts[at..at + width].to_vec(),
+                    by_rest: Counts::default(),
+                });
+            }
+            first.append(&mut acc.outcomes);
+            acc.outcomes = first;
+        }
         let items = self
             .items
             .iter()
