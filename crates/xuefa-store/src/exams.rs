@@ -323,7 +323,8 @@ pub struct ItemMark {
 
 const ITEM_MARK_BYTES: usize = 21;
 
-const INSERT_ITEM_MARKS: &str = "INSERT INTO item_marks (attempt_id, exam_id, score, marks) VALUES (?1, ?2, ?3, ?4)";
+const INSERT_ITEM_MARKS: &str =
+    "INSERT INTO item_marks (attempt_id, exam_id, score, marks) VALUES (?1, ?2, ?3, ?4)";
 
 fn encode_item_marks(
     question_ids: &[i64],
@@ -501,7 +502,23 @@ impl SqliteStore {
             "SELECT id, employee_id, attempt, paper, started_at, deadline, submitted_at, marks, score, passed, band \
              FROM attempts WHERE {sql_filter} ORDER BY employee_id, attempt"
         );
-        let mut statement = self.conn.prepare(&sql)?;
+        self.attempt_records_from(&sql, args)
+    }
+
+    /// The open attempts of an exam, found by the index of open attempts (sorting the few
+    /// found instead of walking every attempt of the exam in order).
+    fn open_records(&self, sql_filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<AttemptRecord>> {
+        let sql = format!(
+            "SELECT id, employee_id, attempt, paper, started_at, deadline, submitted_at, marks, score, passed, band \
+             FROM attempts INDEXED BY attempts_open WHERE {sql_filter}"
+        );
+        let mut records = self.attempt_records_from(&sql, args)?;
+        records.sort_by(|a, b| (&a.employee, a.attempt).cmp(&(&b.employee, b.attempt)));
+        Ok(records)
+    }
+
+    fn attempt_records_from(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<AttemptRecord>> {
+        let mut statement = self.conn.prepare(sql)?;
         let rows: Vec<AttemptRow> = statement
             .query_map(args, |row| {
                 Ok((
@@ -683,12 +700,12 @@ impl ExamStore for SqliteStore {
     }
 
     fn open_attempts(&self, exam: &str) -> Result<Vec<AttemptRecord>> {
-        self.attempt_records("exam_id = ?1 AND submitted_at IS NULL", &[&exam])
+        self.open_records("exam_id = ?1 AND submitted_at IS NULL", &[&exam])
     }
 
     fn expired_attempts(&self, exam: &str, now: Timestamp) -> Result<Vec<AttemptRecord>> {
         let now = now.to_string();
-        self.attempt_records("exam_id = ?1 AND submitted_at IS NULL AND deadline <= ?2", &[&exam, &now])
+        self.open_records("exam_id = ?1 AND submitted_at IS NULL AND deadline <= ?2", &[&exam, &now])
     }
 
     fn roll(&self, exam: &str, each: &mut dyn FnMut(&Person, &[AttemptSummary])) -> Result<()> {
@@ -1030,11 +1047,13 @@ impl ExamStore for SqliteStore {
         for id in judges {
             is_judge[id as usize] = true;
         }
-        let mut statement = tx.prepare("SELECT score FROM item_marks WHERE exam_id = ?1 ORDER BY attempt_id")?;
+        let mut statement =
+            tx.prepare("SELECT score FROM item_marks WHERE exam_id = ?1 ORDER BY attempt_id")?;
         let all: Vec<f64> =
             statement.query_map([exam], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
         totals(all);
-        let mut statement = tx.prepare("SELECT marks FROM item_marks WHERE exam_id = ?1 ORDER BY attempt_id")?;
+        let mut statement =
+            tx.prepare("SELECT marks FROM item_marks WHERE exam_id = ?1 ORDER BY attempt_id")?;
         let mut rows = statement.query([exam])?;
         let mut buffer = Vec::new();
         let judge = |question: i64| is_judge.get(question as usize).copied().unwrap_or(false);
@@ -1051,7 +1070,8 @@ impl SqliteStore {
     /// Stores the item marks of submitted attempts that lack them (submitted before the
     /// table existed).
     fn fill_item_marks(&mut self, exam: &str) -> Result<()> {
-        let lacking = "exam_id = ?1 AND submitted_at IS NOT NULL AND id NOT IN (SELECT attempt_id FROM item_marks)";
+        let lacking =
+            "exam_id = ?1 AND submitted_at IS NOT NULL AND id NOT IN (SELECT attempt_id FROM item_marks)";
         let missing: Vec<i64> = self
             .conn
             .prepare(&format!("SELECT id FROM attempts WHERE {lacking}"))?
