@@ -1,0 +1,22 @@
+-- What `xuefa report exam 2026-annual` computes, per department, straight from the database:
+-- the people who must sit (active), who took the exam, who passed, and the mean, lowest and
+-- highest of each person's best submitted score.
+WITH best AS (
+    SELECT employee_id, MAX(score) AS score, MAX(passed) AS passed
+    FROM attempts
+    WHERE exam_id = '2026-annual' AND submitted_at IS NOT NULL
+    GROUP BY employee_id
+)
+SELECT d.path,
+       COUNT(*) AS expected,
+       COUNT(b.score) AS took,
+       COALESCE(SUM(b.passed), 0) AS passed,
+       ROUND(AVG(b.score), 3) AS mean,
+       MIN(b.score) AS min,
+       MAX(b.score) AS max
+FROM people p
+JOIN departments d ON d.id = p.department_id
+LEFT JOIN best b ON b.employee_id = p.employee_id
+WHERE p.status = 'active'
+GROUP BY d.path
+ORDER BY d.path;
