@@ -250,6 +250,8 @@ struct RosterSink<'a> {
     report: &'a mut RosterReport,
     header: Header<Column>,
     seen: HashMap<String, Location>,
+    /// Departments by the cell that named them: a million people share 5,000 of them.
+    departments: HashMap<String, Option<Department>>,
 }
 
 impl TableSink for RosterSink<'_> {
@@ -278,7 +280,15 @@ impl TableSink for RosterSink<'_> {
         if name.is_empty() {
             errors.push(ProblemKind::EmptyName);
         }
-        let department = Department::parse(cell(Column::Department));
+        let text = cell(Column::Department);
+        let department = match self.departments.get(text) {
+            Some(department) => department.clone(),
+            None => {
+                let department = Department::parse(text);
+                self.departments.insert(text.to_owned(), department.clone());
+                department
+            }
+        };
         if department.is_none() {
             errors.push(ProblemKind::EmptyDepartment);
         }
@@ -341,8 +351,12 @@ pub fn read_roster(source: &str, bytes: &[u8], options: &ReadOptions) -> RosterR
         report.problems.push(Problem::error(file, ProblemKind::EmptyFile));
         return report;
     }
-    let mut sink =
-        RosterSink { report: &mut report, header: Header::new(&ROSTER_HEADER), seen: HashMap::new() };
+    let mut sink = RosterSink {
+        report: &mut report,
+        header: Header::new(&ROSTER_HEADER),
+        seen: HashMap::new(),
+        departments: HashMap::new(),
+    };
     match options.format.or_else(|| Format::detect(source, bytes)) {
         #[cfg(feature = "xlsx")]
         Some(Format::Xlsx) => crate::read::xlsx::read(bytes, &file, &mut sink),

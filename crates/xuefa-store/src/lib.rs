@@ -216,7 +216,7 @@ pub trait Store {
     /// Returns a database error; nothing is changed then.
     fn import_roster(
         &mut self,
-        people: &[Person],
+        people: &[&Person],
         now: Timestamp,
         progress: Progress<'_>,
     ) -> Result<RosterImport>;

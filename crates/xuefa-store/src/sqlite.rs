@@ -522,7 +522,7 @@ impl Store for SqliteStore {
 
     fn import_roster(
         &mut self,
-        people: &[Person],
+        people: &[&Person],
         now: Timestamp,
         progress: Progress<'_>,
     ) -> Result<RosterImport> {

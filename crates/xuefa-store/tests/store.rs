@@ -154,15 +154,18 @@ fn roster_reimport_updates_keeps_history_and_reports_the_missing() {
         person("002", "李四", "区政府办公室/综合科", "科员", Status::Active),
         person("003", "王五", "区司法局", "科员", Status::Active),
     ];
-    let report = store.import_roster(&first, at("2026-01-01T00:00:00Z"), &mut no_progress()).expect("import");
+    let report = store
+        .import_roster(&first.iter().collect::<Vec<_>>(), at("2026-01-01T00:00:00Z"), &mut no_progress())
+        .expect("import");
     assert_eq!(report.added, ["001", "002", "003"]);
 
     let second = vec![
         person("001", "张三", "区政府办公室/秘书科", "领导干部", Status::Active),
         person("002", "李四", "区司法局/普法科", "科员", Status::Exempt),
     ];
-    let report =
-        store.import_roster(&second, at("2026-06-01T00:00:00Z"), &mut no_progress()).expect("import");
+    let report = store
+        .import_roster(&second.iter().collect::<Vec<_>>(), at("2026-06-01T00:00:00Z"), &mut no_progress())
+        .expect("import");
     assert_eq!((report.updated.clone(), report.unchanged), (vec!["002".to_owned()], 1));
     assert_eq!(report.missing, [("003".to_owned(), "王五".to_owned())], "reported, not deleted");
 

@@ -43,7 +43,7 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
         ui.note(&ui.text("roster.refused", &[("errors", errors.to_string())]));
         return Err(CommandError::Rejected);
     }
-    let people: Vec<Person> = report.people.into_iter().map(|(person, _)| person).collect();
+    let people: Vec<&Person> = report.people.iter().map(|(person, _)| person).collect();
     let bar = progress(people.len() as u64, ui.text("import.progress", &[]));
     let imported = store.import_roster(&people, now, &mut |done, _| bar.set_position(done))?;
     bar.finish_and_clear();
