@@ -248,6 +248,8 @@ static ROSTER_HEADER: HeaderSpec<Column> = HeaderSpec {
 
 struct RosterSink<'a> {
     report: &'a mut RosterReport,
+    emit: &'a mut dyn FnMut(Person, Location),
+    people: usize,
     header: Header<Column>,
     seen: HashMap<String, Location>,
     /// Departments by the cell that named them: a million people share 5,000 of them.
@@ -335,7 +337,8 @@ impl TableSink for RosterSink<'_> {
             joined,
             left,
         };
-        self.report.people.push((person, location));
+        self.people += 1;
+        (self.emit)(person, location);
     }
 
     fn end(&mut self) -> bool {
@@ -345,14 +348,31 @@ impl TableSink for RosterSink<'_> {
 
 /// Returns the people and problems of one roster file (CSV or a workbook).
 pub fn read_roster(source: &str, bytes: &[u8], options: &ReadOptions) -> RosterReport {
+    let mut people = Vec::new();
+    let problems =
+        read_roster_each(source, bytes, options, &mut |person, location| people.push((person, location)));
+    RosterReport { people, problems }
+}
+
+/// Reads a roster, giving each person to `each` as their row is read (a province's million
+/// people are never all in memory); returns the problems. A person whose row has an error
+/// is not given.
+pub fn read_roster_each(
+    source: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    each: &mut dyn FnMut(Person, Location),
+) -> Vec<Problem> {
     let mut report = RosterReport::default();
     let file = Location::file(source);
     if bytes.iter().all(u8::is_ascii_whitespace) || bytes == b"\xEF\xBB\xBF" {
         report.problems.push(Problem::error(file, ProblemKind::EmptyFile));
-        return report;
+        return report.problems;
     }
     let mut sink = RosterSink {
         report: &mut report,
+        emit: each,
+        people: 0,
         header: Header::new(&ROSTER_HEADER),
         seen: HashMap::new(),
         departments: HashMap::new(),
@@ -366,10 +386,11 @@ pub fn read_roster(source: &str, bytes: &[u8], options: &ReadOptions) -> RosterR
         },
         _ => sink.report.problems.push(Problem::error(file.clone(), ProblemKind::TableFormatOnly)),
     }
-    if report.people.is_empty() && !report.has_errors() {
+    let none = sink.people == 0;
+    if none && !report.has_errors() {
         report.problems.push(Problem::error(file, ProblemKind::NoPeople));
     }
-    report
+    report.problems
 }
 
 /// Returns the date a cell gives: `2024-03-01`, `2024/3/1`, `2024.3.1`, `2024年3月1日`,

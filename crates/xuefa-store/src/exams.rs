@@ -469,6 +469,22 @@ fn question_ids(tx: &rusqlite::Connection, paper: &Paper) -> Result<Vec<i64>> {
     paper.questions.iter().map(|q| Ok(find.query_row(params![q.bank, q.id], |row| row.get(0))?)).collect()
 }
 
+/// Every attempt at an exam without its paper, by employee then attempt (the covering index
+/// `attempts_results` answers it alone).
+const SUMMARIES: &str = "SELECT employee_id, attempt, submitted_at, score, passed, band FROM attempts \
+     WHERE exam_id = ?1 ORDER BY employee_id, attempt";
+
+fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AttemptSummary> {
+    Ok(AttemptSummary {
+        employee: row.get(0)?,
+        attempt: row.get(1)?,
+        submitted_at: row.get(2)?,
+        score: row.get(3)?,
+        passed: row.get(4)?,
+        band: row.get(5)?,
+    })
+}
+
 /// Saves one answer, replacing an earlier one of the same question.
 const SAVE_RESPONSE: &str = "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
      VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (attempt_id, question_index) \
@@ -713,20 +729,8 @@ impl ExamStore for SqliteStore {
             "SELECT p.employee_id, p.name, p.department_id, d.path, p.role, p.status, p.joined, p.left_on \
              FROM people p JOIN departments d ON d.id = p.department_id ORDER BY p.employee_id",
         )?;
-        let mut attempts = self.conn.prepare(
-            "SELECT employee_id, attempt, submitted_at, score, passed, band FROM attempts \
-             WHERE exam_id = ?1 ORDER BY employee_id, attempt",
-        )?;
-        let mut attempt_rows = attempts.query_map([exam], |row| {
-            Ok(AttemptSummary {
-                employee: row.get(0)?,
-                attempt: row.get(1)?,
-                submitted_at: row.get(2)?,
-                score: row.get(3)?,
-                passed: row.get(4)?,
-                band: row.get(5)?,
-            })
-        })?;
+        let mut attempts = self.conn.prepare(SUMMARIES)?;
+        let mut attempt_rows = attempts.query_map([exam], summary_from_row)?;
         let mut pending: Option<AttemptSummary> = attempt_rows.next().transpose()?;
         let mut departments: std::collections::HashMap<i64, xuefa_core::Department> =
             std::collections::HashMap::new();
@@ -773,20 +777,8 @@ impl ExamStore for SqliteStore {
     }
 
     fn attempt_summaries(&self, exam: &str) -> Result<Vec<AttemptSummary>> {
-        let mut statement = self.conn.prepare(
-            "SELECT employee_id, attempt, submitted_at, score, passed, band FROM attempts \
-             WHERE exam_id = ?1 ORDER BY employee_id, attempt",
-        )?;
-        let rows = statement.query_map([exam], |row| {
-            Ok(AttemptSummary {
-                employee: row.get(0)?,
-                attempt: row.get(1)?,
-                submitted_at: row.get(2)?,
-                score: row.get(3)?,
-                passed: row.get(4)?,
-                band: row.get(5)?,
-            })
-        })?;
+        let mut statement = self.conn.prepare(SUMMARIES)?;
+        let rows = statement.query_map([exam], summary_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

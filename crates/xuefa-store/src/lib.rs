@@ -19,7 +19,7 @@ use serde::Serialize;
 use xuefa_core::{Department, Kind, Person, Question};
 
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
-pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
 pub use workspace::{Config, Workspace, WorkspaceError};
 
@@ -220,6 +220,18 @@ pub trait Store {
         now: Timestamp,
         progress: Progress<'_>,
     ) -> Result<RosterImport>;
+
+    /// Imports a roster as `fill` gives it to the writer, in one transaction: `fill`
+    /// returns whether to keep what it wrote (a roster with an error further down keeps
+    /// nothing: `None`). A province's million people are written as they are read.
+    ///
+    /// # Errors
+    /// Returns a database error; nothing is changed then.
+    fn import_roster_each(
+        &mut self,
+        now: Timestamp,
+        fill: &mut dyn FnMut(&mut RosterWriter<'_>) -> bool,
+    ) -> Result<Option<RosterImport>>;
 
     /// Returns the people, of one department and those under it or of all, in department
     /// and id order.

@@ -217,14 +217,111 @@ struct ExistingQuestion {
     record_hash: String,
 }
 
-struct ExistingPerson {
-    id: i64,
-    name: String,
-    department_id: i64,
-    role: String,
-    status: String,
-    joined: Option<String>,
-    left_on: Option<String>,
+/// Writes people inside [`Store::import_roster_each`]: each person is compared with the one
+/// stored under their employee id (one indexed lookup), then added, updated with their
+/// history kept, or left as they are.
+#[derive(Debug)]
+pub struct RosterWriter<'a> {
+    tx: &'a Transaction<'a>,
+    find: rusqlite::Statement<'a>,
+    update: rusqlite::Statement<'a>,
+    insert: rusqlite::Statement<'a>,
+    history: rusqlite::Statement<'a>,
+    departments: HashMap<String, i64>,
+    now: String,
+    seen: HashSet<String>,
+    report: RosterImport,
+    failed: Option<StoreError>,
+}
+
+/// A stored person as the roster import compares them.
+type Stored = (i64, String, i64, String, String, Option<String>, Option<String>);
+
+impl RosterWriter<'_> {
+    /// Writes one person. After a database error nothing more is written and the import
+    /// fails.
+    pub fn write(&mut self, person: &Person) {
+        if self.failed.is_none()
+            && let Err(error) = self.try_write(person)
+        {
+            self.failed = Some(error);
+        }
+    }
+
+    fn try_write(&mut self, person: &Person) -> Result<()> {
+        self.seen.insert(person.id.clone());
+        let department = department_id(self.tx, &mut self.departments, &person.department)?;
+        let status = person.status.as_str();
+        let joined = person.joined.map(|d| d.to_string());
+        let left_on = person.left.map(|d| d.to_string());
+        let old: Option<Stored> = self
+            .find
+            .query_row([&person.id], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                ))
+            })
+            .optional()?;
+        let person_id = match old {
+            Some((id, name, department_id, role, old_status, old_joined, old_left))
+                if name == person.name
+                    && department_id == department
+                    && role == person.role
+                    && old_status == status
+                    && old_joined == joined
+                    && old_left == left_on =>
+            {
+                let _ = id;
+                self.report.unchanged += 1;
+                return Ok(());
+            }
+            Some((id, ..)) => {
+                self.update.execute(params![
+                    person.name,
+                    department,
+                    person.role,
+                    status,
+                    joined,
+                    left_on,
+                    self.now,
+                    id
+                ])?;
+                self.report.updated.push(person.id.clone());
+                id
+            }
+            None => {
+                self.insert.execute(params![
+                    person.id,
+                    person.name,
+                    department,
+                    person.role,
+                    status,
+                    joined,
+                    left_on,
+                    self.now
+                ])?;
+                self.report.added.push(person.id.clone());
+                self.tx.last_insert_rowid()
+            }
+        };
+        self.history.execute(params![
+            person_id,
+            self.now,
+            person.name,
+            department,
+            person.role,
+            status,
+            joined,
+            left_on
+        ])?;
+        Ok(())
+    }
 }
 
 fn department_id(
@@ -526,6 +623,25 @@ impl Store for SqliteStore {
         now: Timestamp,
         progress: Progress<'_>,
     ) -> Result<RosterImport> {
+        let total = people.len() as u64;
+        let imported = self.import_roster_each(now, &mut |writer| {
+            for (index, person) in people.iter().enumerate() {
+                if index % PROGRESS_EVERY == 0 {
+                    progress(index as u64, total);
+                }
+                writer.write(person);
+            }
+            progress(total, total);
+            true
+        })?;
+        Ok(imported.unwrap_or_default())
+    }
+
+    fn import_roster_each(
+        &mut self,
+        now: Timestamp,
+        fill: &mut dyn FnMut(&mut RosterWriter<'_>) -> bool,
+    ) -> Result<Option<RosterImport>> {
         let now_text = now.to_string();
         let tx = self.write()?;
         let mut departments: HashMap<String, i64> = HashMap::new();
@@ -536,92 +652,55 @@ impl Store for SqliteStore {
                 departments.insert(path, id);
             }
         }
-        let mut existing: HashMap<String, ExistingPerson> = HashMap::new();
-        {
-            let mut statement = tx.prepare(
-                "SELECT id, employee_id, name, department_id, role, status, joined, left_on FROM people",
-            )?;
-            let rows = statement.query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(1)?,
-                    ExistingPerson {
-                        id: row.get(0)?,
-                        name: row.get(2)?,
-                        department_id: row.get(3)?,
-                        role: row.get(4)?,
-                        status: row.get(5)?,
-                        joined: row.get(6)?,
-                        left_on: row.get(7)?,
-                    },
-                ))
-            })?;
-            for row in rows {
-                let (employee, person) = row?;
-                existing.insert(employee, person);
-            }
-        }
-        let mut report = RosterImport::default();
-        let total = people.len() as u64;
-        let mut seen: HashSet<&str> = HashSet::with_capacity(people.len());
-        for (index, person) in people.iter().enumerate() {
-            if index % PROGRESS_EVERY == 0 {
-                progress(index as u64, total);
-            }
-            seen.insert(person.id.as_str());
-            let department = department_id(&tx, &mut departments, &person.department)?;
-            let status = person.status.as_str();
-            let joined = person.joined.map(|d| d.to_string());
-            let left_on = person.left.map(|d| d.to_string());
-            let person_id = match existing.get(&person.id) {
-                Some(old)
-                    if old.name == person.name
-                        && old.department_id == department
-                        && old.role == person.role
-                        && old.status == status
-                        && old.joined == joined
-                        && old.left_on == left_on =>
-                {
-                    report.unchanged += 1;
-                    continue;
-                }
-                Some(old) => {
-                    tx.prepare_cached(
-                        "UPDATE people SET name = ?1, department_id = ?2, role = ?3, status = ?4, joined = ?5, \
-                         left_on = ?6, updated_at = ?7 WHERE id = ?8",
-                    )?
-                    .execute(params![person.name, department, person.role, status, joined, left_on, now_text, old.id])?;
-                    report.updated.push(person.id.clone());
-                    old.id
-                }
-                None => {
-                    tx.prepare_cached(
-                        "INSERT INTO people (employee_id, name, department_id, role, status, joined, left_on, \
-                         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                    )?
-                    .execute(params![person.id, person.name, department, person.role, status, joined, left_on, now_text])?;
-                    report.added.push(person.id.clone());
-                    tx.last_insert_rowid()
-                }
+        let (keep, mut report, seen) = {
+            let mut writer = RosterWriter {
+                tx: &tx,
+                find: tx.prepare(
+                    "SELECT id, name, department_id, role, status, joined, left_on FROM people WHERE employee_id = ?1",
+                )?,
+                update: tx.prepare(
+                    "UPDATE people SET name = ?1, department_id = ?2, role = ?3, status = ?4, joined = ?5, \
+                     left_on = ?6, updated_at = ?7 WHERE id = ?8",
+                )?,
+                insert: tx.prepare(
+                    "INSERT INTO people (employee_id, name, department_id, role, status, joined, left_on, \
+                     created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                )?,
+                history: tx.prepare(
+                    "INSERT INTO person_history (person_id, changed_at, name, department_id, role, status, joined, \
+                     left_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?,
+                departments,
+                now: now_text,
+                seen: HashSet::new(),
+                report: RosterImport::default(),
+                failed: None,
             };
-            tx.prepare_cached(
-                "INSERT INTO person_history (person_id, changed_at, name, department_id, role, status, joined, left_on) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![person_id, now_text, person.name, department, person.role, status, joined, left_on])?;
+            let keep = fill(&mut writer);
+            if let Some(error) = writer.failed {
+                return Err(error);
+            }
+            (keep, writer.report, writer.seen)
+        };
+        if !keep {
+            return Ok(None);
         }
-        let mut missing: Vec<(&String, &ExistingPerson)> = existing
-            .iter()
-            .filter(|(employee, old)| {
-                old.status != Status::Left.as_str() && !seen.contains(employee.as_str())
-            })
-            .collect();
-        missing.sort_by(|a, b| a.0.cmp(b.0));
-        report.missing =
-            missing.into_iter().map(|(employee, old)| (employee.clone(), old.name.clone())).collect();
-        progress(total, total);
+        // People the workspace has (not left) whom the roster does not list.
+        {
+            let mut statement =
+                tx.prepare("SELECT employee_id, name, status FROM people ORDER BY employee_id")?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let employee: String = row.get(0)?;
+                let status: String = row.get(2)?;
+                if status != Status::Left.as_str() && !seen.contains(&employee) {
+                    report.missing.push((employee, row.get(1)?));
+                }
+            }
+        }
         log_import(&tx, "roster", now, "", &report)?;
         tx.commit()?;
-        Ok(report)
+        Ok(Some(report))
     }
 
     fn people(&self, department: Option<&Department>) -> Result<Vec<Person>> {

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use xuefa_core::{Person, read_roster};
+use xuefa_core::{Problem, read_roster_each};
 use xuefa_store::Store;
 
 use crate::cli::GlobalArgs;
@@ -26,27 +26,36 @@ pub struct ImportArgs {
 pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
-    let report = match read_bytes(&args.file) {
-        Ok(bytes) => {
-            read_roster(&args.file.display().to_string(), &bytes, &read_options(args.encoding.as_ref()))
-        }
-        Err(problem) => {
-            ui.problem(&problem);
-            return Err(CommandError::Rejected);
-        }
-    };
-    for problem in &report.problems {
+    let bytes = read_bytes(&args.file).map_err(|problem| {
+        ui.problem(&problem);
+        CommandError::Rejected
+    })?;
+    let name = args.file.display().to_string();
+    let options = read_options(args.encoding.as_ref());
+    // People are written as they are read, in one transaction kept only when the whole
+    // roster is without error.
+    let bar = progress(0, ui.text("import.progress", &[]));
+    let mut problems = Vec::new();
+    let imported = store.import_roster_each(now, &mut |writer| {
+        let mut count = 0u64;
+        problems = read_roster_each(&name, &bytes, &options, &mut |person, _| {
+            count += 1;
+            if count % 1000 == 0 {
+                bar.set_position(count);
+            }
+            writer.write(&person);
+        });
+        !problems.iter().any(Problem::is_error)
+    })?;
+    bar.finish_and_clear();
+    for problem in &problems {
         ui.problem(problem);
     }
-    if report.has_errors() {
-        let errors = report.problems.iter().filter(|p| p.is_error()).count();
+    let Some(imported) = imported else {
+        let errors = problems.iter().filter(|p| p.is_error()).count();
         ui.note(&ui.text("roster.refused", &[("errors", errors.to_string())]));
         return Err(CommandError::Rejected);
-    }
-    let people: Vec<&Person> = report.people.iter().map(|(person, _)| person).collect();
-    let bar = progress(people.len() as u64, ui.text("import.progress", &[]));
-    let imported = store.import_roster(&people, now, &mut |done, _| bar.set_position(done))?;
-    bar.finish_and_clear();
+    };
     ui.note(&ui.text(
         "roster.summary",
         &[
