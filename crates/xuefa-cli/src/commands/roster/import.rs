@@ -40,7 +40,7 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
         let mut count = 0u64;
         problems = read_roster_each(&name, &bytes, &options, &mut |person, _| {
             count += 1;
-            if count % 1000 == 0 {
+            if count.is_multiple_of(1000) {
                 bar.set_position(count);
             }
             writer.write(&person);
