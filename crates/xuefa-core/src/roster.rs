@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -251,7 +252,8 @@ struct RosterSink<'a> {
     emit: &'a mut dyn FnMut(Person, Location),
     people: usize,
     header: Header<Column>,
-    seen: HashMap<String, Location>,
+    /// Where each employee id was first seen (sheet, line): a million ids in 40 MB.
+    seen: HashMap<Box<str>, (Option<Arc<str>>, u64)>,
     /// Departments by the cell that named them: a million people share 5,000 of them.
     departments: HashMap<String, Option<Department>>,
 }
@@ -313,11 +315,13 @@ impl TableSink for RosterSink<'_> {
         let left = date(Column::Left);
         if !id.is_empty() {
             match self.seen.get(id) {
-                Some(first) => {
-                    errors.push(ProblemKind::DuplicateEmployee { id: id.to_owned(), other: first.clone() })
+                Some((sheet, line)) => {
+                    let other =
+                        Location { source: location.source.clone(), sheet: sheet.clone(), line: Some(*line) };
+                    errors.push(ProblemKind::DuplicateEmployee { id: id.to_owned(), other })
                 }
                 None => {
-                    self.seen.insert(id.to_owned(), location.clone());
+                    self.seen.insert(id.into(), (location.sheet.clone(), location.line.unwrap_or(0)));
                 }
             }
         }

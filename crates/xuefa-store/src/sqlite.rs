@@ -227,9 +227,9 @@ pub struct RosterWriter<'a> {
     update: rusqlite::Statement<'a>,
     insert: rusqlite::Statement<'a>,
     history: rusqlite::Statement<'a>,
+    seen: rusqlite::Statement<'a>,
     departments: HashMap<String, i64>,
     now: String,
-    seen: HashSet<String>,
     report: RosterImport,
     failed: Option<StoreError>,
 }
@@ -249,7 +249,7 @@ impl RosterWriter<'_> {
     }
 
     fn try_write(&mut self, person: &Person) -> Result<()> {
-        self.seen.insert(person.id.clone());
+        self.seen.execute([&person.id])?;
         let department = department_id(self.tx, &mut self.departments, &person.department)?;
         let status = person.status.as_str();
         let joined = person.joined.map(|d| d.to_string());
@@ -652,7 +652,12 @@ impl Store for SqliteStore {
                 departments.insert(path, id);
             }
         }
-        let (keep, mut report, seen) = {
+        // Who the roster lists, to find who it does not: a temporary table, not a set of a
+        // million strings in memory.
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS roster_seen (employee_id TEXT PRIMARY KEY); DELETE FROM roster_seen;",
+        )?;
+        let (keep, mut report) = {
             let mut writer = RosterWriter {
                 tx: &tx,
                 find: tx.prepare(
@@ -670,9 +675,9 @@ impl Store for SqliteStore {
                     "INSERT INTO person_history (person_id, changed_at, name, department_id, role, status, joined, \
                      left_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )?,
+                seen: tx.prepare("INSERT OR IGNORE INTO roster_seen (employee_id) VALUES (?1)")?,
                 departments,
                 now: now_text,
-                seen: HashSet::new(),
                 report: RosterImport::default(),
                 failed: None,
             };
@@ -680,24 +685,21 @@ impl Store for SqliteStore {
             if let Some(error) = writer.failed {
                 return Err(error);
             }
-            (keep, writer.report, writer.seen)
+            (keep, writer.report)
         };
         if !keep {
             return Ok(None);
         }
         // People the workspace has (not left) whom the roster does not list.
         {
-            let mut statement =
-                tx.prepare("SELECT employee_id, name, status FROM people ORDER BY employee_id")?;
-            let mut rows = statement.query([])?;
-            while let Some(row) = rows.next()? {
-                let employee: String = row.get(0)?;
-                let status: String = row.get(2)?;
-                if status != Status::Left.as_str() && !seen.contains(&employee) {
-                    report.missing.push((employee, row.get(1)?));
-                }
-            }
+            let mut statement = tx.prepare(
+                "SELECT employee_id, name FROM people WHERE status <> ?1 \
+                 AND employee_id NOT IN (SELECT employee_id FROM roster_seen) ORDER BY employee_id",
+            )?;
+            let rows = statement.query_map([Status::Left.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            report.missing = rows.collect::<rusqlite::Result<_>>()?;
         }
+        tx.execute_batch("DROP TABLE roster_seen;")?;
         log_import(&tx, "roster", now, "", &report)?;
         tx.commit()?;
         Ok(Some(report))
