@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{Value, json};
 use xuefa_core::Answer;
-use xuefa_core::stats::{Analyser, Analysis, Item, Mark};
+use xuefa_core::stats::{Analyser, Analysis, Item, ItemStats, Mark};
 use xuefa_store::{ExamStore, SqliteStore};
 
 use crate::cli::GlobalArgs;
@@ -151,6 +151,27 @@ fn one(value: Option<f64>) -> (String, String) {
     )
 }
 
+/// Returns one item's figures with its question, as JSON.
+fn item_json(item: &ItemStats, info: &ItemInfo) -> Value {
+    let mut value = serde_json::to_value(item).unwrap_or(Value::Null);
+    value["law"] = json!(info.law);
+    value["article"] = json!(info.article);
+    value["stem"] = json!(info.stem);
+    value["key"] = json!(info.answer.to_string());
+    value
+}
+
+/// The items to show, likely wrong keys first when only flagged ones are shown.
+fn shown_items(analysis: &Analysis, flagged: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..analysis.items.len())
+        .filter(|&i| analysis.items[i].attempts > 0 && (!flagged || !analysis.items[i].flags.is_empty()))
+        .collect();
+    if flagged {
+        order.sort_by_key(|&i| !analysis.items[i].flags.contains(&"likely_wrong_key"));
+    }
+    order
+}
+
 /// Returns the items as a listing (only flagged ones with `flagged`).
 pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui: &Ui) -> Listing {
     let mut listing = Listing::typed(
@@ -172,15 +193,8 @@ pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui:
         .collect(),
     );
     let mut rows = Vec::new();
-    let mut order: Vec<usize> = (0..analysis.items.len()).collect();
-    if flagged {
-        // The likely wrong keys first: they change people's scores.
-        order.sort_by_key(|&i| !analysis.items[i].flags.contains(&"likely_wrong_key"));
-    }
-    for (item, info) in order.iter().map(|&i| (&analysis.items[i], &infos[i])) {
-        if item.attempts == 0 || (flagged && item.flags.is_empty()) {
-            continue;
-        }
+    // The likely wrong keys first when only flagged items are shown: they change scores.
+    for (item, info) in shown_items(analysis, flagged).into_iter().map(|i| (&analysis.items[i], &infos[i])) {
         let judge = matches!(info.answer, Answer::Judge(_));
         let key = match info.answer {
             Answer::Judge(truth) => ui.text(if truth { "answer.true" } else { "answer.false" }, &[]),
@@ -208,12 +222,7 @@ pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui:
             item.flags.iter().map(|f| ui.text(&format!("flag.{f}"), &[])).collect::<Vec<_>>().join("；"),
         );
         listing.row_shown(raw, shown);
-        let mut value = serde_json::to_value(item).unwrap_or(Value::Null);
-        value["law"] = json!(info.law);
-        value["article"] = json!(info.article);
-        value["stem"] = json!(info.stem);
-        value["key"] = json!(info.answer.to_string());
-        rows.push(value);
+        rows.push(item_json(item, info));
     }
     listing.json(Value::Array(rows))
 }
@@ -249,12 +258,27 @@ pub fn test_listing(analysis: &Analysis, ui: &Ui) -> Listing {
 pub fn cmd_items(args: &ItemsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let (analysis, infos) = analyse_exam(&mut store, &args.exam)?;
+    if args.format == ReportFormat::Json {
+        // Written item by item: a province's 50,000 items are not built up as one value.
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let exam = serde_json::to_string(&args.exam).unwrap_or_default();
+        let test = serde_json::to_string_pretty(&analysis.test).unwrap_or_default().replace('\n', "\n  ");
+        let _ = write!(out, "{{\n  \"exam\": {exam},\n  \"test\": {test},\n  \"items\": [");
+        for (n, i) in shown_items(&analysis, args.flagged).into_iter().enumerate() {
+            let separator = if n == 0 { "\n    " } else { ",\n    " };
+            let _ = write!(
+                out,
+                "{separator}{}",
+                serde_json::to_string(&item_json(&analysis.items[i], &infos[i])).unwrap_or_default()
+            );
+        }
+        let _ = writeln!(out, "\n  ]\n}}");
+        return Ok(());
+    }
     let items = items_listing(&analysis, &infos, args.flagged, ui);
     match args.format {
-        ReportFormat::Json => {
-            let json = json!({ "exam": args.exam, "test": analysis.test, "items": items.json_value() });
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
-        }
+        ReportFormat::Json => {}
         ReportFormat::Csv => items.print_report(args.format, "", None)?,
         ReportFormat::Xlsx => write_workbook(
             &[
