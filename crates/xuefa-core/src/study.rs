@@ -13,7 +13,7 @@
 //!   listed but owe nothing. For someone who joined during the year a requirement is
 //!   pro-rated by the months on the roster (rounded up to whole sessions and half hours).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use jiff::civil::Date;
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exam::Audience;
 use crate::normalize::fold_width;
-use crate::roster::{Person, Status};
+use crate::roster::{Department, Person, Status};
 
 /// The kind of a study session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -193,44 +193,69 @@ impl StudySession {
 
 /// Counts the people each session expects without asking every person about every session
 /// ([`StudySession::expects`] for each pair is sessions × people: 9 × 10⁹ for a province):
-/// the people an audience matches are found once per distinct audience, and for a day the
-/// count is those who joined by then minus those who left before, by binary search.
+/// the members of an audience are found once per distinct audience — through the people
+/// of each department for departments, by one pass for roles and named people — and for a
+/// day the count is those who joined by then minus those who left before, by binary search.
 #[derive(Debug)]
 pub struct ExpectedCounter<'a> {
     people: &'a [Person],
-    by_audience: std::collections::HashMap<String, (Vec<Date>, Vec<Date>, usize)>,
+    by_department: Vec<(Department, Vec<u32>)>,
+    /// Per audience: its members (sorted indexes; `None`: everyone), and the joined dates
+    /// (sorted), left dates (sorted) and undated count of those who may be expected.
+    by_audience: HashMap<String, Audienced>,
+}
+
+#[derive(Debug)]
+struct Audienced {
+    members: Option<Vec<u32>>,
+    joined: Vec<Date>,
+    left: Vec<Date>,
+    undated: usize,
 }
 
 impl<'a> ExpectedCounter<'a> {
     /// Returns a counter over these people.
     pub fn new(people: &'a [Person]) -> Self {
-        ExpectedCounter { people, by_audience: std::collections::HashMap::new() }
+        let mut departments: HashMap<&Department, Vec<u32>> = HashMap::new();
+        for (i, person) in people.iter().enumerate() {
+            departments.entry(&person.department).or_default().push(i as u32);
+        }
+        let by_department = departments.into_iter().map(|(d, people)| (d.clone(), people)).collect();
+        ExpectedCounter { people, by_department, by_audience: HashMap::new() }
     }
 
-    /// Returns how many people the session expects; the same as counting
-    /// [`StudySession::expects`] over the people.
-    pub fn count(&mut self, session: &StudySession) -> usize {
-        if session.kind == SessionKind::Outreach {
-            return 0;
-        }
-        let key = serde_json::to_string(&session.expected).unwrap_or_default();
+    fn audience(&mut self, audience: &Audience) -> &Audienced {
+        let key = serde_json::to_string(audience).unwrap_or_default();
         let people = self.people;
-        let (joined, left, undated) = self.by_audience.entry(key).or_insert_with(|| {
+        let by_department = &self.by_department;
+        self.by_audience.entry(key).or_insert_with(|| {
+            let members = (*audience != Audience::default()).then(|| {
+                let wanted: Vec<Department> =
+                    audience.departments.iter().filter_map(|d| Department::parse(d)).collect();
+                let mut members: Vec<u32> = by_department
+                    .iter()
+                    .filter(|(department, _)| wanted.iter().any(|w| department.is_within(w)))
+                    .flat_map(|(_, people)| people.iter().copied())
+                    .collect();
+                if !audience.roles.is_empty() || !audience.people.is_empty() {
+                    members
+                        .extend((0..people.len() as u32).filter(|&i| audience.matches(&people[i as usize])));
+                }
+                members.sort_unstable();
+                members.dedup();
+                members
+            });
             // Everyone who could be expected on some day: not exempt, not gone without a
             // date, in the audience. Joined dates (none: always) and left dates, sorted.
             let mut joined = Vec::new();
             let mut left = Vec::new();
             let mut undated = 0;
-            for person in people {
+            let mut consider = |person: &Person| {
                 let gone_without_date = person.status == Status::Left && person.left.is_none();
                 // Someone who left before they joined is on the roster on no day.
                 let never = matches!((person.joined, person.left), (Some(j), Some(l)) if l < j);
-                if person.status == Status::Exempt
-                    || gone_without_date
-                    || never
-                    || !session.expected.matches(person)
-                {
-                    continue;
+                if person.status == Status::Exempt || gone_without_date || never {
+                    return;
                 }
                 match person.joined {
                     Some(day) => joined.push(day),
@@ -239,18 +264,49 @@ impl<'a> ExpectedCounter<'a> {
                 if let Some(day) = person.left {
                     left.push(day);
                 }
+            };
+            match &members {
+                Some(members) => members.iter().for_each(|&i| consider(&people[i as usize])),
+                None => people.iter().for_each(consider),
             }
             joined.sort_unstable();
             left.sort_unstable();
-            (joined, left, undated)
-        });
+            Audienced { members, joined, left, undated }
+        })
+    }
+
+    /// Returns how many people the session expects; the same as counting
+    /// [`StudySession::expects`] over the people.
+    pub fn count(&mut self, session: &StudySession) -> usize {
+        if session.kind == SessionKind::Outreach {
+            return 0;
+        }
         let day = session.date;
+        let audienced = self.audience(&session.expected);
         // On the roster: joined on or before the day, and not left before it. Everyone
         // counted left on or after they joined, so those who left before the day are among
         // those who joined by it.
-        let joined_by = *undated + joined.partition_point(|&d| d <= day);
-        let left_before = left.partition_point(|&d| d < day);
+        let joined_by = audienced.undated + audienced.joined.partition_point(|&d| d <= day);
+        let left_before = audienced.left.partition_point(|&d| d < day);
         joined_by - left_before
+    }
+
+    /// Returns whether the session expects the person at this index of the people; the same
+    /// as [`StudySession::expects`], without matching the audience again.
+    pub fn expects(&mut self, session: &StudySession, person: usize) -> bool {
+        let Some(p) = self.people.get(person) else { return false };
+        let gone_without_date = p.status == Status::Left && p.left.is_none();
+        if session.kind == SessionKind::Outreach
+            || p.status == Status::Exempt
+            || gone_without_date
+            || !on_roster(p, session.date)
+        {
+            return false;
+        }
+        match &self.audience(&session.expected).members {
+            None => true,
+            Some(members) => members.binary_search(&(person as u32)).is_ok(),
+        }
     }
 }
 
@@ -763,6 +819,9 @@ mod tests {
                     session.expected = audience.clone();
                     let naive = people.iter().filter(|p| session.expects(p)).count();
                     assert_eq!(counter.count(&session), naive, "audience {a}, {date}, {:?}", session.kind);
+                    for (i, p) in people.iter().enumerate() {
+                        assert_eq!(counter.expects(&session, i), session.expects(p), "{} at {date}", p.id);
+                    }
                 }
             }
         }

@@ -124,6 +124,7 @@ pub fn study_year(
     let mut attended = vec![0u64; sessions.len()];
     let mut outside = vec![0usize; sessions.len()];
     let mut current: Option<(String, usize)> = None;
+    let mut counter = ExpectedCounter::new(&people);
     store.scan_marks(&from, &to, &mut |session_id, employee, status, own| {
         let index = match &current {
             Some((id, index)) if id == session_id => *index,
@@ -149,7 +150,7 @@ pub fn study_year(
                     || session.expected != Audience::default()
             }
         };
-        if candidate && !person.is_some_and(|p| session.expects(&people[p])) {
+        if candidate && !person.is_some_and(|p| counter.expects(session, p)) {
             outside[index] += 1;
         }
         let Some(p) = person else { return };
@@ -170,20 +171,23 @@ pub fn study_year(
         attended_by_kind[cell] += u32::from(came);
         marked_kind[cell] = true;
     })?;
-    let mut totals: HashMap<usize, Totals> = HashMap::new();
-    for (cell, _) in marked_kind.iter().enumerate().filter(|(_, m)| **m) {
-        totals.entry(cell / width).or_default().add(
-            &kinds[cell % width],
-            hours[cell],
-            attended_by_kind[cell],
-        );
-    }
+    // A person's totals, made when they are evaluated (a million of them are never held).
+    let totals_of = |person: usize| -> Option<Totals> {
+        let cells = person * width..(person + 1) * width;
+        if !marked_kind[cells.clone()].iter().any(|m| *m) {
+            return None;
+        }
+        let mut totals = Totals::default();
+        for cell in cells.filter(|&c| marked_kind[c]) {
+            totals.add(&kinds[cell % width], hours[cell], attended_by_kind[cell]);
+        }
+        Some(totals)
+    };
     let counts: HashMap<String, (u64, u64)> =
         sessions.iter().enumerate().map(|(i, s)| (s.id.clone(), (marked[i], attended[i]))).collect();
     let outside: HashMap<String, usize> =
         sessions.iter().enumerate().map(|(i, s)| (s.id.clone(), outside[i])).collect();
 
-    let mut counter = ExpectedCounter::new(&people);
     let session_rows: Vec<Session> = sessions
         .iter()
         .map(|session| {
@@ -216,7 +220,7 @@ pub fn study_year(
         if !(person.joined.is_none_or(|j| j <= period.1) && person.left.is_none_or(|l| l >= period.0)) {
             continue;
         }
-        let own = totals.remove(&i);
+        let own = totals_of(i);
         if person.status == Status::Left && own.is_none() {
             continue;
         }
