@@ -149,7 +149,7 @@ fn person(id: &str, name: &str, department: &str, role: &str, status: Status) ->
 #[test]
 fn roster_reimport_updates_keeps_history_and_reports_the_missing() {
     let (dir, mut store) = store();
-    let first = vec![
+    let first = [
         person("001", "张三", "区政府办公室/秘书科", "领导干部", Status::Active),
         person("002", "李四", "区政府办公室/综合科", "科员", Status::Active),
         person("003", "王五", "区司法局", "科员", Status::Active),
@@ -159,7 +159,7 @@ fn roster_reimport_updates_keeps_history_and_reports_the_missing() {
         .expect("import");
     assert_eq!(report.added, ["001", "002", "003"]);
 
-    let second = vec![
+    let second = [
         person("001", "张三", "区政府办公室/秘书科", "领导干部", Status::Active),
         person("002", "李四", "区司法局/普法科", "科员", Status::Exempt),
     ];
