@@ -1,6 +1,27 @@
 //! The `xuefa` command: the definition of its interface and the glue between the terminal
 //! and the libraries that do the work.
 
+/// Prints to stdout like `print!`, but a closed pipe (`xuefa … | head`) ends the output
+/// quietly instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `println!` for stdout, quiet on a closed pipe (see `out!`).
+macro_rules! outln {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod commands;
 mod error;

@@ -252,6 +252,47 @@ fn the_demo_builds_a_year_and_its_report_flags_the_planted_key() {
     ));
     assert_eq!(annual["exams"][0]["total"]["expected"], 148);
     assert_eq!(annual["outreach"].as_array().map(Vec::len), Some(6));
+    // The attendance report as a workbook: a sheet per table, rates as fractions.
+    let xlsx = run_in(
+        d,
+        &[
+            "--workspace",
+            "office",
+            "report",
+            "attendance",
+            "--year",
+            "2025",
+            "--format",
+            "xlsx",
+            "-o",
+            "att.xlsx",
+        ],
+        &[("XUEFA_NOW", NOW)],
+    );
+    assert_eq!(xlsx.code, 0, "{}", xlsx.stderr);
+    {
+        use calamine::{Data, Reader, Xlsx, open_workbook};
+        let mut book: Xlsx<_> = open_workbook(d.join("att.xlsx")).expect("xlsx");
+        assert_eq!(book.sheet_names(), ["Sessions by kind", "People", "Study by department"]);
+        let sessions = book.worksheet_range("Sessions by kind").expect("sheet");
+        let first = sessions.rows().nth(1).expect("a session");
+        assert!(matches!(first[7], Data::Float(rate) if rate > 0.0 && rate <= 1.0), "{:?}", first[7]);
+    }
+    // A closed pipe ends the output quietly.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xuefa"))
+        .args(["--workspace", "office", "report", "attendance", "--year", "2025", "--format", "md"])
+        .current_dir(d)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("xuefa runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("waits");
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // Running it again replaces its own folder; a folder it did not make is refused.
     assert_eq!(run_in(d, &["demo", "office", "--year", "2025"], &[("XUEFA_NOW", NOW)]).code, 0);
     std::fs::create_dir(d.join("mine")).expect("dir");

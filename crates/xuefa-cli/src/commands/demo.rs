@@ -568,7 +568,7 @@ pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         &here,
         ui,
     )?;
-    println!("## {}\n", ui.text("demo.flagged", &[]));
+    outln!("## {}\n", ui.text("demo.flagged", &[]));
     report::items::cmd_items(
         &report::items::ItemsArgs {
             exam: exam_id.clone(),
@@ -579,10 +579,10 @@ pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         &here,
         ui,
     )?;
-    println!();
+    outln!();
     let lang = if ui.lang == Lang::Zh { "zh" } else { "en" };
     let dir_text = dir.display().to_string();
-    println!(
+    outln!(
         "{}",
         ui.text(
             "demo.next",

@@ -38,7 +38,7 @@ pub fn cmd_check(args: &CheckArgs, ui: &Ui) -> Result<(), CommandError> {
                 "errors": problems(true),
                 "warnings": problems(false),
             });
-            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
         }
     }
     if loaded.has_errors() { Err(CommandError::Rejected) } else { Ok(()) }

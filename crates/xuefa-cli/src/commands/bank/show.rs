@@ -33,7 +33,7 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     match args.format {
         ListFormat::Table => {
             for version in &versions {
-                println!("{}", describe(version, ui));
+                outln!("{}", describe(version, ui));
             }
         }
         format => {

@@ -59,7 +59,7 @@ pub fn cmd_paper(args: &PaperArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
         PaperFormat::Md => markdown(&paper, &exam.spec.title, args.with_key, ui),
         PaperFormat::Html => html(&paper, &exam.spec.title, args.with_key, ui),
     };
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 

@@ -29,7 +29,7 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     let summaries = store.attempt_summaries(&args.exam)?;
     let submitted = summaries.iter().filter(|s| s.submitted_at.is_some()).count();
     if args.format == ListFormat::Table {
-        let line = |key: &str, value: String| println!("{}{value}", ui.label(key));
+        let line = |key: &str, value: String| outln!("{}{value}", ui.label(key));
         line("exam.field.title", format!("{} ({})", spec.title, spec.id));
         line("exam.field.year", spec.year.to_string());
         line("exam.field.questions", format!("{} / {}", spec.question_count(), points(spec.total_points())));

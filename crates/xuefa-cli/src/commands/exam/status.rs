@@ -56,19 +56,19 @@ pub fn cmd_status(args: &StatusArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     });
     match args.format {
         crate::cli::CheckFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default())
+            outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default())
         }
         crate::cli::CheckFormat::Text => {
-            println!("{}{}", ui.label("status.state"), ui.text(&format!("state.{state}"), &[]));
-            println!("{}{} / {}", ui.label("status.attempts"), attempts.len(), exam.spec.attempts);
+            outln!("{}{}", ui.label("status.state"), ui.text(&format!("state.{state}"), &[]));
+            outln!("{}{} / {}", ui.label("status.attempts"), attempts.len(), exam.spec.attempts);
             if let Some(attempt) = last {
-                println!("{}{} / {}", ui.label("status.answered"), answered, attempt.paper.questions.len());
+                outln!("{}{} / {}", ui.label("status.answered"), answered, attempt.paper.questions.len());
             }
             if let Some(seconds) = remaining {
-                println!("{}{}", ui.label("status.remaining"), clock(seconds));
+                outln!("{}{}", ui.label("status.remaining"), clock(seconds));
             }
             if let Some(outcome) = outcome {
-                println!(
+                outln!(
                     "{}{} / {} ({})",
                     ui.label("status.score"),
                     points(outcome.score.total),

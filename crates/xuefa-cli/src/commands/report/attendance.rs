@@ -15,7 +15,7 @@ use crate::cli::GlobalArgs;
 use crate::commands::exam::points;
 use crate::commands::session::kind_label;
 use crate::error::CommandError;
-use crate::output::{ListFormat, Listing};
+use crate::output::{Cell, Listing, ReportFormat, write_workbook};
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -27,8 +27,10 @@ pub struct AttendanceArgs {
     pub by: Option<String>,
     #[arg(long)]
     pub owing: bool,
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// Returns `a ÷ b`, or `None` for an empty denominator.
@@ -265,15 +267,17 @@ enum Rows {
 }
 
 impl Rows {
-    fn new(format: ListFormat, columns: Vec<(&str, String)>) -> Rows {
+    fn new(format: ReportFormat, columns: Vec<(&str, String, Cell)>) -> Rows {
         match format {
-            ListFormat::Table => Rows::Table(Listing::new(columns)),
-            ListFormat::Csv => {
+            ReportFormat::Table | ReportFormat::Md | ReportFormat::Xlsx => {
+                Rows::Table(Listing::typed(columns))
+            }
+            ReportFormat::Csv => {
                 let mut writer = ::csv::Writer::from_writer(std::io::stdout());
                 let _ = writer.write_record(columns.iter().map(|c| c.0));
                 Rows::Csv(writer)
             }
-            ListFormat::Json => Rows::Json { first: true },
+            ReportFormat::Json => Rows::Json { first: true },
         }
     }
 
@@ -286,7 +290,7 @@ impl Rows {
             Rows::Json { first } => {
                 let separator = if *first { "\n    " } else { ",\n    " };
                 *first = false;
-                print!("{separator}{}", serde_json::to_string(&json()).unwrap_or_default());
+                out!("{separator}{}", serde_json::to_string(&json()).unwrap_or_default());
             }
         }
     }
@@ -299,7 +303,7 @@ impl Rows {
                 None
             }
             Rows::Json { first } => {
-                print!("{}", if first { "]" } else { "\n  ]" });
+                out!("{}", if first { "]" } else { "\n  ]" });
                 None
             }
         }
@@ -311,28 +315,28 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
     let depth = depth(args.by.as_deref())?;
     let custom = workspace.config.study.custom_kinds();
     let label = |key: &str| ui.text(key, &[]);
-    let columns: Vec<(&str, String)> = if args.owing {
+    let columns: Vec<(&str, String, Cell)> = if args.owing {
         vec![
-            ("employee", label("col.employee")),
-            ("name", label("col.name")),
-            ("department", label("col.department")),
-            ("requirement", label("col.requirement")),
-            ("shortfall", label("col.shortfall")),
+            ("employee", label("col.employee"), Cell::Text),
+            ("name", label("col.name"), Cell::Text),
+            ("department", label("col.department"), Cell::Text),
+            ("requirement", label("col.requirement"), Cell::Text),
+            ("shortfall", label("col.shortfall"), Cell::Number),
         ]
     } else {
         vec![
-            ("employee", label("col.employee")),
-            ("name", label("col.name")),
-            ("department", label("col.department")),
-            ("hours", label("col.hours")),
-            ("met_all", label("col.met_all")),
-            ("owing", label("col.owing")),
+            ("employee", label("col.employee"), Cell::Text),
+            ("name", label("col.name"), Cell::Text),
+            ("department", label("col.department"), Cell::Text),
+            ("hours", label("col.hours"), Cell::Number),
+            ("met_all", label("col.met_all"), Cell::Text),
+            ("owing", label("col.owing"), Cell::Text),
         ]
     };
     // JSON streams the people first: a province's million rows are never held.
     match (args.format, args.owing) {
-        (ListFormat::Json, true) => print!("["),
-        (ListFormat::Json, false) => print!("{{\n  \"year\": {},\n  \"people\": [", args.year),
+        (ReportFormat::Json, true) => out!("["),
+        (ReportFormat::Json, false) => out!("{{\n  \"year\": {},\n  \"people\": [", args.year),
         _ => {}
     }
     let mut rows = Rows::new(args.format, columns);
@@ -408,8 +412,10 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
     let people = rows.finish();
     if args.owing {
         match people {
-            Some(listing) => listing.print(args.format),
-            None => println!(),
+            Some(listing) => {
+                listing.print_report(args.format, &ui.text("annual.h_owing", &[]), args.output.as_deref())?
+            }
+            None => outln!(),
         }
         return Ok(());
     }
@@ -446,61 +452,87 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
         })
         .collect();
     match args.format {
-        ListFormat::Json => {
+        ReportFormat::Json => {
             let indent =
                 |v: &Vec<Value>| serde_json::to_string_pretty(v).unwrap_or_default().replace('\n', "\n  ");
-            println!(
+            outln!(
                 ",\n  \"sessions\": {},\n  \"departments\": {}\n}}",
                 indent(&sessions_json),
                 indent(&departments_json)
             );
         }
-        ListFormat::Csv => {}
-        ListFormat::Table => {
-            let columns = [
-                ("id", "col.session"),
-                ("date", "col.date"),
-                ("kind", "col.kind"),
-                ("title", "col.title"),
-                ("hours", "col.hours"),
-                ("expected", "col.expected"),
-                ("attended", "col.attended"),
-                ("rate", "col.rate"),
-            ];
-            let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
+        ReportFormat::Csv => {}
+        format => {
+            let mut sessions = Listing::typed(vec![
+                ("id", label("col.session"), Cell::Text),
+                ("date", label("col.date"), Cell::Text),
+                ("kind", label("col.kind"), Cell::Text),
+                ("title", label("col.title"), Cell::Text),
+                ("hours", label("col.hours"), Cell::Number),
+                ("expected", label("col.expected"), Cell::Number),
+                ("attended", label("col.attended"), Cell::Number),
+                ("rate", label("col.rate"), Cell::Percent),
+            ]);
             for row in &study.sessions {
                 let s = &row.session;
-                listing.row(vec![
+                let r = rate(row.attended, row.expected);
+                let mut raw = vec![
                     s.id.clone(),
                     s.date.to_string(),
-                    kind_label(&s.kind, &custom, ui),
+                    s.kind.as_str().to_owned(),
                     s.title.clone(),
-                    points(s.hours),
+                    s.hours.to_string(),
                     row.expected.to_string(),
                     row.attended.to_string(),
-                    percent(rate(row.attended, row.expected)),
-                ]);
+                    r.map(|v| v.to_string()).unwrap_or_default(),
+                ];
+                let mut shown = raw.clone();
+                shown[2] = kind_label(&s.kind, &custom, ui);
+                shown[4] = points(s.hours);
+                shown[7] = percent(r);
+                raw.truncate(8);
+                sessions.row_shown(raw, shown);
             }
-            listing.print(ListFormat::Table);
-            if let Some(people) = people {
-                people.print(ListFormat::Table);
-            }
-            let columns = [
-                ("department", "col.department"),
-                ("people", "col.people"),
-                ("met_all", "col.met_all"),
-                ("rate", "col.rate"),
-            ];
-            let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
+            let mut departments = Listing::typed(vec![
+                ("department", label("col.department"), Cell::Text),
+                ("people", label("col.people"), Cell::Number),
+                ("met_all", label("col.met_all"), Cell::Number),
+                ("rate", label("col.rate"), Cell::Percent),
+            ]);
             for (department, (evaluated, met, _)) in &study.departments {
-                listing.row(vec![
-                    department.clone(),
-                    evaluated.to_string(),
-                    met.to_string(),
-                    percent(rate(*met, *evaluated)),
-                ]);
+                let r = rate(*met, *evaluated);
+                departments.row_shown(
+                    vec![
+                        department.clone(),
+                        evaluated.to_string(),
+                        met.to_string(),
+                        r.map(|v| v.to_string()).unwrap_or_default(),
+                    ],
+                    vec![department.clone(), evaluated.to_string(), met.to_string(), percent(r)],
+                );
             }
-            listing.print(ListFormat::Table);
+            let people = people.unwrap_or_else(|| Listing::typed::<&str>(vec![]));
+            let sheets = [
+                (label("annual.h_sessions"), &sessions),
+                (label("report.h_people"), &people),
+                (label("annual.h_departments"), &departments),
+            ];
+            match format {
+                ReportFormat::Xlsx => {
+                    let named: Vec<(&str, &Listing)> = sheets.iter().map(|(n, l)| (n.as_str(), *l)).collect();
+                    write_workbook(&named, args.output.as_deref())?;
+                }
+                ReportFormat::Md => {
+                    for (name, listing) in sheets {
+                        outln!("## {name}\n\n{}", listing.markdown());
+                    }
+                }
+                _ => {
+                    for (_, listing) in sheets {
+                        listing.print_report(ReportFormat::Table, "", None)?;
+                    }
+                }
+            }
         }
     }
     Ok(())

@@ -286,7 +286,7 @@ pub fn cmd_exam(args: &ExamArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         "total": figures_json(None, &report.total),
     });
     match args.format {
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default()),
+        ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&json).unwrap_or_default()),
         ReportFormat::Csv => figures_listing(&report, ui, true).print_report(args.format, "", None)?,
         ReportFormat::Xlsx => {
             let figures = figures_listing(&report, ui, true);
@@ -299,16 +299,16 @@ pub fn cmd_exam(args: &ExamArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         format => {
             let heading = format!("{} — {}", exam.spec.title, exam.spec.id);
             if format == ReportFormat::Md {
-                println!("## {heading}\n");
+                outln!("## {heading}\n");
             } else {
-                println!("{heading}");
+                outln!("{heading}");
             }
             figures_listing(&report, ui, false).print_report(format, "", None)?;
-            println!();
+            outln!();
             if format == ReportFormat::Md {
-                println!("### {}\n", ui.text("report.distribution", &[]));
+                outln!("### {}\n", ui.text("report.distribution", &[]));
             } else {
-                println!("{}", ui.text("report.distribution", &[]));
+                outln!("{}", ui.text("report.distribution", &[]));
             }
             distribution_listing(&report.total, ui).print_report(format, "", None)?;
         }

@@ -289,7 +289,7 @@ pub fn cmd_items(args: &ItemsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
         )?,
         format => {
             test_listing(&analysis, ui).print_report(format, "", None)?;
-            println!();
+            outln!();
             items.print_report(format, "", None)?;
         }
     }

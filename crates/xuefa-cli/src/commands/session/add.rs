@@ -61,6 +61,6 @@ pub fn cmd_add(args: &AddArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Comma
     session.materials = args.materials;
     store.record_study(&[session], &[], now)?;
     ui.note(&ui.text("session.added", &[("id", id.clone())]));
-    println!("{id}");
+    outln!("{id}");
     Ok(())
 }

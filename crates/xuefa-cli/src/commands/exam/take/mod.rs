@@ -169,7 +169,7 @@ pub fn cmd_take(args: &TakeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             "take.submitted_at_deadline",
             &[("attempt", attempt.attempt.to_string()), ("time", attempt.deadline.to_string())],
         ));
-        println!("{}", result_text(&attempt.paper, outcome, &attempt_responses(attempt), ui));
+        outln!("{}", result_text(&attempt.paper, outcome, &attempt_responses(attempt), ui));
         return Ok(());
     }
     let attempts = store.attempts(&args.exam, &args.employee)?;
@@ -301,7 +301,7 @@ fn answers_file(session: &mut Session, path: &std::path::Path, ui: &Ui) -> Resul
     let now = session.clock.now();
     let outcome = session.sitting.submit().clone();
     session.store.save_and_submit(session.attempt, &paper, &parsed, &outcome, now)?;
-    println!("{}", result_text(&paper, &outcome, session.sitting.responses(), ui));
+    outln!("{}", result_text(&paper, &outcome, session.sitting.responses(), ui));
     Ok(())
 }
 

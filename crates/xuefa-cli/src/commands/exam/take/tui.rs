@@ -41,7 +41,7 @@ pub fn run(session: &mut Session, ui: &Ui) -> Result<(), CommandError> {
     ratatui::restore();
     match (&result, &state.view) {
         (Ok(()), View::Result { outcome, .. }) => {
-            println!("{}", result_text(session.sitting.paper(), outcome, session.sitting.responses(), ui));
+            outln!("{}", result_text(session.sitting.paper(), outcome, session.sitting.responses(), ui));
         }
         (Ok(()), _) => ui.note(&ui.text("plain.left_unsubmitted", &[])),
         _ => {}
