@@ -749,13 +749,16 @@ impl ExamStore for SqliteStore {
                     department
                 }
             };
-            let mut person = Person::new(id, row.get::<_, String>(1)?, department);
-            person.role = row.get(4)?;
             let status: String = row.get(5)?;
-            person.status = xuefa_core::Status::parse(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("person status `{status}`")))?;
-            person.joined = crate::sqlite::parse_date(row.get(6)?)?;
-            person.left = crate::sqlite::parse_date(row.get(7)?)?;
+            let person = crate::sqlite::person_from(
+                id,
+                row.get(1)?,
+                department,
+                row.get(4)?,
+                &status,
+                row.get(6)?,
+                row.get(7)?,
+            )?;
             // Attempts of employees before this one are of people no longer on the roster.
             own.clear();
             while let Some(attempt) = pending.take() {

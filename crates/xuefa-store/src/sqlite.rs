@@ -747,14 +747,27 @@ impl SqliteStore {
                     department
                 }
             };
-            let mut person = Person::new(id, name, department);
-            person.role = role;
-            person.status = Status::parse(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("person status `{status}`")))?;
-            person.joined = parse_date(joined)?;
-            person.left = parse_date(left)?;
-            people.push(person);
+            people.push(person_from(id, name, department, role, &status, joined, left)?);
         }
         Ok(people)
     }
+}
+
+/// Returns a person from the columns of a `people` row (the department already resolved).
+pub(crate) fn person_from(
+    id: String,
+    name: String,
+    department: Department,
+    role: String,
+    status: &str,
+    joined: Option<String>,
+    left: Option<String>,
+) -> Result<Person> {
+    let mut person = Person::new(id, name, department);
+    person.role = role;
+    person.status =
+        Status::parse(status).ok_or_else(|| StoreError::Corrupt(format!("person status `{status}`")))?;
+    person.joined = parse_date(joined)?;
+    person.left = parse_date(left)?;
+    Ok(person)
 }

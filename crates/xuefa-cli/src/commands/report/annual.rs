@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use xuefa_core::study::SessionKind;
 use xuefa_store::ExamStore;
 
-use super::attendance::{StudyYear, depth, rate, study_year};
+use super::attendance::{StudyYear, depth, percent, rate, study_year};
 use super::exam::{ExamReport, exam_report, figures_json, figures_listing, missing_listing};
 use crate::cli::GlobalArgs;
 use crate::commands::exam::points;
@@ -80,10 +80,6 @@ struct Annual {
     departments: Listing,
     kind_listing: Listing,
     requirement_listing: Listing,
-}
-
-fn percent(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
 }
 
 fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, CommandError> {
@@ -292,14 +288,18 @@ fn summary(a: &Annual, ui: &Ui) -> Vec<String> {
         .iter()
         .map(|k| ui.text("annual.kind_count", &[("kind", k.name.clone()), ("count", k.sessions.to_string())]))
         .collect();
-    lines.push(ui.text(
-        "annual.sessions",
-        &[
-            ("count", sessions.to_string()),
-            ("kinds", by_kind.join(if ui.lang == xuefa_core::Lang::Zh { "、" } else { ", " })),
-            ("hours", points(study_kinds.iter().map(|k| k.hours).sum())),
-        ],
-    ));
+    if sessions == 0 {
+        lines.push(ui.text("annual.no_sessions", &[]));
+    } else {
+        lines.push(ui.text(
+            "annual.sessions",
+            &[
+                ("count", sessions.to_string()),
+                ("kinds", by_kind.join(if ui.lang == xuefa_core::Lang::Zh { "、" } else { ", " })),
+                ("hours", points(study_kinds.iter().map(|k| k.hours).sum::<f64>() + 0.0)),
+            ],
+        ));
+    }
     let (evaluated, met) = (a.study.evaluated, a.study.met_all);
     let mean = (evaluated > 0).then(|| a.study.hours / evaluated as f64);
     lines.push(ui.text(

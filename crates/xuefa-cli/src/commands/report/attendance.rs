@@ -38,7 +38,8 @@ pub fn rate(a: usize, b: usize) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
-fn percent(value: Option<f64>) -> String {
+/// Returns a rate as people read it: `95.9%`, or `—` when there is none.
+pub fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
 }
 

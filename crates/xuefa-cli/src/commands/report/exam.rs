@@ -12,7 +12,7 @@ use xuefa_core::Department;
 use xuefa_core::report::{Counted, ExamFigures, Tally};
 use xuefa_store::{AttemptSummary, ExamRecord, ExamStore, SqliteStore};
 
-use super::attendance::depth;
+use super::attendance::{depth, percent};
 use crate::cli::GlobalArgs;
 use crate::commands::exam::points;
 use crate::commands::exam::results::counted;
@@ -134,10 +134,6 @@ pub fn exam_report(
         total_points,
     };
     Ok((report, missing))
-}
-
-fn percent(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
 }
 
 fn number(value: Option<f64>) -> (String, String) {
