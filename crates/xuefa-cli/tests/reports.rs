@@ -239,7 +239,19 @@ fn the_demo_builds_a_year_and_its_report_flags_the_planted_key() {
     let flagged =
         demo.stdout.lines().find(|l| l.starts_with("| 宪法:XF-001 ")).expect("the planted key is listed");
     assert!(flagged.contains("likely wrong key"), "{flagged}");
-    assert!(demo.stdout.contains("exam take 2025-annual --employee"), "ends with what to try");
+    // What to try next is for the person, on stderr; stdout is the report alone, so
+    // `xuefa demo office > report.md` keeps just the report.
+    assert!(
+        demo.stderr.contains("exam take 2025-annual --employee"),
+        "ends with what to try: {}",
+        demo.stderr
+    );
+    assert!(demo.stderr.contains("Try next:"), "{}", demo.stderr);
+    assert!(
+        !demo.stdout.contains("Try next") && !demo.stdout.contains("--workspace"),
+        "no hints in the report: {}",
+        demo.stdout
+    );
     // The files are what an office has, and the workspace answers every report.
     for file in ["roster.csv", "sessions.csv", "signins.csv", "exam.toml", "answers.csv", "banks/宪法.csv"]
     {

@@ -579,22 +579,21 @@ pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         &here,
         ui,
     )?;
-    outln!();
+    // What to try next is for the person at the terminal, not part of the report: stderr,
+    // so `xuefa demo DIR > report.md` keeps only the report.
     let lang = if ui.lang == Lang::Zh { "zh" } else { "en" };
     let dir_text = dir.display().to_string();
-    outln!(
-        "{}",
-        ui.text(
-            "demo.next",
-            &[
-                ("dir", dir_text),
-                ("exam", exam_id),
-                ("year", year.to_string()),
-                ("employee", not_sat.first().cloned().unwrap_or_default()),
-                ("planted", format!("{}:{}", PLANTED.0, PLANTED.1)),
-                ("lang", lang.to_owned()),
-            ],
-        )
+    let next = ui.text(
+        "demo.next",
+        &[
+            ("dir", dir_text),
+            ("exam", exam_id),
+            ("year", year.to_string()),
+            ("employee", not_sat.first().cloned().unwrap_or_default()),
+            ("planted", format!("{}:{}", PLANTED.0, PLANTED.1)),
+            ("lang", lang.to_owned()),
+        ],
     );
+    ui.note(&format!("\n{next}"));
     Ok(())
 }
