@@ -491,79 +491,170 @@ fn scanner_sheets_with_a_column_per_question_are_graded_in_one_go() {
     assert_eq!(answered, 100, "50 questions on each of two papers");
 }
 
-#[test]
-fn the_full_screen_exam_in_a_real_pseudo_terminal() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+/// `xuefa exam take` running in a real pseudo-terminal, its screen kept by a VT100 parser.
+struct FullScreen {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: mpsc::Receiver<Vec<u8>>,
+    screen: vt100::Parser,
+}
 
-    let dir = exam_workspace();
-    let d = dir.path();
-    let key = paper(d, "B001", "1");
-    let pty = native_pty_system();
-    let pair = pty.openpty(PtySize { rows: 32, cols: 110, pixel_width: 0, pixel_height: 0 }).expect("pty");
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_xuefa"));
-    command.args(["exam", "take", "2026-annual", "--employee", "B001", "--lang", "zh"]);
-    command.cwd(d);
-    command.env("XUEFA_NOW", START);
-    command.env("TERM", "xterm-256color");
-    command.env("NO_COLOR", "1");
-    let mut child = pair.slave.spawn_command(command).expect("spawn in the pty");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut writer = pair.master.take_writer().expect("writer");
-    let (sender, receiver) = mpsc::channel::<Vec<u8>>();
-    std::thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buffer) {
-            if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
-                break;
+impl FullScreen {
+    /// Starts the full-screen sitting of `employee` in Chinese, 32 rows by 110 columns.
+    fn start(dir: &Path, employee: &str) -> FullScreen {
+        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: 32, cols: 110, pixel_width: 0, pixel_height: 0 })
+            .expect("pty");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_xuefa"));
+        command.args(["exam", "take", "2026-annual", "--employee", employee, "--lang", "zh"]);
+        command.cwd(dir);
+        command.env("XUEFA_NOW", START);
+        command.env("TERM", "xterm-256color");
+        command.env("NO_COLOR", "1");
+        let child = pair.slave.spawn_command(command).expect("spawn in the pty");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let (sender, output) = mpsc::channel::<Vec<u8>>();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                    break;
+                }
             }
-        }
-    });
-    let mut screen = vt100::Parser::new(32, 110, 0);
-    let mut wait_screen = |needle: &str| -> String {
+        });
+        FullScreen { child, writer, output, screen: vt100::Parser::new(32, 110, 0) }
+    }
+
+    /// Returns the screen once it shows `needle`; fails the test after 20 seconds.
+    fn wait(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            while let Ok(bytes) = receiver.try_recv() {
-                screen.process(&bytes);
+            while let Ok(bytes) = self.output.try_recv() {
+                self.screen.process(&bytes);
             }
-            let contents = screen.screen().contents();
+            let contents = self.screen.screen().contents();
             if contents.contains(needle) {
                 return contents;
             }
             assert!(Instant::now() < deadline, "`{needle}` never showed; screen:\n{contents}");
             std::thread::sleep(Duration::from_millis(50));
         }
-    };
-    let first = wait_screen("第 1/50 题");
+    }
+
+    fn press(&mut self, keys: &[u8]) {
+        self.writer.write_all(keys).expect("type");
+    }
+}
+
+/// Returns the key to press for a question's key on the full screen: its letters, or t/x.
+fn keys_for(question: &Value) -> String {
+    match question["key"].as_str().expect("key") {
+        "T" => "t".to_owned(),
+        "F" => "x".to_owned(),
+        letters => letters.to_lowercase(),
+    }
+}
+
+#[test]
+fn the_full_screen_exam_in_a_real_pseudo_terminal() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "B001", "1");
+    let mut screen = FullScreen::start(d, "B001");
+    let first = screen.wait("第 1/50 题");
     let stem: String = key["questions"][0]["stem"].as_str().expect("stem").chars().take(8).collect();
     assert!(first.contains(&stem), "the first question is shown:\n{first}");
     assert!(first.contains("答题卡") && first.contains("剩余 1:00:00"), "navigator and countdown:\n{first}");
 
     // Answer question 1 with its key, move on, flag question 2, jump to 10 and back.
-    let key_one = key["questions"][0]["key"].as_str().expect("key").to_lowercase();
-    writer.write_all(key_one.as_bytes()).expect("type");
-    wait_screen("已答 1");
-    writer.write_all(b"\x1b[C").expect("right");
-    wait_screen("第 2/50 题");
-    writer.write_all(b"m").expect("flag");
-    wait_screen("已标记");
-    writer.write_all(b"10\r").expect("jump");
-    wait_screen("第 10/50 题");
-    writer.write_all(b"s").expect("submit");
-    let confirm = wait_screen("仍要交卷");
+    screen.press(keys_for(&key["questions"][0]).as_bytes());
+    screen.wait("已答 1");
+    screen.press(b"\x1b[C");
+    screen.wait("第 2/50 题");
+    screen.press(b"m");
+    screen.wait("已标记");
+    screen.press(b"10\r");
+    screen.wait("第 10/50 题");
+    screen.press(b"s");
+    let confirm = screen.wait("仍要交卷");
     assert!(confirm.contains("有 49 道题未作答"), "the unanswered are listed:\n{confirm}");
-    writer.write_all(b"y").expect("confirm");
-    let result = wait_screen("成绩：");
+    assert!(confirm.contains("y：仍然交卷"), "only y submits:\n{confirm}");
+
+    // Enter out of habit does not submit a paper with unanswered questions; y does.
+    screen.press(b"\r");
+    let refused = screen.wait("按回车不会交卷");
+    assert!(refused.contains("仍要交卷"), "the confirmation stays:\n{refused}");
+    let state = status(d, START, "B001");
+    assert_eq!((state["state"].as_str(), state["answered"].as_u64()), (Some("in_progress"), Some(1)));
+    screen.press(b"y");
+    let result = screen.wait("成绩：");
     assert!(result.contains("2 / 100") && result.contains("不合格"), "{result}");
-    writer.write_all(b"q").expect("leave");
-    let status = child.wait().expect("exit");
-    assert!(status.success());
-    let state = super_status(d);
+    screen.press(b"q");
+    let exit = screen.child.wait().expect("exit");
+    assert!(exit.success());
+    let state = status(d, START, "B001");
     assert_eq!((state["state"].as_str(), state["score"].as_f64()), (Some("submitted"), Some(2.0)));
 }
 
-fn super_status(d: &Path) -> Value {
-    status(d, START, "B001")
+/// Enter on the submit confirmation used to submit whatever was unanswered; now only `y`
+/// submits an incomplete paper, on the full screen and line by line alike, while Enter still
+/// submits a complete one on the full screen.
+#[test]
+fn enter_never_submits_a_paper_with_unanswered_questions() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "A001", "1");
+    let questions = key["questions"].as_array().expect("questions");
+
+    // Line by line: answer all but the last question, ask to submit, press Enter, leave.
+    let mut input: String =
+        questions[..49].iter().map(|q| format!("{}\n", q["key"].as_str().expect("key"))).collect();
+    input.push_str("submit\n\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xuefa"))
+        .args(["exam", "take", "2026-annual", "--employee", "A001", "--plain"])
+        .current_dir(d)
+        .env("LANG", "C")
+        .env("XUEFA_NOW", START)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("type");
+    let plain = child.wait_with_output().expect("ends");
+    let out = String::from_utf8_lossy(&plain.stdout);
+    assert!(out.contains("1 question(s) have no answer: 50. Submit anyway?"), "{out}");
+    assert!(out.contains("Submit? (y/n)>"), "{out}");
+    assert!(!out.contains("Score:"), "an empty line is not yes: {out}");
+    let state = status(d, START, "A001");
+    assert_eq!((state["state"].as_str(), state["answered"].as_u64()), (Some("in_progress"), Some(49)));
+
+    // Full screen: the sitting resumes at question 50; Enter is refused while it is open.
+    let mut screen = FullScreen::start(d, "A001");
+    screen.wait("第 50/50 题");
+    screen.press(b"s");
+    let confirm = screen.wait("有 1 道题未作答：50");
+    assert!(confirm.contains("y：仍然交卷"), "{confirm}");
+    screen.press(b"\r");
+    screen.wait("按回车不会交卷");
+    assert_eq!(status(d, START, "A001")["state"], "in_progress", "Enter submitted an incomplete paper");
+    // Any other key goes back; once every question is answered Enter submits.
+    screen.press(b"n");
+    screen.press(keys_for(&questions[49]).as_bytes());
+    screen.wait("已答 50");
+    screen.press(b"s");
+    let complete = screen.wait("所有题目均已作答");
+    assert!(complete.contains("y 或回车：交卷"), "{complete}");
+    screen.press(b"\r");
+    let result = screen.wait("成绩：");
+    assert!(result.contains("100 / 100"), "{result}");
+    screen.press(b"q");
+    assert!(screen.child.wait().expect("exit").success());
+    assert_eq!(status(d, START, "A001")["state"], "submitted");
 }
 
 #[test]

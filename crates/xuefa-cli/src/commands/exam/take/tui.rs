@@ -22,8 +22,15 @@ use crate::ui::Ui;
 
 enum View {
     Question,
-    Confirm,
-    Result { outcome: Outcome, scroll: u16 },
+    /// Asking before submitting; `enter_refused` once Enter was pressed on a paper with
+    /// unanswered questions, which only `y` submits.
+    Confirm {
+        enter_refused: bool,
+    },
+    Result {
+        outcome: Outcome,
+        scroll: u16,
+    },
 }
 
 struct State {
@@ -82,11 +89,18 @@ fn event_loop(
                 KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
                 _ => {}
             },
-            View::Confirm => match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
+            // Enter is pressed by habit; it submits only a complete paper. Leaving questions
+            // unanswered takes a deliberate `y`.
+            View::Confirm { enter_refused } => match key.code {
+                KeyCode::Char('y' | 'Y') => {
                     let outcome = session.submit()?;
                     state.view = View::Result { outcome, scroll: 0 };
                 }
+                KeyCode::Enter if session.sitting.unanswered().is_empty() => {
+                    let outcome = session.submit()?;
+                    state.view = View::Result { outcome, scroll: 0 };
+                }
+                KeyCode::Enter => *enter_refused = true,
                 _ => state.view = View::Question,
             },
             View::Question => {
@@ -146,7 +160,7 @@ fn question_key(
                 state.message = error.message(ui);
             }
         }
-        KeyCode::Char('s') => state.view = View::Confirm,
+        KeyCode::Char('s') => state.view = View::Confirm { enter_refused: false },
         KeyCode::Char(c) => {
             let c = c.to_ascii_uppercase();
             let response = match question.kind {
@@ -246,8 +260,8 @@ fn draw(frame: &mut Frame<'_>, session: &Session, ui: &Ui, state: &State) {
         help_lines.push(Line::styled(state.message.clone(), style(state, Color::Red)));
     }
     frame.render_widget(Paragraph::new(help_lines).wrap(Wrap { trim: false }), help);
-    if matches!(state.view, View::Confirm) {
-        draw_confirm(frame, area, session, ui);
+    if let View::Confirm { enter_refused } = state.view {
+        draw_confirm(frame, area, session, ui, enter_refused);
     }
 }
 
@@ -330,7 +344,7 @@ fn draw_navigator(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui,
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn draw_confirm(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui) {
+fn draw_confirm(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui, enter_refused: bool) {
     let unanswered = session.sitting.unanswered();
     let numbers = |list: &[usize]| list.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ");
     let mut text = Text::default();
@@ -347,9 +361,19 @@ fn draw_confirm(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui) {
         text.push_line(Line::raw(ui.text("plain.flagged_list", &[("numbers", numbers(&flagged))])));
     }
     text.push_line(Line::raw(""));
-    text.push_line(Line::raw(ui.text("tui.confirm_keys", &[])));
+    if unanswered.is_empty() {
+        text.push_line(Line::raw(ui.text("tui.confirm_keys", &[])));
+    } else {
+        text.push_line(Line::raw(ui.text("tui.confirm_keys_unanswered", &[])));
+        if enter_refused {
+            text.push_line(Line::styled(
+                ui.text("tui.confirm_enter_refused", &[]),
+                Style::default().add_modifier(Modifier::BOLD),
+            ));
+        }
+    }
     let width = area.width.saturating_sub(8).min(70);
-    let height = 12.min(area.height);
+    let height = 14.min(area.height);
     let popup =
         Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     frame.render_widget(Clear, popup);
