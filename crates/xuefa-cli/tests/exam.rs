@@ -657,6 +657,83 @@ fn enter_never_submits_a_paper_with_unanswered_questions() {
     assert_eq!(status(d, START, "A001")["state"], "submitted");
 }
 
+/// Returns the key an explanation states last: the letters of "故选X" or "故X正确".
+fn stated_key(explanation: &str) -> Option<String> {
+    let mut found = None;
+    for (at, _) in explanation.match_indices('故') {
+        let rest = &explanation[at + '故'.len_utf8()..];
+        let rest = rest.strip_prefix('选').unwrap_or(rest);
+        let letters: String = rest.chars().take_while(char::is_ascii_uppercase).collect();
+        if !letters.is_empty() {
+            found = Some(letters);
+        }
+    }
+    found
+}
+
+/// Explanations name the bank's letters ("故选B"), which on a shuffled paper are other
+/// options; the review, `exam paper --with-key` and its JSON named the wrong ones.
+#[test]
+fn explanations_name_the_letters_of_the_paper_they_are_shown_with() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "A002", "1");
+    let questions = key["questions"].as_array().expect("questions");
+    let mut stated = 0;
+    for question in questions {
+        let explanation = question["explanation"].as_str().expect("the explanation with the key");
+        if let Some(letters) = stated_key(explanation) {
+            assert_eq!(letters, question["key"].as_str().expect("key"), "the key shown: {question}");
+            stated += 1;
+        }
+    }
+    assert!(stated >= 20, "the shipped explanations state their keys: {stated}");
+
+    // A question whose explanation reads differently in the bank, because its options are
+    // shuffled on this paper.
+    let (bank_text, shown) = questions
+        .iter()
+        .filter(|q| q["kind"] != "judge")
+        .find_map(|q| {
+            let id = q["id"].as_str().expect("id");
+            let bank = at(d, START, &["bank", "show", id]);
+            let bank_text = bank.stdout.lines().find_map(|l| l.strip_prefix("Explanation: "))?.to_owned();
+            let shown = q["explanation"].as_str().expect("explanation").to_owned();
+            (bank_text != shown).then_some((bank_text, shown))
+        })
+        .expect("a shuffled question whose explanation names letters");
+    let with_key = |format: &str| {
+        at(
+            d,
+            START,
+            &["exam", "paper", "2026-annual", "--employee", "A002", "--format", format, "--with-key"],
+        )
+    };
+    let md = with_key("md").stdout;
+    assert!(md.contains(&format!("Explanation: {shown}")), "{md}");
+    assert!(!md.contains(&bank_text), "the bank's letters: {bank_text}");
+    let html = with_key("html").stdout;
+    let escaped = |text: &str| {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    };
+    assert!(
+        html.contains(&format!("<p class=\"explanation\">Explanation: {}</p>", escaped(&shown))),
+        "{html}"
+    );
+    assert!(!html.contains(&escaped(&bank_text)), "the bank's letters: {bank_text}");
+    let without_key = at(d, START, &["exam", "paper", "2026-annual", "--employee", "A002", "--format", "md"]);
+    assert!(!without_key.stdout.contains(&shown), "the key sheet only");
+
+    // The review after submitting nothing lists every question with the paper's letters.
+    std::fs::write(d.join("none.json"), "{}").expect("write");
+    let review =
+        at(d, START, &["exam", "take", "2026-annual", "--employee", "A002", "--answers", "none.json"]);
+    assert_eq!(review.code, 0, "{}", review.stderr);
+    assert!(review.stdout.contains(&format!("Explanation: {shown}")), "{}", review.stdout);
+    assert!(!review.stdout.contains(&bank_text), "the bank's letters: {bank_text}");
+    assert!(!review.stdout.contains("bank's order"), "no note on the bank's letters is needed");
+}
+
 #[test]
 fn a_bank_an_exam_draws_from_is_removed_only_with_force_and_results_survive() {
     let dir = exam_workspace();

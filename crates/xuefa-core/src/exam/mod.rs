@@ -1,12 +1,15 @@
 //! The annual law exam: the blueprint ([`ExamSpec`]), reproducible papers ([`draw_paper`]),
-//! scoring ([`score()`]) and the state of one sitting ([`Sitting`]).
+//! scoring ([`score()`]), the state of one sitting ([`Sitting`]) and explanations in a paper's
+//! option letters ([`relabel_options`]).
 
+mod explanation;
 mod paper;
 mod rng;
 mod score;
 mod sitting;
 mod spec;
 
+pub use explanation::relabel_options;
 pub use paper::{
     Availability, DrawError, Drawer, Fetch, Paper, PaperQuestion, Pool, PoolQuestion, draw_paper,
     draw_planned,

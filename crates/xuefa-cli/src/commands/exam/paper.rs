@@ -1,6 +1,7 @@
 //! `xuefa exam paper EXAM --employee ID [--attempt N] --format json|md|html [--with-key]`:
 //! a paper as that person sees it (or saw it), printable for a paper exam with its answer
-//! sheet (答题卡); `--with-key` adds the key for administrators.
+//! sheet (答题卡); `--with-key` adds the key and the explanations for administrators, the
+//! explanations in the letters of this paper.
 
 use clap::{Args, ValueEnum};
 use serde_json::json;
@@ -87,6 +88,7 @@ fn paper_json(paper: &Paper, with_key: bool) -> String {
             });
             if with_key && let serde_json::Value::Object(map) = &mut value {
                 map.insert("key".into(), json!(q.key.canonical()));
+                map.insert("explanation".into(), json!(q.explanation_as_shown()));
             }
             value
         })
@@ -169,6 +171,10 @@ fn markdown(paper: &Paper, title: &str, with_key: bool, ui: &Ui) -> String {
             }
             if with_key {
                 out.push_str(&format!("\n   **{}{}**\n", ui.label("show.key"), key_text(question, ui)));
+                if !question.explanation.is_empty() {
+                    let explanation = question.explanation_as_shown().replace('\n', "  \n   ");
+                    out.push_str(&format!("\n   {}{explanation}\n", ui.label("show.explanation")));
+                }
             }
             out.push('\n');
         }
@@ -234,6 +240,13 @@ fn html(paper: &Paper, title: &str, with_key: bool, ui: &Ui) -> String {
                     escape(&ui.label("show.key")),
                     escape(&key_text(question, ui))
                 ));
+                if !question.explanation.is_empty() {
+                    body.push_str(&format!(
+                        "<p class=\"explanation\">{}{}</p>",
+                        escape(&ui.label("show.explanation")),
+                        escape(&question.explanation_as_shown()).replace('\n', "<br>")
+                    ));
+                }
             }
             body.push_str("</li>\n");
         }
@@ -263,6 +276,7 @@ fn html(paper: &Paper, title: &str, with_key: bool, ui: &Ui) -> String {
          h1 {{ text-align: center; }} .meta {{ text-align: center; }}\n\
          .questions > li {{ margin-bottom: 1em; }} .stem {{ margin: 0; }}\n\
          .options {{ margin: .2em 0 0 1em; }} .key {{ color: #a00; font-weight: bold; margin: .2em 0; }}\n\
+         .explanation {{ margin: .2em 0; }}\n\
          .sheet {{ page-break-before: always; }} table {{ border-collapse: collapse; }}\n\
          th, td {{ border: 1px solid #000; width: 3em; height: 2em; text-align: center; }}\n\
          @media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n{body}</body>\n</html>",

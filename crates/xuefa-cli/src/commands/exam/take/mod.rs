@@ -13,7 +13,6 @@ use std::time::Instant;
 
 use clap::Args;
 use jiff::Timestamp;
-use xuefa_core::Answer;
 use xuefa_core::exam::{Outcome, Response, Sitting, SittingError};
 use xuefa_store::{ExamStore, Mode, SqliteStore};
 
@@ -339,15 +338,7 @@ pub fn result_text(
             Some(response) => response.canonical(),
             None => ui.text("take.no_answer", &[]),
         };
-        // Explanations name the bank's letters ("故选A"); on a shuffled paper say which
-        // letters those are, so the review does not contradict the key shown.
-        let mut key = key_text(question, ui);
-        if let Answer::Choice(shown) = question.key {
-            let bank = question.bank_letters(shown);
-            if bank != shown {
-                key.push_str(&ui.text("take.bank_letters", &[("letters", bank.to_string())]));
-            }
-        }
+        let key = key_text(question, ui);
         text.push_str(&format!(
             "   {}{given}    {}{key}    {}{}\n",
             ui.label("take.your_answer"),
@@ -355,8 +346,14 @@ pub fn result_text(
             ui.label("take.points"),
             points(outcome.score.marks[index])
         ));
+        // The bank's explanation names the bank's letters ("故选A"); the review shows it in
+        // the letters of this paper, so it agrees with the options and the key above.
         if !question.explanation.is_empty() {
-            text.push_str(&format!("   {}{}\n", ui.label("show.explanation"), question.explanation));
+            text.push_str(&format!(
+                "   {}{}\n",
+                ui.label("show.explanation"),
+                question.explanation_as_shown()
+            ));
         }
         if !question.law.is_empty() {
             text.push_str(&format!("   {}{} {}\n", ui.label("show.law"), question.law, question.article));
