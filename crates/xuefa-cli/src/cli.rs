@@ -27,7 +27,9 @@ pub struct GlobalArgs {
 }
 
 fn parse_lang(value: &str) -> Result<Lang, String> {
-    value.parse()
+    value.parse().map_err(|_| {
+        crate::i18n::text(crate::i18n::run_lang(), "lang.unknown", &[("value", value.to_owned())])
+    })
 }
 
 #[derive(Debug, Subcommand)]

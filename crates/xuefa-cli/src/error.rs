@@ -66,7 +66,7 @@ fn workspace_message(error: &WorkspaceError, lang: Lang) -> String {
         WorkspaceError::NotAWorkspace(dir) => text(lang, "workspace.not_a_workspace", &[("dir", path(dir))]),
         WorkspaceError::AlreadyExists(dir) => text(lang, "workspace.exists", &[("dir", path(dir))]),
         WorkspaceError::Io { path: file, source } => {
-            text(lang, "workspace.io", &[("path", path(file)), ("detail", source.to_string())])
+            text(lang, "workspace.io", &[("path", path(file)), ("detail", crate::i18n::io_error(source))])
         }
         WorkspaceError::Config { path: file, detail } => {
             text(lang, "workspace.config", &[("path", path(file)), ("detail", detail.clone())])

@@ -23,6 +23,46 @@ pub fn catalog(lang: Lang) -> &'static Catalog {
     }
 }
 
+/// The language of this run, set once at start so that messages made far from the
+/// interface (an operating-system error's words) speak it too.
+static RUN_LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the language of this run (the first call wins).
+pub fn set_run_lang(lang: Lang) {
+    let _ = RUN_LANG.set(lang);
+}
+
+/// Returns the language of this run.
+pub fn run_lang() -> Lang {
+    RUN_LANG.get().copied().unwrap_or_default()
+}
+
+/// Returns an operating-system error in the run's language: "No such file or directory"
+/// is "没有那个文件或目录" in Chinese. Errors of kinds the catalog does not name keep the
+/// system's words, introduced in the run's language.
+pub fn io_error(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let key = match error.kind() {
+        ErrorKind::NotFound => "os.not_found",
+        ErrorKind::PermissionDenied => "os.permission_denied",
+        ErrorKind::AlreadyExists => "os.already_exists",
+        ErrorKind::IsADirectory => "os.is_a_directory",
+        ErrorKind::NotADirectory => "os.not_a_directory",
+        ErrorKind::StorageFull => "os.storage_full",
+        ErrorKind::ReadOnlyFilesystem => "os.read_only",
+        ErrorKind::BrokenPipe => "os.broken_pipe",
+        ErrorKind::InvalidData => "os.invalid_data",
+        ErrorKind::UnexpectedEof => "os.unexpected_eof",
+        ErrorKind::Interrupted => "os.interrupted",
+        ErrorKind::OutOfMemory => "os.out_of_memory",
+        ErrorKind::DirectoryNotEmpty => "os.directory_not_empty",
+        ErrorKind::InvalidFilename => "os.invalid_filename",
+        ErrorKind::ResourceBusy => "os.busy",
+        _ => return text(run_lang(), "os.other", &[("detail", error.to_string())]),
+    };
+    text(run_lang(), key, &[])
+}
+
 /// Returns a message of the command's catalog, falling back to the core's catalog.
 pub fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     if catalog(lang).get(key).is_some() {
@@ -32,24 +72,130 @@ pub fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     }
 }
 
-/// Returns the language asked for: `--lang` on the command line, else the locale.
-pub fn detect_lang(args: &[OsString]) -> Lang {
+/// Returns the value of a long option (`--name VALUE` or `--name=VALUE`) before `--`.
+fn option_value(args: &[OsString], name: &str) -> Option<String> {
+    let flag = format!("--{name}");
+    let prefix = format!("--{name}=");
     let mut iter = args.iter().skip(1).map(|arg| arg.to_string_lossy());
+    let mut found = None;
     while let Some(arg) = iter.next() {
         if arg == "--" {
             break;
         }
-        let value = if arg == "--lang" {
-            iter.next().map(|value| value.into_owned())
-        } else {
-            arg.strip_prefix("--lang=").map(str::to_owned)
-        };
-        if let Some(lang) = value.and_then(|value| value.parse().ok()) {
-            return lang;
+        if arg == flag {
+            found = iter.next().map(|value| value.into_owned());
+        } else if let Some(value) = arg.strip_prefix(&prefix) {
+            found = Some(value.to_owned());
         }
     }
+    found
+}
+
+/// Returns a usage error clap found, worded in the language (clap's own words are
+/// English), or `None` for what clap prints as it is: help, version, and every error in
+/// English.
+pub fn usage_error_message(error: &clap::Error, lang: Lang) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if lang != Lang::Zh
+        || matches!(
+            error.kind(),
+            ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        )
+    {
+        return None;
+    }
+    let get = |kind: ContextKind| -> String {
+        match error.get(kind) {
+            Some(ContextValue::String(value)) => value.clone(),
+            Some(ContextValue::Strings(values)) => values.join("、"),
+            Some(ContextValue::StyledStr(value)) => value.to_string(),
+            Some(ContextValue::StyledStrs(values)) => {
+                values.iter().map(ToString::to_string).collect::<Vec<_>>().join("、")
+            }
+            Some(ContextValue::Number(n)) => n.to_string(),
+            Some(ContextValue::Bool(b)) => b.to_string(),
+            _ => String::new(),
+        }
+    };
+    let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
+    let arg = get(ContextKind::InvalidArg);
+    let value = get(ContextKind::InvalidValue);
+    let mut message = match error.kind() {
+        ErrorKind::InvalidValue if value.is_empty() => t("usage.value_missing", &[("arg", arg)]),
+        ErrorKind::InvalidValue => t("usage.invalid_value", &[("arg", arg), ("value", value)]),
+        ErrorKind::ValueValidation => {
+            let detail = std::error::Error::source(error).map(ToString::to_string).unwrap_or_default();
+            t("usage.invalid_value_because", &[("arg", arg), ("value", value), ("detail", detail)])
+        }
+        ErrorKind::UnknownArgument => t("usage.unknown_argument", &[("arg", arg)]),
+        ErrorKind::InvalidSubcommand => {
+            t("usage.unknown_subcommand", &[("command", get(ContextKind::InvalidSubcommand))])
+        }
+        ErrorKind::MissingRequiredArgument => t("usage.missing_argument", &[("args", arg)]),
+        ErrorKind::MissingSubcommand => t("usage.missing_subcommand", &[]),
+        ErrorKind::ArgumentConflict => {
+            t("usage.conflict", &[("arg", arg), ("other", get(ContextKind::PriorArg))])
+        }
+        ErrorKind::NoEquals => t("usage.no_equals", &[("arg", arg)]),
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            t("usage.value_count", &[("arg", arg)])
+        }
+        ErrorKind::InvalidUtf8 => t("usage.invalid_utf8", &[]),
+        _ => t("usage.other", &[("detail", error.to_string())]),
+    };
+    let valid = get(ContextKind::ValidValue);
+    if !valid.is_empty() {
+        message.push_str(&t("usage.valid_values", &[("values", valid)]));
+    }
+    for (kind, key) in [
+        (ContextKind::SuggestedSubcommand, "usage.did_you_mean"),
+        (ContextKind::SuggestedArg, "usage.did_you_mean"),
+        (ContextKind::SuggestedValue, "usage.did_you_mean"),
+    ] {
+        let suggestion = get(kind);
+        if !suggestion.is_empty() {
+            message.push_str(&t(key, &[("suggestion", suggestion)]));
+        }
+    }
+    let label = xuefa_core::i18n::message(lang, "severity.error", &[]);
+    let mut out = format!("{label}：{message}\n");
+    let usage = get(ContextKind::Usage);
+    if let Some(usage) = usage.trim().strip_prefix("Usage:").map(str::trim) {
+        out.push_str(&format!("\n{}{usage}\n", t("help.usage", &[])));
+    }
+    out.push_str(&format!("\n{}\n", t("usage.more", &[])));
+    Some(out)
+}
+
+/// Returns the language asked for: `--lang` on the command line, else a locale that names
+/// a language (`LC_ALL`, `LC_MESSAGES`, `LANG`), else the workspace's `language` setting,
+/// else English.
+pub fn detect_lang(args: &[OsString]) -> Lang {
+    if let Some(lang) = option_value(args, "lang").and_then(|value| value.parse().ok()) {
+        return lang;
+    }
     let var = |name: &str| std::env::var(name).ok();
-    Lang::from_env_values(var("LC_ALL").as_deref(), var("LC_MESSAGES").as_deref(), var("LANG").as_deref())
+    if let Some(lang) = Lang::named_by_env_values(
+        var("LC_ALL").as_deref(),
+        var("LC_MESSAGES").as_deref(),
+        var("LANG").as_deref(),
+    ) {
+        return lang;
+    }
+    workspace_language(args).unwrap_or(Lang::En)
+}
+
+/// Returns the `language` of the workspace the command would use, if it names one. Only
+/// `xuefa.toml` is read; a missing or broken workspace is the command's to report.
+fn workspace_language(args: &[OsString]) -> Option<Lang> {
+    let explicit = option_value(args, "workspace").map(std::path::PathBuf::from);
+    let from_env =
+        std::env::var_os("XUEFA_WORKSPACE").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let cwd = std::env::current_dir().ok()?;
+    let workspace = xuefa_store::Workspace::find(explicit.as_deref(), from_env.as_deref(), &cwd).ok()?;
+    workspace.config.language?.parse().ok()
 }
 
 /// Returns the command-line interface with every help text in the language.

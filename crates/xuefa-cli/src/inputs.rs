@@ -33,7 +33,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Box<Problem>> {
     std::fs::read(path).map_err(|error| {
         Box::new(Problem::error(
             Location::file(path.display().to_string()),
-            ProblemKind::UnreadableFile { detail: error.to_string() },
+            ProblemKind::UnreadableFile { detail: crate::i18n::io_error(&error) },
         ))
     })
 }

@@ -1,15 +1,6 @@
 //! The `xuefa` command: the definition of its interface and the glue between the terminal
 //! and the libraries that do the work.
 
-/// Prints to stdout like `print!`, but a closed pipe (`xuefa … | head`) ends the output
-/// quietly instead of panicking.
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($arg)*);
-    }};
-}
-
 /// `println!` for stdout, quiet on a closed pipe (see `out!`).
 macro_rules! outln {
     () => {{
@@ -38,17 +29,31 @@ use clap::FromArgMatches;
 use crate::cli::Cli;
 use crate::ui::Ui;
 
+/// Ends a run whose command line clap refused: help and version as clap prints them,
+/// usage errors in the run's language on stderr with exit code 2.
+fn usage_error(error: clap::Error, lang: xuefa_core::Lang) -> ExitCode {
+    match i18n::usage_error_message(&error, lang) {
+        Some(message) => {
+            use std::io::Write as _;
+            let _ = write!(std::io::stderr().lock(), "{message}");
+            ExitCode::from(2)
+        }
+        None => error.exit(),
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lang = i18n::detect_lang(&args);
+    i18n::set_run_lang(lang);
     let matches = match i18n::localized_command(lang).try_get_matches_from(&args) {
         Ok(matches) => matches,
         // clap prints help and version on stdout with exit 0, usage errors on stderr with 2.
-        Err(error) => error.exit(),
+        Err(error) => return usage_error(error, lang),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(error) => error.exit(),
+        Err(error) => return usage_error(error, lang),
     };
     let ui = Ui::new(cli.global.lang.unwrap_or(lang));
     match commands::run(cli.command, &cli.global, &ui) {

@@ -27,6 +27,16 @@ impl Ui {
         text(self.lang, key, args)
     }
 
+    /// Returns the separator of a list in the language: `、` in Chinese, `, ` in English.
+    pub fn list_separator(&self) -> &'static str {
+        if self.lang == Lang::Zh { "、" } else { ", " }
+    }
+
+    /// Returns the separator of clauses in the language: `；` in Chinese, `; ` in English.
+    pub fn clause_separator(&self) -> &'static str {
+        if self.lang == Lang::Zh { "；" } else { "; " }
+    }
+
     /// Returns a label with the space an ASCII colon needs (`Key: `, but `答案：`).
     pub fn label(&self, key: &str) -> String {
         let text = self.text(key, &[]);

@@ -3,20 +3,64 @@
 //! tests can move through deadlines).
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use jiff::Timestamp;
+use jiff::tz::Offset;
 use xuefa_store::{SqliteStore, Workspace};
 
 use crate::error::CommandError;
 
 /// Returns the workspace and its open store.
 pub fn open(explicit: Option<&PathBuf>) -> Result<(Workspace, SqliteStore), CommandError> {
-    let cwd = std::env::current_dir()
-        .map_err(|error| CommandError::message_of("workspace.no_cwd", vec![("detail", error.to_string())]))?;
+    let cwd = std::env::current_dir().map_err(|error| {
+        CommandError::message_of("workspace.no_cwd", vec![("detail", crate::i18n::io_error(&error))])
+    })?;
     let from_env = std::env::var_os("XUEFA_WORKSPACE").filter(|v| !v.is_empty()).map(PathBuf::from);
     let workspace = Workspace::find(explicit.map(PathBuf::as_path), from_env.as_deref(), &cwd)?;
+    let _ = OFFICE_OFFSET.set(workspace.config.offset());
     let store = workspace.open_store()?;
     Ok((workspace, store))
+}
+
+/// The office's offset from UTC, set when the command opens its workspace: a command works
+/// in one workspace, and every time it shows is the office's.
+static OFFICE_OFFSET: OnceLock<Offset> = OnceLock::new();
+
+/// Returns the office's offset (China Standard Time before a workspace is open).
+pub fn office_offset() -> Offset {
+    OFFICE_OFFSET.get().copied().unwrap_or_else(|| jiff::tz::offset(8))
+}
+
+/// Returns a time as a person at the office reads it: `2026-12-04 09:30:00`.
+pub fn shown_time(time: Timestamp) -> String {
+    office_offset().to_datetime(time).strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Returns a time for programs: RFC 3339 in the office's offset, `2026-12-04T09:30:00+08:00`.
+pub fn rfc3339(time: Timestamp) -> String {
+    time.display_with_offset(office_offset()).to_string()
+}
+
+/// Returns a stored time (RFC 3339 text) in the office's offset; text that is not a time
+/// is returned as it is.
+pub fn rfc3339_text(stored: &str) -> String {
+    stored.parse::<Timestamp>().map_or_else(|_| stored.to_owned(), rfc3339)
+}
+
+/// Returns a stored time (RFC 3339 text) as a person at the office reads it.
+pub fn shown_time_text(stored: &str) -> String {
+    stored.parse::<Timestamp>().map_or_else(|_| stored.to_owned(), shown_time)
+}
+
+/// Returns the year it is at the office now.
+pub fn this_year(workspace: &Workspace) -> Result<i16, CommandError> {
+    Ok(workspace.config.offset().to_datetime(now()?).date().year())
+}
+
+/// Returns the date it is at the office at `time`.
+pub fn office_date(workspace: &Workspace, time: Timestamp) -> jiff::civil::Date {
+    workspace.config.offset().to_datetime(time).date()
 }
 
 /// Returns the time the command runs at, to the second: `XUEFA_NOW` (RFC 3339) when set,

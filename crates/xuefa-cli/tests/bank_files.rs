@@ -199,7 +199,7 @@ fn a_file_with_many_different_mistakes_reports_each_with_its_line() {
             out.stderr
         );
     }
-    assert!(out.stderr.contains("1 question(s), 16 error(s), 1 warning(s)"), "{}", out.stderr);
+    assert!(out.stderr.contains("1 question, 16 errors, 1 warning"), "{}", out.stderr);
 }
 
 #[test]
@@ -262,7 +262,15 @@ fn broken_files_are_rejected_with_a_message_and_never_panic() {
     let missing = run(&["bank", "check", "no-such-file.csv", &bank("gbk_no_bom.csv")]);
     assert_eq!(missing.code, 1);
     assert!(missing.stderr.contains("no-such-file.csv: error: cannot read the file"), "{}", missing.stderr);
-    assert!(missing.stderr.contains("checked 2 file(s): 3 question(s), 1 error(s)"), "{}", missing.stderr);
+    assert!(missing.stderr.contains("checked 2 files: 3 questions, 1 error,"), "{}", missing.stderr);
+    assert!(missing.stderr.contains("cannot read the file: no such file or folder"), "{}", missing.stderr);
+    let zh = run(&["bank", "check", "--lang", "zh", "no-such-file.csv"]);
+    assert!(
+        zh.stderr.contains("没有那个文件或文件夹"),
+        "operating-system errors speak Chinese too: {}",
+        zh.stderr
+    );
+    assert!(!zh.stderr.contains("No such file"), "{}", zh.stderr);
 }
 
 #[test]
@@ -359,7 +367,7 @@ fn messages_follow_lang_then_the_locale() {
     assert!(locale.stderr.contains("已检查 1 个文件"), "{}", locale.stderr);
     let overridden =
         run_in(&root(), &["bank", "check", &path], &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")]);
-    assert!(overridden.stderr.contains("checked 1 file(s)"), "{}", overridden.stderr);
+    assert!(overridden.stderr.contains("checked 1 file:"), "{}", overridden.stderr);
     let json_zh = json(&run(&["bank", "check", "--format", "json", "--lang", "zh", &path]));
     assert!(json_zh.get("questions").is_some(), "JSON field names stay English");
     let help = run(&["bank", "check", "--help", "--lang", "zh"]);

@@ -44,6 +44,33 @@ impl Lang {
             .map_or(Lang::En, Lang::from_locale)
     }
 
+    /// Returns the language a locale name names, or `None` for a locale that names none:
+    /// `C`, `POSIX`, `C.UTF-8` or an empty value. `zh_*` is Chinese; any other language
+    /// is English, the one other language of the catalogs.
+    pub fn named_by_locale(locale: &str) -> Option<Lang> {
+        let lower = locale.trim().to_ascii_lowercase();
+        let name = lower.split(['.', '@']).next().unwrap_or_default();
+        if name.is_empty() || name == "c" || name == "posix" {
+            return None;
+        }
+        Some(Lang::from_locale(&lower))
+    }
+
+    /// Returns the language the locale variables name, as POSIX orders them (the first
+    /// non-empty of `LC_ALL`, `LC_MESSAGES` and `LANG` decides), or `None` when that one
+    /// names no language (see [`Lang::named_by_locale`]).
+    pub fn named_by_env_values(
+        lc_all: Option<&str>,
+        lc_messages: Option<&str>,
+        lang: Option<&str>,
+    ) -> Option<Lang> {
+        [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|value| !value.trim().is_empty())
+            .and_then(Lang::named_by_locale)
+    }
+
     /// Returns the code used on command lines: `en` or `zh`.
     pub fn code(self) -> &'static str {
         match self {
@@ -138,7 +165,9 @@ impl Catalog {
     }
 }
 
-/// Returns `template` with each `{name}` replaced by the argument of that name.
+/// Returns `template` with each `{name}` replaced by the argument of that name, and each
+/// plural form `{name:one|other}` by `one` when the argument is exactly `1`, else `other`
+/// (English needs them; Chinese does not).
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
@@ -147,12 +176,20 @@ pub fn fill(template: &str, args: &[(&str, String)]) -> String {
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) => {
-                let name = &after[..close];
+                let inner = &after[..close];
+                // `{count:session|sessions}`: the word for the count, singular for exactly 1.
+                let (name, forms) = match inner.split_once(':') {
+                    Some((name, forms)) => (name, forms.split_once('|')),
+                    None => (inner, None),
+                };
                 match args.iter().find(|(arg, _)| *arg == name) {
-                    Some((_, value)) => out.push_str(value),
+                    Some((_, value)) => match forms {
+                        Some((one, other)) => out.push_str(if value.trim() == "1" { one } else { other }),
+                        None => out.push_str(value),
+                    },
                     None => {
                         out.push('{');
-                        out.push_str(name);
+                        out.push_str(inner);
                         out.push('}');
                     }
                 }
@@ -175,7 +212,9 @@ pub fn placeholders(template: &str) -> Vec<&str> {
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
-        let name = &after[..close];
+        let inner = &after[..close];
+        // A plural form (`{count:hour|hours}`) names the same placeholder as `{count}`.
+        let name = inner.split_once(':').map_or(inner, |(name, _)| name);
         if !names.contains(&name) {
             names.push(name);
         }
@@ -255,9 +294,31 @@ mod tests {
     }
 
     #[test]
+    fn locales_without_a_language_name_none() {
+        for none in ["C", "POSIX", "C.UTF-8", "c.utf8", " "] {
+            assert_eq!(Lang::named_by_locale(none), None, "{none}");
+        }
+        assert_eq!(Lang::named_by_locale("zh_CN.GB18030"), Some(Lang::Zh));
+        assert_eq!(Lang::named_by_locale("de_DE.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::named_by_env_values(Some("C"), None, Some("zh_CN.UTF-8")), None, "LC_ALL decides");
+        assert_eq!(Lang::named_by_env_values(None, None, Some("zh_CN.UTF-8")), Some(Lang::Zh));
+        assert_eq!(Lang::named_by_env_values(None, None, None), None);
+    }
+
+    #[test]
     fn fill_replaces_known_placeholders_only() {
         assert_eq!(fill("a {x} b {y} {", &[("x", "1".into())]), "a 1 b {y} {");
         assert_eq!(placeholders("{a} {b} {a}"), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn plural_forms_follow_the_count() {
+        let template = "{n} {n:hour|hours} in {s} {s:session|sessions}";
+        let filled = |n: &str, s: &str| fill(template, &[("n", n.into()), ("s", s.into())]);
+        assert_eq!(filled("1", "2"), "1 hour in 2 sessions");
+        assert_eq!(filled("1.5", "1"), "1.5 hours in 1 session");
+        assert_eq!(filled("0", "0"), "0 hours in 0 sessions");
+        assert_eq!(placeholders(template), vec!["n", "s"], "a plural form is the same placeholder");
     }
 
     #[test]

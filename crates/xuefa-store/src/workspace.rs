@@ -52,6 +52,10 @@ pub enum WorkspaceError {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Config {
+    /// The language of messages (`zh` or `en`) when neither `--lang` nor a locale that
+    /// names a language (`C`, `POSIX` or no locale name none) decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// The office.
     #[serde(default)]
     pub office: Office,
@@ -95,13 +99,52 @@ impl StudyConfig {
 }
 
 /// The `[office]` table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Office {
     /// The office's name, shown on reports.
     #[serde(default)]
     pub name: String,
+    /// The office's offset from UTC, such as `+08:00`: every time a person reads is shown
+    /// in it, and "today" and "this year" are the office's.
+    #[serde(default = "china_offset")]
+    pub utc_offset: String,
+}
+
+impl Default for Office {
+    fn default() -> Self {
+        Office { name: String::new(), utc_offset: china_offset() }
+    }
+}
+
+fn china_offset() -> String {
+    "+08:00".to_owned()
+}
+
+/// Returns the offset in `+08:00` / `-05:30` / `Z` form, or `None` when the text is not one
+/// or lies outside the offsets in use on Earth (−12:00 to +14:00).
+pub fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
+    let text = text.trim();
+    if text == "Z" || text == "z" {
+        return Some(jiff::tz::Offset::UTC);
+    }
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = rest.split_once(':')?;
+    if hours.len() != 2 || minutes.len() != 2 {
+        return None;
+    }
+    let hours: i32 = hours.parse().ok()?;
+    let minutes: i32 = minutes.parse().ok()?;
+    let seconds = sign * (hours * 3600 + minutes * 60);
+    if minutes >= 60 || !(-12 * 3600..=14 * 3600).contains(&seconds) {
+        return None;
+    }
+    jiff::tz::Offset::from_seconds(seconds).ok()
 }
 
 impl Config {
@@ -110,21 +153,47 @@ impl Config {
     /// # Errors
     /// Returns what is wrong and where, as the TOML parser words it.
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|error| error.to_string())
+        let config: Config = toml::from_str(text).map_err(|error| error.to_string())?;
+        if parse_offset(&config.office.utc_offset).is_none() {
+            return Err(format!(
+                "[office] utc_offset = \"{}\" is not an offset from UTC between -12:00 and +14:00, such as \"+08:00\"",
+                config.office.utc_offset
+            ));
+        }
+        if let Some(language) = &config.language
+            && !matches!(language.as_str(), "zh" | "en")
+        {
+            return Err(format!(
+                "language = \"{language}\" is not a language xuefa speaks: use \"zh\" or \"en\""
+            ));
+        }
+        Ok(config)
+    }
+
+    /// Returns the office's offset from UTC (checked when the settings were read).
+    pub fn offset(&self) -> jiff::tz::Offset {
+        parse_offset(&self.office.utc_offset).unwrap_or_else(|| jiff::tz::offset(8))
     }
 }
 
 /// Returns the text `init` writes: every setting, documented.
-pub fn config_template(office: &str) -> String {
+pub fn config_template(office: &str, language: &str) -> String {
     let office = toml::Value::String(office.to_owned()).to_string();
+    let language = toml::Value::String(language.to_owned()).to_string();
     format!(
         "# xuefa workspace settings. This folder holds the office's question banks, rosters,\n\
          # exams and study records in xuefa.db; xuefa finds it from any folder below.\n\
          # xuefa 工作区设置。本文件夹的 xuefa.db 保存题库、人员名单、考试和学习记录。\n\
          \n\
+         # The language of messages (zh or en) when neither --lang nor the locale names one.\n\
+         # 提示信息的语言（zh 或 en）；命令行 --lang 和系统语言环境优先。\n\
+         language = {language}\n\
+         \n\
          [office]\n\
          # The office's name, printed on reports. 单位名称，显示在报告中。\n\
          name = {office}\n\
+         # The office's offset from UTC: times are shown in it. 本单位时区（与 UTC 的时差）。\n\
+         utc_offset = \"+08:00\"\n\
          \n\
          [study]\n\
          # The share of a session's hours each sign-in status earns (1.0 = all of them).\n\
@@ -175,7 +244,7 @@ impl Workspace {
     ///
     /// # Errors
     /// Refuses a folder that is already a workspace; returns file and database errors.
-    pub fn init(dir: &Path, office: &str) -> Result<Workspace, WorkspaceError> {
+    pub fn init(dir: &Path, office: &str, language: &str) -> Result<Workspace, WorkspaceError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| WorkspaceError::Io { path, source }
@@ -186,7 +255,7 @@ impl Workspace {
             return Err(WorkspaceError::AlreadyExists(dir.to_path_buf()));
         }
         SqliteStore::open(&dir.join(DATABASE_FILE))?;
-        let text = config_template(office);
+        let text = config_template(office, language);
         std::fs::write(&config_path, &text).map_err(io(&config_path))?;
         let config =
             Config::parse(&text).map_err(|detail| WorkspaceError::Config { path: config_path, detail })?;
@@ -247,14 +316,14 @@ mod tests {
     fn init_then_find_from_below() {
         let dir = tempfile::tempdir().expect("temporary folder");
         let root = dir.path().join("office");
-        let workspace = Workspace::init(&root, "某区司法局 \"法治\"").expect("init");
+        let workspace = Workspace::init(&root, "某区司法局 \"法治\"", "zh").expect("init");
         assert_eq!(workspace.config.office.name, "某区司法局 \"法治\"");
         assert!(root.join(DATABASE_FILE).is_file());
         let below = root.join("a/b");
         std::fs::create_dir_all(&below).expect("mkdir");
         let found = Workspace::find(None, None, &below).expect("found upwards");
         assert_eq!(found.root, root);
-        assert!(matches!(Workspace::init(&root, "x"), Err(WorkspaceError::AlreadyExists(_))));
+        assert!(matches!(Workspace::init(&root, "x", "zh"), Err(WorkspaceError::AlreadyExists(_))));
         assert!(matches!(Workspace::find(None, None, dir.path()), Err(WorkspaceError::NotFound(_))));
         assert!(matches!(
             Workspace::find(Some(dir.path()), None, &below),
@@ -270,5 +339,21 @@ mod tests {
         let error = Config::parse("[office]\nname = 1\n").expect_err("a number is not a name");
         assert!(error.contains("line 2"), "{error}");
         assert!(Config::parse("[office]\nnmae = \"x\"\n").is_err(), "typos are caught");
+    }
+
+    #[test]
+    fn offsets_outside_those_in_use_and_unknown_languages_are_refused() {
+        for bad in ["+25:00", "+8", "08:00", "+08:60", "-13:00", "+14:30"] {
+            let error = Config::parse(&format!("[office]\nutc_offset = \"{bad}\"\n")).expect_err(bad);
+            assert!(error.contains("utc_offset"), "{error}");
+        }
+        for good in ["+08:00", "-05:30", "+14:00", "Z"] {
+            assert!(Config::parse(&format!("[office]\nutc_offset = \"{good}\"\n")).is_ok(), "{good}");
+        }
+        assert_eq!(Config::default().offset(), jiff::tz::offset(8), "China Standard Time by default");
+        assert!(Config::parse("language = \"fr\"\n").is_err());
+        assert_eq!(Config::parse("language = \"zh\"\n").expect("zh").language.as_deref(), Some("zh"));
+        let template = Config::parse(&config_template("某局", "zh")).expect("the template parses");
+        assert_eq!((template.language.as_deref(), template.offset()), (Some("zh"), jiff::tz::offset(8)));
     }
 }

@@ -317,7 +317,7 @@ pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     let dir = &args.dir;
     prepare(dir)?;
     let inputs = dir.join("inputs");
-    Workspace::init(dir, OFFICE).map_err(CommandError::from)?;
+    Workspace::init(dir, OFFICE, "zh").map_err(CommandError::from)?;
     let here = GlobalArgs { lang: global.lang, workspace: Some(dir.clone()) };
     ui.note(&ui.text("demo.step_banks", &[]));
 
@@ -560,8 +560,9 @@ pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     ui.note(&ui.text("demo.step_report", &[]));
     report::annual::cmd_annual(
         &report::annual::AnnualArgs {
-            year,
+            year: Some(year),
             by: None,
+            with_names: false,
             format: report::annual::AnnualFormat::Md,
             output: None,
         },

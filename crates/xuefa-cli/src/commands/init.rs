@@ -14,10 +14,12 @@ pub struct InitArgs {
     pub dir: PathBuf,
     #[arg(long, value_name = "NAME", default_value = "")]
     pub name: String,
+    #[arg(long, value_name = "LANG", default_value = "zh", value_parser = ["zh", "en"])]
+    pub language: String,
 }
 
 pub fn cmd_init(args: &InitArgs, ui: &Ui) -> Result<(), CommandError> {
-    let workspace = Workspace::init(&args.dir, &args.name)?;
+    let workspace = Workspace::init(&args.dir, &args.name, &args.language)?;
     ui.note(&ui.text("init.done", &[("dir", workspace.root.display().to_string())]));
     Ok(())
 }

@@ -31,7 +31,13 @@ pub fn shared(path: &str) -> PathBuf {
 /// colour) plus `env`.
 pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xuefa"));
-    command.args(args).current_dir(dir).env_clear().env("LANG", "C").env("TZ", "UTC").stdin(Stdio::null());
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("LANG", "en_US.UTF-8")
+        .env("TZ", "UTC")
+        .stdin(Stdio::null());
     if let Some(path) = std::env::var_os("PATH") {
         command.env("PATH", path);
     }

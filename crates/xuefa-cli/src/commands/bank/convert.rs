@@ -64,7 +64,7 @@ pub fn cmd_convert(args: &ConvertArgs, ui: &Ui) -> Result<(), CommandError> {
             write_atomically(path, &bytes).map_err(|error| {
                 CommandError::message_of(
                     "convert.write_file_failed",
-                    vec![("path", path.display().to_string()), ("detail", error.to_string())],
+                    vec![("path", path.display().to_string()), ("detail", crate::i18n::io_error(&error))],
                 )
             })?;
             ui.note(&ui.text(

@@ -58,7 +58,7 @@ pub fn cmd_export(args: &ExportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     write_atomically(&args.output, &bytes).map_err(|error| {
         CommandError::message_of(
             "convert.write_file_failed",
-            vec![("path", args.output.display().to_string()), ("detail", error.to_string())],
+            vec![("path", args.output.display().to_string()), ("detail", crate::i18n::io_error(&error))],
         )
     })?;
     ui.note(&ui.text(

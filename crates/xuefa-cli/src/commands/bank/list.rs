@@ -41,9 +41,17 @@ pub fn cmd_list(args: &ListArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             bank.multiple.to_string(),
             bank.judge.to_string(),
             bank.retired.to_string(),
-            bank.updated_at.clone(),
+            workspace::shown_time_text(&bank.updated_at),
         ]);
     }
-    listing.json(json!(banks)).print(args.format);
+    let json: Vec<serde_json::Value> = banks
+        .iter()
+        .map(|bank| {
+            let mut value = json!(bank);
+            value["updated_at"] = json!(workspace::rfc3339_text(&bank.updated_at));
+            value
+        })
+        .collect();
+    listing.json(json!(json)).print(args.format);
     Ok(())
 }

@@ -57,7 +57,7 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
                     v.version.to_string(),
                     v.current.to_string(),
                     v.retired.to_string(),
-                    v.stored_at.clone(),
+                    crate::workspace::shown_time_text(&v.stored_at),
                     v.question.kind.to_string(),
                     v.question.stem.clone(),
                     v.question.options.join("\n"),
@@ -72,7 +72,7 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
                         "version": v.version,
                         "current": v.current,
                         "retired": v.retired,
-                        "stored_at": v.stored_at,
+                        "stored_at": crate::workspace::rfc3339_text(&v.stored_at),
                         "question": CanonicalQuestion::from(&v.question),
                     })
                 })
@@ -96,7 +96,7 @@ fn describe(stored: &StoredQuestion, ui: &Ui) -> String {
         stored.bank,
         question.id,
         stored.version,
-        stored.stored_at,
+        crate::workspace::shown_time_text(&stored.stored_at),
         kind_label(question.kind, ui),
         question.stem
     );

@@ -25,7 +25,7 @@ pub struct CreateArgs {
 /// Returns a section's filters in words: ` on 民法典, 宪法 tagged … of difficulty 2–4`.
 pub fn describe_filters(section: &Section, ui: &Ui) -> String {
     let mut parts = Vec::new();
-    let list = |items: &[String]| items.join(if ui.lang == xuefa_core::Lang::Zh { "、" } else { ", " });
+    let list = |items: &[String]| items.join(ui.list_separator());
     if !section.laws.is_empty() {
         parts.push(ui.text("filter.laws", &[("laws", list(&section.laws))]));
     }
@@ -52,7 +52,7 @@ pub fn cmd_create(args: &CreateArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     let text = std::fs::read_to_string(&args.spec).map_err(|error| {
         CommandError::message_of(
             "exam.spec_unreadable",
-            vec![("path", path.clone()), ("detail", error.to_string())],
+            vec![("path", path.clone()), ("detail", crate::i18n::io_error(&error))],
         )
     })?;
     let spec = match ExamSpec::from_toml(&text) {

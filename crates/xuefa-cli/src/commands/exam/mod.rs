@@ -151,14 +151,14 @@ pub fn check_may_start(
         && now < opens
     {
         let mut args = args();
-        args.push(("time", opens.to_string()));
+        args.push(("time", crate::workspace::shown_time(opens)));
         return Err(CommandError::message_of("exam.not_open", args));
     }
     if let Some(closes) = exam.spec.closes_at()
         && now >= closes
     {
         let mut args = args();
-        args.push(("time", closes.to_string()));
+        args.push(("time", crate::workspace::shown_time(closes)));
         return Err(CommandError::message_of("exam.closed", args));
     }
     if used >= exam.spec.attempts {

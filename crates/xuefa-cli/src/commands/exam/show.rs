@@ -43,10 +43,10 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             format!("{} ({})", spec.attempts, ui.text(&format!("counts.{}", spec.counts.as_str()), &[])),
         );
         if let Some(opens) = spec.opens_at() {
-            line("exam.field.opens", opens.to_string());
+            line("exam.field.opens", crate::workspace::shown_time(opens));
         }
         if let Some(closes) = spec.closes_at() {
-            line("exam.field.closes", closes.to_string());
+            line("exam.field.closes", crate::workspace::shown_time(closes));
         }
         line("exam.field.seed", exam.seed.to_string());
         line("exam.field.taken", format!("{} / {submitted}", summaries.len()));
@@ -106,8 +106,8 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             "duration_minutes": spec.duration_minutes,
             "attempts": spec.attempts,
             "counts": spec.counts,
-            "opens": spec.opens_at().map(|t| t.to_string()),
-            "closes": spec.closes_at().map(|t| t.to_string()),
+            "opens": spec.opens_at().map(crate::workspace::rfc3339),
+            "closes": spec.closes_at().map(crate::workspace::rfc3339),
             "seed": exam.seed.to_string(),
             "sections": sections,
             "attempts_started": summaries.len(),

@@ -27,6 +27,12 @@ pub fn cmd_status(args: &StatusArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     let exam = store.exam(&args.exam)?;
     submit_expired(&mut store, &exam, now)?;
     let attempts = store.attempts(&args.exam, &args.employee)?;
+    if attempts.is_empty() && store.person(&args.employee)?.is_none() {
+        return Err(CommandError::message_of(
+            "exam.unknown_employee",
+            vec![("employee", args.employee.clone()), ("exam", exam.spec.id.clone())],
+        ));
+    }
     let last = attempts.last();
     let state = match last {
         None => "not_started",
@@ -47,7 +53,7 @@ pub fn cmd_status(args: &StatusArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
         "answered": answered,
         "questions": last.map(|a| a.paper.questions.len()),
         "remaining_seconds": remaining,
-        "deadline": last.map(|a| a.deadline.to_string()),
+        "deadline": last.map(|a| workspace::rfc3339(a.deadline)),
         "attempts_used": attempts.len(),
         "attempts_allowed": exam.spec.attempts,
         "score": outcome.map(|o| o.score.total),
@@ -66,6 +72,9 @@ pub fn cmd_status(args: &StatusArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
             }
             if let Some(seconds) = remaining {
                 outln!("{}{}", ui.label("status.remaining"), clock(seconds));
+            }
+            if let Some(attempt) = last.filter(|a| a.submitted_at.is_none()) {
+                outln!("{}{}", ui.label("status.deadline"), workspace::shown_time(attempt.deadline));
             }
             if let Some(outcome) = outcome {
                 outln!(

@@ -4,7 +4,9 @@
 //! audiences and materials, and who is still short. Markdown, a self-contained HTML page
 //! with SVG charts, JSON, or an XLSX workbook.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -13,12 +15,14 @@ use xuefa_core::study::SessionKind;
 use xuefa_store::ExamStore;
 
 use super::attendance::{StudyYear, depth, percent, rate, study_year};
-use super::exam::{ExamReport, exam_report, figures_json, figures_listing, missing_listing};
+use super::exam::{
+    ExamReport, Missing, Standing, exam_report, figures_json, figures_listing, missing_listing,
+};
 use crate::cli::GlobalArgs;
 use crate::commands::exam::points;
 use crate::commands::session::kind_label;
 use crate::error::CommandError;
-use crate::output::{Cell, Listing, escape_html, write_workbook};
+use crate::output::{Cell, Listing, Out, escape_html, escape_markdown, write_workbook};
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -35,26 +39,28 @@ pub enum AnnualFormat {
 #[derive(Debug, Args)]
 pub struct AnnualArgs {
     #[arg(long, value_name = "YEAR")]
-    pub year: i16,
+    pub year: Option<i16>,
     #[arg(long, value_name = "department[:DEPTH]")]
     pub by: Option<String>,
+    #[arg(long)]
+    pub with_names: bool,
     #[arg(long, value_enum, default_value_t = AnnualFormat::Md)]
     pub format: AnnualFormat,
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
-/// One kind of session over the year.
+/// One kind of study session over the year (public outreach has a section of its own).
 struct KindRow {
     kind: String,
     name: String,
     sessions: usize,
-    hours: f64,
+    /// The hours the sessions were held for; `None` for a kind whose hours are each
+    /// person's own (online self-study records what each person studied).
+    hours: Option<f64>,
     expected: usize,
     attended: usize,
     person_hours: f64,
-    headcount: u64,
-    materials: u64,
 }
 
 /// One exam of the year.
@@ -63,7 +69,10 @@ struct ExamPart {
     title: String,
     report: ExamReport,
     figures: Listing,
-    missing: Listing,
+    /// Who must sit and has not passed, counted by department.
+    missing_counts: Listing,
+    /// The same people by name (only with `--with-names`).
+    missing: Option<Listing>,
     missing_count: usize,
 }
 
@@ -72,11 +81,17 @@ struct Annual {
     year: i16,
     office: String,
     kinds: Vec<KindRow>,
+    /// Study sessions, their hours (kinds with fixed hours) and person-hours, in all.
+    kind_totals: (usize, f64, f64),
+    online: bool,
     study: StudyYear,
     requirements: Vec<(String, usize, usize)>,
     exams: Vec<ExamPart>,
     outreach: Listing,
-    owing: Listing,
+    outreach_totals: (usize, u64, u64),
+    owing_counts: Listing,
+    owing_people: usize,
+    owing: Option<Listing>,
     departments: Listing,
     kind_listing: Listing,
     requirement_listing: Listing,
@@ -85,11 +100,27 @@ struct Annual {
 fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, CommandError> {
     let depth = depth(args.by.as_deref())?;
     let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
-    // Who is still short, kept as they stream past: (department, employee, name,
-    // requirement, shortfall, unit).
+    let year = match args.year {
+        Some(year) => year,
+        None => workspace::this_year(&workspace)?,
+    };
+    // Who is still short, kept as they stream past: by department always, by name only
+    // when asked for (a province's list is long, and a published report names nobody).
+    let mut short_by_department: BTreeMap<String, usize> = BTreeMap::new();
     let mut short: Vec<(String, String, String, String, f64, &'static str)> = Vec::new();
-    let study = study_year(&workspace, &store, args.year, depth, &mut |person, year| {
-        for r in year.requirements.iter().filter(|r| !r.met) {
+    let group = |department: &xuefa_core::Department| match depth {
+        Some(d) => department.truncated(d).path(),
+        None => department.path(),
+    };
+    let study = study_year(&workspace, &store, year, depth, &mut |person, person_year| {
+        if !person_year.evaluated || person_year.met_all() {
+            return;
+        }
+        *short_by_department.entry(group(&person.department)).or_default() += 1;
+        if !args.with_names {
+            return;
+        }
+        for r in person_year.requirements.iter().filter(|r| !r.met) {
             short.push((
                 person.department.path(),
                 person.id.clone(),
@@ -102,8 +133,9 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
     })?;
     let custom = workspace.config.study.custom_kinds();
 
-    // Sessions by kind, in the order of the built-in kinds, then the office's own.
-    let mut order: Vec<SessionKind> = SessionKind::BUILT_IN.to_vec();
+    // Study sessions by kind, in the order of the built-in kinds, then the office's own.
+    let mut order: Vec<SessionKind> =
+        SessionKind::BUILT_IN.iter().filter(|k| **k != SessionKind::Outreach).cloned().collect();
     order.extend(custom.iter().map(|(id, _)| SessionKind::Custom(id.clone())));
     let mut kinds: Vec<KindRow> = Vec::new();
     for kind in &order {
@@ -112,44 +144,85 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
             continue;
         }
         let person_hours: f64 = study.hours_by_kind.get(kind.as_str()).copied().unwrap_or(0.0) + 0.0;
+        let held: f64 = rows.iter().map(|s| s.session.hours).sum::<f64>() + 0.0;
         kinds.push(KindRow {
             kind: kind.as_str().to_owned(),
             name: kind_label(kind, &custom, ui),
             sessions: rows.len(),
-            hours: rows.iter().map(|s| s.session.hours).sum(),
+            hours: (*kind != SessionKind::Online || held > 0.0).then_some(held),
             expected: rows.iter().map(|s| s.expected).sum(),
             attended: rows.iter().map(|s| s.attended).sum(),
             person_hours,
-            headcount: rows.iter().filter_map(|s| s.session.headcount).sum(),
-            materials: rows.iter().filter_map(|s| s.session.materials).sum(),
         });
     }
+    let online = kinds.iter().any(|k| k.hours.is_none());
+    let kind_totals = (
+        kinds.iter().map(|k| k.sessions).sum::<usize>(),
+        kinds.iter().filter_map(|k| k.hours).sum::<f64>() + 0.0,
+        kinds.iter().map(|k| k.person_hours).sum::<f64>() + 0.0,
+    );
     let mut kind_listing = Listing::typed(vec![
-        ("kind", ui.text("col.kind", &[]), Cell::Text),
-        ("sessions", ui.text("col.sessions", &[]), Cell::Number),
-        ("hours", ui.text("col.session_hours", &[]), Cell::Number),
-        ("expected", ui.text("col.expected", &[]), Cell::Number),
-        ("attended", ui.text("col.attended", &[]), Cell::Number),
-        ("attendance_rate", ui.text("col.rate", &[]), Cell::Percent),
-        ("person_hours", ui.text("col.person_hours", &[]), Cell::Number),
+        ("kind", ui.text("col.session_kind", &[]), Cell::Text),
+        ("sessions", ui.text("col.sessions", &[]), Cell::Count),
+        ("hours", ui.text("col.session_hours", &[]), Cell::Decimal),
+        ("expected", ui.text("col.expected", &[]), Cell::Count),
+        ("attended", ui.text("col.attended", &[]), Cell::Count),
+        ("attendance_rate", ui.text("col.attendance_rate", &[]), Cell::Percent),
+        ("person_hours", ui.text("col.person_hours", &[]), Cell::Decimal),
     ]);
+    let kind_row = |listing: &mut Listing,
+                    kind: &str,
+                    name: &str,
+                    sessions,
+                    hours: Option<f64>,
+                    expected,
+                    attended,
+                    person_hours: f64| {
+        let r = rate(attended, expected);
+        listing.row_shown(
+            vec![
+                kind.to_owned(),
+                usize::to_string(&sessions),
+                hours.map(|h| h.to_string()).unwrap_or_default(),
+                usize::to_string(&expected),
+                usize::to_string(&attended),
+                r.map(|v| v.to_string()).unwrap_or_default(),
+                person_hours.to_string(),
+            ],
+            vec![
+                name.to_owned(),
+                sessions.to_string(),
+                hours.map_or_else(|| "—".to_owned(), points),
+                expected.to_string(),
+                attended.to_string(),
+                percent(r),
+                points((person_hours * 10.0).round() / 10.0),
+            ],
+        );
+    };
     for k in &kinds {
-        let r = rate(k.attended, k.expected);
-        let raw = vec![
-            k.kind.clone(),
-            k.sessions.to_string(),
-            k.hours.to_string(),
-            k.expected.to_string(),
-            k.attended.to_string(),
-            r.map(|v| v.to_string()).unwrap_or_default(),
-            k.person_hours.to_string(),
-        ];
-        let mut shown = raw.clone();
-        shown[0] = k.name.clone();
-        shown[2] = points(k.hours);
-        shown[5] = percent(r);
-        shown[6] = points(k.person_hours);
-        kind_listing.row_shown(raw, shown);
+        kind_row(
+            &mut kind_listing,
+            &k.kind,
+            &k.name,
+            k.sessions,
+            k.hours,
+            k.expected,
+            k.attended,
+            k.person_hours,
+        );
+    }
+    if !kinds.is_empty() {
+        kind_row(
+            &mut kind_listing,
+            "total",
+            &ui.text("report.total", &[]),
+            kind_totals.0,
+            Some(kind_totals.1),
+            kinds.iter().map(|k| k.expected).sum(),
+            kinds.iter().map(|k| k.attended).sum(),
+            kind_totals.2,
+        );
     }
 
     // Requirements: of the people each applies to, how many met it.
@@ -157,9 +230,9 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
         study.requirements.iter().map(|(name, (people, met))| (name.clone(), *people, *met)).collect();
     let mut requirement_listing = Listing::typed(vec![
         ("requirement", ui.text("col.requirement", &[]), Cell::Text),
-        ("people", ui.text("col.people", &[]), Cell::Number),
-        ("met", ui.text("col.met", &[]), Cell::Number),
-        ("met_rate", ui.text("col.rate", &[]), Cell::Percent),
+        ("people", ui.text("col.people", &[]), Cell::Count),
+        ("met", ui.text("col.met", &[]), Cell::Count),
+        ("met_rate", ui.text("col.met_rate", &[]), Cell::Percent),
     ]);
     for (name, people, met) in &requirements {
         let r = rate(*met, *people);
@@ -174,26 +247,33 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
         );
     }
 
+    // Departments, then their total: the people with requirements, as the summary counts.
     let mut departments = Listing::typed(vec![
         ("department", ui.text("col.department", &[]), Cell::Text),
-        ("people", ui.text("col.people", &[]), Cell::Number),
-        ("met_all", ui.text("col.met_all", &[]), Cell::Number),
-        ("met_rate", ui.text("col.rate", &[]), Cell::Percent),
-        ("mean_hours", ui.text("col.mean_hours", &[]), Cell::Number),
+        ("people", ui.text("col.people", &[]), Cell::Count),
+        ("met_all", ui.text("col.met_all", &[]), Cell::Count),
+        ("met_rate", ui.text("col.met_rate", &[]), Cell::Percent),
+        ("mean_hours", ui.text("col.mean_hours", &[]), Cell::Decimal),
     ]);
-    for (department, (people, met, hours)) in &study.departments {
-        let r = rate(*met, *people);
-        let mean = (*people > 0).then(|| hours / *people as f64);
+    let total_label = ui.text("report.total", &[]);
+    let rows = study
+        .departments
+        .iter()
+        .map(|(d, (people, met, hours))| (d.as_str(), *people, *met, *hours))
+        .chain([(total_label.as_str(), study.evaluated, study.met_all, study.hours)]);
+    for (department, people, met, hours) in rows {
+        let r = rate(met, people);
+        let mean = (people > 0).then(|| hours / people as f64);
         departments.row_shown(
             vec![
-                department.clone(),
+                department.to_owned(),
                 people.to_string(),
                 met.to_string(),
                 r.map(|v| v.to_string()).unwrap_or_default(),
                 mean.map(|v| v.to_string()).unwrap_or_default(),
             ],
             vec![
-                department.clone(),
+                department.to_owned(),
                 people.to_string(),
                 met.to_string(),
                 percent(r),
@@ -205,32 +285,36 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
     // Exams of the year.
     let mut exams = Vec::new();
     let year_exams: Vec<String> =
-        store.exams()?.into_iter().filter(|e| e.year == i32::from(args.year)).map(|e| e.id).collect();
+        store.exams()?.into_iter().filter(|e| e.year == i32::from(year)).map(|e| e.id).collect();
     for id in year_exams {
         let exam = store.exam(&id)?;
         let (report, missing) = exam_report(&mut store, &exam, depth)?;
-        let missing = missing_listing(&missing, ui);
-        let missing_count = missing.json_value().as_array().map_or(0, Vec::len);
+        let missing_count = missing.len();
         exams.push(ExamPart {
             id: exam.spec.id.clone(),
             title: exam.spec.title.clone(),
             figures: figures_listing(&report, ui, false),
+            missing_counts: missing_counts(&missing, ui),
+            missing: args.with_names.then(|| missing_listing(&missing, ui)),
             report,
-            missing,
             missing_count,
         });
     }
 
-    // Outreach.
+    // Outreach, then its total.
     let mut outreach = Listing::typed(vec![
-        ("date", ui.text("col.date", &[]), Cell::Text),
-        ("title", ui.text("col.title", &[]), Cell::Text),
+        ("date", ui.text("col.date", &[]), Cell::Date),
+        ("title", ui.text("col.topic", &[]), Cell::Text),
         ("place", ui.text("col.place", &[]), Cell::Text),
-        ("headcount", ui.text("col.headcount", &[]), Cell::Number),
-        ("materials", ui.text("col.materials", &[]), Cell::Number),
+        ("headcount", ui.text("col.headcount", &[]), Cell::Count),
+        ("materials", ui.text("col.materials", &[]), Cell::Count),
     ]);
+    let mut outreach_totals = (0usize, 0u64, 0u64);
     for s in study.sessions.iter().filter(|s| s.session.kind == SessionKind::Outreach) {
         let count = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+        outreach_totals.0 += 1;
+        outreach_totals.1 += s.session.headcount.unwrap_or(0);
+        outreach_totals.2 += s.session.materials.unwrap_or(0);
         outreach.row(vec![
             s.session.date.to_string(),
             s.session.title.clone(),
@@ -239,39 +323,69 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
             count(s.session.materials),
         ]);
     }
-
-    // Still short.
-    let mut owing = Listing::typed(vec![
-        ("department", ui.text("col.department", &[]), Cell::Text),
-        ("employee", ui.text("col.employee", &[]), Cell::Text),
-        ("name", ui.text("col.name", &[]), Cell::Text),
-        ("requirement", ui.text("col.requirement", &[]), Cell::Text),
-        ("shortfall", ui.text("col.shortfall", &[]), Cell::Number),
-    ]);
-    short.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    let mut owing_json = Vec::new();
-    for (department, employee, name, requirement, shortfall, unit_key) in short {
-        let unit = ui.text(&format!("unit.{unit_key}"), &[]);
-        owing_json.push(json!({"department": department, "employee": employee, "name": name, "requirement": requirement, "shortfall": shortfall, "unit": unit_key}));
-        let shown = vec![
-            department.clone(),
-            employee.clone(),
-            name.clone(),
-            requirement.clone(),
-            format!("{} {unit}", points(shortfall)),
-        ];
-        owing.row_shown(vec![department, employee, name, requirement, shortfall.to_string()], shown);
+    if outreach_totals.0 > 0 {
+        outreach.row(vec![
+            total_label.clone(),
+            ui.text("annual.outreach_events", &[("events", outreach_totals.0.to_string())]),
+            String::new(),
+            outreach_totals.1.to_string(),
+            outreach_totals.2.to_string(),
+        ]);
     }
-    let owing = owing.json(Value::Array(owing_json));
+
+    // Still short: by department, and by name when asked for.
+    let mut owing_counts = Listing::typed(vec![
+        ("department", ui.text("col.department", &[]), Cell::Text),
+        ("people", ui.text("col.people_short", &[]), Cell::Count),
+    ]);
+    let owing_people: usize = short_by_department.values().sum();
+    for (department, people) in &short_by_department {
+        owing_counts.row(vec![department.clone(), people.to_string()]);
+    }
+    if !short_by_department.is_empty() {
+        owing_counts.row(vec![total_label.clone(), owing_people.to_string()]);
+    }
+    let owing_counts = owing_counts.json(Value::Array(
+        short_by_department.iter().map(|(d, people)| json!({"department": d, "people": people})).collect(),
+    ));
+    let owing = args.with_names.then(|| {
+        let mut owing = Listing::typed(vec![
+            ("department", ui.text("col.department", &[]), Cell::Text),
+            ("employee", ui.text("col.employee", &[]), Cell::Text),
+            ("name", ui.text("col.name", &[]), Cell::Text),
+            ("requirement", ui.text("col.requirement", &[]), Cell::Text),
+            ("shortfall", ui.text("col.shortfall", &[]), Cell::Decimal),
+        ]);
+        short.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let mut owing_json = Vec::new();
+        for (department, employee, name, requirement, shortfall, unit_key) in short {
+            let unit = ui.text(&format!("unit.{unit_key}"), &[("count", points(shortfall))]);
+            owing_json.push(json!({"department": department, "employee": employee, "name": name, "requirement": requirement, "shortfall": shortfall, "unit": unit_key}));
+            let shown = vec![
+                department.clone(),
+                employee.clone(),
+                name.clone(),
+                requirement.clone(),
+                format!("{} {unit}", points(shortfall)),
+            ];
+            owing.row_shown(vec![department, employee, name, requirement, shortfall.to_string()], shown);
+        }
+        owing.json(Value::Array(owing_json))
+    });
 
     Ok(Annual {
-        year: args.year,
+        year,
         office: workspace.config.office.name.clone(),
         kinds,
+        kind_totals,
+        online,
         study,
         requirements,
         exams,
         outreach,
+        outreach_totals,
+        owing_counts,
+        owing_people,
         owing,
         departments,
         kind_listing,
@@ -279,15 +393,57 @@ fn gather(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<Annual, Com
     })
 }
 
-/// The summary sentences an office's report opens with.
+/// Returns who must sit an exam and has not passed, counted by department and standing.
+fn missing_counts(missing: &[Missing], ui: &Ui) -> Listing {
+    let mut counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for m in missing {
+        let slot = match m.standing {
+            Standing::NotSat => 0,
+            Standing::InProgress => 1,
+            _ => 2,
+        };
+        counts.entry(m.group.as_str()).or_default()[slot] += 1;
+    }
+    let mut listing = Listing::typed(vec![
+        ("department", ui.text("col.department", &[]), Cell::Text),
+        ("not_sat", ui.text("standing.not_sat", &[]), Cell::Count),
+        ("in_progress", ui.text("standing.in_progress", &[]), Cell::Count),
+        ("failed", ui.text("standing.failed", &[]), Cell::Count),
+        ("people", ui.text("col.people", &[]), Cell::Count),
+    ]);
+    let mut total = [0usize; 3];
+    for (department, c) in &counts {
+        for i in 0..3 {
+            total[i] += c[i];
+        }
+        let mut row = vec![department.to_string()];
+        row.extend(c.iter().map(usize::to_string));
+        row.push(c.iter().sum::<usize>().to_string());
+        listing.row(row);
+    }
+    if !counts.is_empty() {
+        let mut row = vec![ui.text("report.total", &[])];
+        row.extend(total.iter().map(usize::to_string));
+        row.push(total.iter().sum::<usize>().to_string());
+        listing.row(row);
+    }
+    let json: Vec<Value> = counts
+        .iter()
+        .map(|(d, c)| json!({"department": d, "not_sat": c[0], "in_progress": c[1], "failed": c[2]}))
+        .collect();
+    listing.json(Value::Array(json))
+}
+
+/// The summary sentences an office's report opens with. Each figure is a total row of a
+/// table below, and says in words what it leaves out.
 fn summary(a: &Annual, ui: &Ui) -> Vec<String> {
     let mut lines = Vec::new();
-    let study_kinds: Vec<&KindRow> = a.kinds.iter().filter(|k| k.kind != "outreach").collect();
-    let sessions: usize = study_kinds.iter().map(|k| k.sessions).sum();
-    let by_kind: Vec<String> = study_kinds
+    let by_kind: Vec<String> = a
+        .kinds
         .iter()
         .map(|k| ui.text("annual.kind_count", &[("kind", k.name.clone()), ("count", k.sessions.to_string())]))
         .collect();
+    let (sessions, hours, person_hours) = a.kind_totals;
     if sessions == 0 {
         lines.push(ui.text("annual.no_sessions", &[]));
     } else {
@@ -295,10 +451,14 @@ fn summary(a: &Annual, ui: &Ui) -> Vec<String> {
             "annual.sessions",
             &[
                 ("count", sessions.to_string()),
-                ("kinds", by_kind.join(if ui.lang == xuefa_core::Lang::Zh { "、" } else { ", " })),
-                ("hours", points(study_kinds.iter().map(|k| k.hours).sum::<f64>() + 0.0)),
+                ("kinds", by_kind.join(ui.list_separator())),
+                ("hours", points(hours)),
+                ("person_hours", points((person_hours * 10.0).round() / 10.0)),
             ],
         ));
+        if a.online {
+            lines.push(ui.text("annual.online_hours", &[]));
+        }
     }
     let (evaluated, met) = (a.study.evaluated, a.study.met_all);
     let mean = (evaluated > 0).then(|| a.study.hours / evaluated as f64);
@@ -330,34 +490,37 @@ fn summary(a: &Annual, ui: &Ui) -> Vec<String> {
             lines.push(ui.text("annual.all_passed", &[("title", exam.title.clone())]));
         }
     }
-    if let Some(outreach) = a.kinds.iter().find(|k| k.kind == "outreach") {
+    let (events, audience, materials) = a.outreach_totals;
+    if events > 0 {
         lines.push(ui.text(
             "annual.outreach",
             &[
-                ("events", outreach.sessions.to_string()),
-                ("audience", outreach.headcount.to_string()),
-                ("materials", outreach.materials.to_string()),
+                ("events", events.to_string()),
+                ("audience", audience.to_string()),
+                ("materials", materials.to_string()),
             ],
         ));
     }
-    let short_people = a.study.evaluated - a.study.met_all;
     let not_passed: usize = a.exams.iter().map(|e| e.missing_count).sum();
     lines.push(
-        ui.text("annual.short", &[("people", short_people.to_string()), ("exam", not_passed.to_string())]),
+        ui.text("annual.short", &[("people", a.owing_people.to_string()), ("exam", not_passed.to_string())]),
     );
     lines
 }
 
 fn to_json(a: &Annual) -> Value {
     let (evaluated, met) = (a.study.evaluated, a.study.met_all);
-    json!({
+    let mut value = json!({
         "year": a.year,
         "office": a.office,
         "sessions_by_kind": a.kinds.iter().map(|k| json!({
             "kind": k.kind, "name": k.name, "sessions": k.sessions, "hours": k.hours,
             "expected": k.expected, "attended": k.attended, "attendance_rate": rate(k.attended, k.expected),
-            "person_hours": k.person_hours, "headcount": k.headcount, "materials": k.materials,
+            "person_hours": k.person_hours,
         })).collect::<Vec<_>>(),
+        "sessions_total": {
+            "sessions": a.kind_totals.0, "hours": a.kind_totals.1, "person_hours": a.kind_totals.2,
+        },
         "study": {
             "people": evaluated,
             "met_all": met,
@@ -371,55 +534,85 @@ fn to_json(a: &Annual) -> Value {
                 "mean_hours": (*people > 0).then(|| hours / *people as f64),
             })).collect::<Vec<_>>(),
         },
-        "exams": a.exams.iter().map(|e| json!({
-            "exam": e.id,
-            "title": e.title,
-            "total_points": e.report.total_points,
-            "groups": e.report.groups.iter().map(|(d, f)| figures_json(Some(d), f)).collect::<Vec<_>>(),
-            "total": figures_json(None, &e.report.total),
-            "missing": e.missing.json_value(),
-        })).collect::<Vec<_>>(),
+        "exams": a.exams.iter().map(|e| {
+            let mut exam = json!({
+                "exam": e.id,
+                "title": e.title,
+                "total_points": e.report.total_points,
+                "groups": e.report.groups.iter().map(|(d, f)| figures_json(Some(d), f)).collect::<Vec<_>>(),
+                "total": figures_json(None, &e.report.total),
+                "missing_by_department": e.missing_counts.json_value(),
+            });
+            if let Some(missing) = &e.missing {
+                exam["missing"] = missing.json_value().clone();
+            }
+            exam
+        }).collect::<Vec<_>>(),
         "outreach": a.study.sessions.iter().filter(|s| s.session.kind == SessionKind::Outreach).map(|s| json!({
             "id": s.session.id, "date": s.session.date.to_string(), "title": s.session.title,
             "place": s.session.place, "headcount": s.session.headcount, "materials": s.session.materials,
         })).collect::<Vec<_>>(),
-        "owing": a.owing.json_value(),
-    })
+        "outreach_total": {
+            "events": a.outreach_totals.0, "headcount": a.outreach_totals.1, "materials": a.outreach_totals.2,
+        },
+        "owing_by_department": a.owing_counts.json_value(),
+    });
+    if let Some(owing) = &a.owing {
+        value["owing"] = owing.json_value().clone();
+    }
+    value
+}
+
+/// The sections of the report in order: a heading and a table, or a note when empty.
+fn sections<'a>(a: &'a Annual, ui: &Ui) -> Vec<(String, &'a Listing, Option<String>)> {
+    let mut sections: Vec<(String, &'a Listing, Option<String>)> = vec![
+        (
+            ui.text("annual.h_sessions", &[]),
+            &a.kind_listing,
+            a.online.then(|| ui.text("annual.online_hours", &[])),
+        ),
+        (ui.text("annual.h_requirements", &[]), &a.requirement_listing, None),
+        (ui.text("annual.h_departments", &[]), &a.departments, None),
+    ];
+    for exam in &a.exams {
+        sections.push((exam.title.clone(), &exam.figures, None));
+    }
+    sections.push((ui.text("annual.h_outreach", &[]), &a.outreach, None));
+    sections.push((ui.text("annual.h_owing_counts", &[]), &a.owing_counts, None));
+    for exam in &a.exams {
+        sections.push((
+            ui.text("annual.h_missing_counts", &[("title", exam.title.clone())]),
+            &exam.missing_counts,
+            None,
+        ));
+    }
+    if let Some(owing) = &a.owing {
+        sections.push((ui.text("annual.h_owing", &[]), owing, None));
+    }
+    for exam in &a.exams {
+        if let Some(missing) = &exam.missing {
+            sections.push((ui.text("annual.h_missing", &[("title", exam.title.clone())]), missing, None));
+        }
+    }
+    sections
 }
 
 fn markdown(a: &Annual, ui: &Ui) -> String {
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "# {}\n",
-        ui.text("annual.title", &[("office", a.office.clone()), ("year", a.year.to_string())])
-    );
+    let title = ui.text("annual.title", &[("office", a.office.clone()), ("year", a.year.to_string())]);
+    let _ = writeln!(text, "# {}\n", escape_markdown(&title));
     for line in summary(a, ui) {
-        let _ = writeln!(text, "{line}\n");
+        let _ = writeln!(text, "{}\n", escape_markdown(&line));
     }
-    let section = |text: &mut String, key: &str, listing: &Listing| {
-        let _ = writeln!(text, "## {}\n", ui.text(key, &[]));
+    for (heading, listing, note) in sections(a, ui) {
+        let _ = writeln!(text, "## {}\n", escape_markdown(&heading));
         if listing.is_empty() {
             let _ = writeln!(text, "{}\n", ui.text("annual.none", &[]));
         } else {
             let _ = writeln!(text, "{}", listing.markdown());
         }
-    };
-    section(&mut text, "annual.h_sessions", &a.kind_listing);
-    section(&mut text, "annual.h_requirements", &a.requirement_listing);
-    section(&mut text, "annual.h_departments", &a.departments);
-    for exam in &a.exams {
-        let _ = writeln!(text, "## {} ({})\n", exam.title, exam.id);
-        let _ = writeln!(text, "{}", exam.figures.markdown());
-    }
-    section(&mut text, "annual.h_outreach", &a.outreach);
-    section(&mut text, "annual.h_owing", &a.owing);
-    for exam in &a.exams {
-        let _ = writeln!(text, "## {} — {}\n", ui.text("annual.h_missing", &[]), exam.title);
-        if exam.missing.is_empty() {
-            let _ = writeln!(text, "{}\n", ui.text("annual.none", &[]));
-        } else {
-            let _ = writeln!(text, "{}", exam.missing.markdown());
+        if let Some(note) = note {
+            let _ = writeln!(text, "{}\n", escape_markdown(&note));
         }
     }
     text
@@ -496,68 +689,57 @@ fn html(a: &Annual, ui: &Ui) -> String {
     for line in summary(a, ui) {
         let _ = writeln!(body, "<p>{}</p>", escape_html(&line));
     }
-    let section = |body: &mut String, key: &str, listing: &Listing| {
-        let _ = writeln!(body, "<h2>{}</h2>", escape_html(&ui.text(key, &[])));
+    let exam_titles: Vec<&str> = a.exams.iter().map(|e| e.title.as_str()).collect();
+    for (heading, listing, note) in sections(a, ui) {
+        let _ = writeln!(body, "<section>\n<h2>{}</h2>", escape_html(&heading));
         if listing.is_empty() {
             let _ = writeln!(body, "<p>{}</p>", escape_html(&ui.text("annual.none", &[])));
         } else {
             body.push_str(&listing.html());
         }
-    };
-    section(&mut body, "annual.h_sessions", &a.kind_listing);
-    let hours: Vec<(String, f64, String)> = a
-        .kinds
-        .iter()
-        .filter(|k| k.kind != "outreach")
-        .map(|k| (k.name.clone(), k.person_hours, points((k.person_hours * 10.0).round() / 10.0)))
-        .collect();
-    let max_hours = hours.iter().map(|h| h.1).fold(0.0, f64::max);
-    body.push_str(&bars_svg(&ui.text("annual.chart_hours", &[]), &hours, max_hours));
-    section(&mut body, "annual.h_requirements", &a.requirement_listing);
-    section(&mut body, "annual.h_departments", &a.departments);
-    for exam in &a.exams {
-        let _ = writeln!(body, "<h2>{} ({})</h2>", escape_html(&exam.title), escape_html(&exam.id));
-        body.push_str(&exam.figures.html());
-        let total = exam.report.total_points;
-        let labels: Vec<String> = exam
-            .report
-            .total
-            .distribution
-            .iter()
-            .map(|b| format!("{}–{}", points(b.from.round()), points(b.to.round())))
-            .collect();
-        let counts: Vec<u64> = exam.report.total.distribution.iter().map(|b| b.count).collect();
-        body.push_str("<div class=\"charts\">");
-        body.push_str(&histogram_svg(
-            &ui.text("annual.chart_scores", &[("total", points(total))]),
-            &counts,
-            &labels,
-        ));
-        let rates: Vec<(String, f64, String)> = exam
-            .report
-            .groups
-            .iter()
-            .map(|(d, f)| {
-                (d.clone(), f.pass_rate_of_expected.unwrap_or(0.0), percent(f.pass_rate_of_expected))
-            })
-            .collect();
-        body.push_str(&bars_svg(&ui.text("annual.chart_pass", &[]), &rates, 1.0));
-        body.push_str("</div>");
-    }
-    section(&mut body, "annual.h_outreach", &a.outreach);
-    section(&mut body, "annual.h_owing", &a.owing);
-    for exam in &a.exams {
-        let _ = writeln!(
-            body,
-            "<h2>{} — {}</h2>",
-            escape_html(&ui.text("annual.h_missing", &[])),
-            escape_html(&exam.title)
-        );
-        if exam.missing.is_empty() {
-            let _ = writeln!(body, "<p>{}</p>", escape_html(&ui.text("annual.none", &[])));
-        } else {
-            body.push_str(&exam.missing.html());
+        if let Some(note) = note {
+            let _ = writeln!(body, "<p class=\"note\">{}</p>", escape_html(&note));
         }
+        if std::ptr::eq(listing, &a.kind_listing) {
+            let hours: Vec<(String, f64, String)> = a
+                .kinds
+                .iter()
+                .map(|k| (k.name.clone(), k.person_hours, points((k.person_hours * 10.0).round() / 10.0)))
+                .collect();
+            let max_hours = hours.iter().map(|h| h.1).fold(0.0, f64::max);
+            body.push_str(&bars_svg(&ui.text("annual.chart_hours", &[]), &hours, max_hours));
+        }
+        if let Some(index) = exam_titles.iter().position(|t| *t == heading)
+            && std::ptr::eq(listing, &a.exams[index].figures)
+        {
+            let exam = &a.exams[index];
+            let total = exam.report.total_points;
+            let labels: Vec<String> = exam
+                .report
+                .total
+                .distribution
+                .iter()
+                .map(|b| format!("{}–{}", points(b.from.round()), points(b.to.round())))
+                .collect();
+            let counts: Vec<u64> = exam.report.total.distribution.iter().map(|b| b.count).collect();
+            body.push_str("<div class=\"charts\">");
+            body.push_str(&histogram_svg(
+                &ui.text("annual.chart_scores", &[("total", points(total))]),
+                &counts,
+                &labels,
+            ));
+            let rates: Vec<(String, f64, String)> = exam
+                .report
+                .groups
+                .iter()
+                .map(|(d, f)| {
+                    (d.clone(), f.pass_rate_of_expected.unwrap_or(0.0), percent(f.pass_rate_of_expected))
+                })
+                .collect();
+            body.push_str(&bars_svg(&ui.text("annual.chart_pass", &[]), &rates, 1.0));
+            body.push_str("</div>");
+        }
+        body.push_str("</section>\n");
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
@@ -581,48 +763,32 @@ svg.chart .axis { stroke: #555; }
 @media print { body { margin: 0; } }
 ";
 
-fn workbook(a: &Annual, ui: &Ui, output: Option<&std::path::Path>) -> Result<(), CommandError> {
+fn workbook(a: &Annual, ui: &Ui, out: &mut Out) -> Result<(), CommandError> {
     let mut summary_listing = Listing::typed(vec![("summary", ui.text("annual.h_summary", &[]), Cell::Text)]);
     for line in summary(a, ui) {
         summary_listing.row(vec![line]);
     }
-    let mut sheets: Vec<(String, &Listing)> = vec![
-        (ui.text("annual.h_summary", &[]), &summary_listing),
-        (ui.text("annual.h_sessions", &[]), &a.kind_listing),
-        (ui.text("annual.h_requirements", &[]), &a.requirement_listing),
-        (ui.text("annual.h_departments", &[]), &a.departments),
-    ];
-    for exam in &a.exams {
-        sheets.push((exam.id.clone(), &exam.figures));
-    }
-    sheets.push((ui.text("annual.h_outreach", &[]), &a.outreach));
-    sheets.push((ui.text("annual.h_owing", &[]), &a.owing));
-    for exam in &a.exams {
-        sheets.push((format!("{} {}", ui.text("annual.h_missing", &[]), exam.id), &exam.missing));
-    }
+    let sections = sections(a, ui);
+    let mut sheets: Vec<(String, &Listing)> = vec![(ui.text("annual.h_summary", &[]), &summary_listing)];
+    sheets.extend(sections.iter().map(|(heading, listing, _)| (heading.clone(), *listing)));
     let named: Vec<(&str, &Listing)> = sheets.iter().map(|(n, l)| (n.as_str(), *l)).collect();
-    write_workbook(&named, output)
+    write_workbook(&named, out)
 }
 
 pub fn cmd_annual(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let annual = gather(args, global, ui)?;
-    let text = match args.format {
-        AnnualFormat::Xlsx => return workbook(&annual, ui, args.output.as_deref()),
-        AnnualFormat::Json => serde_json::to_string_pretty(&to_json(&annual)).unwrap_or_default() + "\n",
-        AnnualFormat::Md => markdown(&annual, ui),
-        AnnualFormat::Html => html(&annual, ui),
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| {
-            CommandError::message_of(
-                "report.write_failed",
-                vec![("path", path.display().to_string()), ("detail", e.to_string())],
-            )
-        }),
-        None => {
-            use std::io::Write;
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            Ok(())
+    let mut out = Out::open(args.output.as_deref())?;
+    match args.format {
+        AnnualFormat::Xlsx => workbook(&annual, ui, &mut out)?,
+        AnnualFormat::Json => {
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&to_json(&annual)).unwrap_or_default());
+        }
+        AnnualFormat::Md => {
+            let _ = out.write_all(markdown(&annual, ui).as_bytes());
+        }
+        AnnualFormat::Html => {
+            let _ = out.write_all(html(&annual, ui).as_bytes());
         }
     }
+    out.finish()
 }

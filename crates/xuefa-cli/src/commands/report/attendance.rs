@@ -3,6 +3,7 @@
 //! how many people met every requirement. `--owing` lists who still falls short of what.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
 
 use clap::Args;
 use serde_json::{Value, json};
@@ -15,14 +16,14 @@ use crate::cli::GlobalArgs;
 use crate::commands::exam::points;
 use crate::commands::session::kind_label;
 use crate::error::CommandError;
-use crate::output::{Cell, Listing, ReportFormat, write_workbook};
+use crate::output::{Cell, Listing, Out, ReportFormat, csv_row, escape_markdown, write_workbook};
 use crate::ui::Ui;
 use crate::workspace;
 
 #[derive(Debug, Args)]
 pub struct AttendanceArgs {
     #[arg(long, value_name = "YEAR")]
-    pub year: i16,
+    pub year: Option<i16>,
     #[arg(long, value_name = "department[:DEPTH]")]
     pub by: Option<String>,
     #[arg(long)]
@@ -95,8 +96,8 @@ pub fn study_year(
         xuefa_core::Date::new(year, 1, 1).map_err(|_| bad_year())?,
         xuefa_core::Date::new(year, 12, 31).map_err(|_| bad_year())?,
     );
-    // Sessions are dated in China Standard Time, like exam dates.
-    let today = jiff::tz::offset(8).to_datetime(now).date();
+    // Sessions are dated in the office's time, like exam dates.
+    let today = workspace::office_date(workspace, now);
     let sessions = store.sessions(&from, &to)?;
     let people = store.people(None)?;
     // One pass over the marks, session by session, summing into dense tables: a province
@@ -263,48 +264,44 @@ pub fn study_year(
 /// Where rows of people go: a table kept for printing, or CSV and JSON written as they come.
 enum Rows {
     Table(Listing),
-    Csv(::csv::Writer<std::io::Stdout>),
+    Csv,
     Json { first: bool },
 }
 
 impl Rows {
-    fn new(format: ReportFormat, columns: Vec<(&str, String, Cell)>) -> Rows {
+    fn new(format: ReportFormat, columns: Vec<(&str, String, Cell)>, out: &mut Out) -> Rows {
         match format {
             ReportFormat::Table | ReportFormat::Md | ReportFormat::Xlsx => {
                 Rows::Table(Listing::typed(columns))
             }
             ReportFormat::Csv => {
-                let mut writer = ::csv::Writer::from_writer(std::io::stdout());
-                let _ = writer.write_record(columns.iter().map(|c| c.0));
-                Rows::Csv(writer)
+                let _ = out.write_all(&csv_row(columns.iter().map(|c| c.0)));
+                Rows::Csv
             }
             ReportFormat::Json => Rows::Json { first: true },
         }
     }
 
-    fn push(&mut self, raw: Vec<String>, shown: Vec<String>, json: impl FnOnce() -> Value) {
+    fn push(&mut self, out: &mut Out, raw: Vec<String>, shown: Vec<String>, json: impl FnOnce() -> Value) {
         match self {
             Rows::Table(listing) => listing.row_shown(raw, shown),
-            Rows::Csv(writer) => {
-                let _ = writer.write_record(&raw);
+            Rows::Csv => {
+                let _ = out.write_all(&csv_row(raw.iter()));
             }
             Rows::Json { first } => {
                 let separator = if *first { "\n    " } else { ",\n    " };
                 *first = false;
-                out!("{separator}{}", serde_json::to_string(&json()).unwrap_or_default());
+                let _ = write!(out, "{separator}{}", serde_json::to_string(&json()).unwrap_or_default());
             }
         }
     }
 
-    fn finish(self) -> Option<Listing> {
+    fn finish(self, out: &mut Out) -> Option<Listing> {
         match self {
             Rows::Table(listing) => Some(listing),
-            Rows::Csv(mut writer) => {
-                let _ = writer.flush();
-                None
-            }
+            Rows::Csv => None,
             Rows::Json { first } => {
-                out!("{}", if first { "]" } else { "\n  ]" });
+                let _ = write!(out, "{}", if first { "]" } else { "\n  ]" });
                 None
             }
         }
@@ -314,6 +311,10 @@ impl Rows {
 pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (workspace, store) = workspace::open(global.workspace.as_ref())?;
     let depth = depth(args.by.as_deref())?;
+    let report_year = match args.year {
+        Some(year) => year,
+        None => workspace::this_year(&workspace)?,
+    };
     let custom = workspace.config.study.custom_kinds();
     let label = |key: &str| ui.text(key, &[]);
     let columns: Vec<(&str, String, Cell)> = if args.owing {
@@ -322,30 +323,36 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             ("name", label("col.name"), Cell::Text),
             ("department", label("col.department"), Cell::Text),
             ("requirement", label("col.requirement"), Cell::Text),
-            ("shortfall", label("col.shortfall"), Cell::Number),
+            ("shortfall", label("col.shortfall"), Cell::Decimal),
         ]
     } else {
         vec![
             ("employee", label("col.employee"), Cell::Text),
             ("name", label("col.name"), Cell::Text),
             ("department", label("col.department"), Cell::Text),
-            ("hours", label("col.hours"), Cell::Number),
+            ("hours", label("col.hours"), Cell::Decimal),
             ("met_all", label("col.met_all"), Cell::Text),
             ("owing", label("col.owing"), Cell::Text),
         ]
     };
+    let mut out = Out::open(args.output.as_deref())?;
     // JSON streams the people first: a province's million rows are never held.
     match (args.format, args.owing) {
-        (ReportFormat::Json, true) => out!("["),
-        (ReportFormat::Json, false) => out!("{{\n  \"year\": {},\n  \"people\": [", args.year),
+        (ReportFormat::Json, true) => {
+            let _ = write!(out, "[");
+        }
+        (ReportFormat::Json, false) => {
+            let _ = write!(out, "{{\n  \"year\": {report_year},\n  \"people\": [");
+        }
         _ => {}
     }
-    let mut rows = Rows::new(args.format, columns);
-    let study = study_year(&workspace, &store, args.year, depth, &mut |person, year| {
+    let mut rows = Rows::new(args.format, columns, &mut out);
+    let study = study_year(&workspace, &store, report_year, depth, &mut |person, year| {
         if args.owing {
             for requirement in year.requirements.iter().filter(|r| !r.met) {
                 let unit = ui.text(&format!("unit.{}", requirement.unit), &[]);
                 rows.push(
+                    &mut out,
                     vec![
                         person.id.clone(),
                         person.name.clone(),
@@ -377,6 +384,7 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             ui.text("report.exempt", &[])
         };
         rows.push(
+            &mut out,
             vec![
                 person.id.clone(),
                 person.name.clone(),
@@ -391,7 +399,7 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
                 person.department.path(),
                 points(year.hours),
                 met,
-                owing.join("；"),
+                owing.join(ui.clause_separator()),
             ],
             || {
                 json!({
@@ -410,15 +418,16 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             },
         );
     })?;
-    let people = rows.finish();
+    let people = rows.finish(&mut out);
     if args.owing {
         match people {
-            Some(listing) => {
-                listing.print_report(args.format, &ui.text("annual.h_owing", &[]), args.output.as_deref())?
+            Some(listing) => listing.write_report(args.format, &ui.text("annual.h_owing", &[]), &mut out)?,
+            None if args.format == ReportFormat::Json => {
+                let _ = writeln!(out);
             }
-            None => outln!(),
+            None => {}
         }
-        return Ok(());
+        return out.finish();
     }
 
     let sessions_json: Vec<Value> = study
@@ -456,7 +465,8 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
         ReportFormat::Json => {
             let indent =
                 |v: &Vec<Value>| serde_json::to_string_pretty(v).unwrap_or_default().replace('\n', "\n  ");
-            outln!(
+            let _ = writeln!(
+                out,
                 ",\n  \"sessions\": {},\n  \"departments\": {}\n}}",
                 indent(&sessions_json),
                 indent(&departments_json)
@@ -465,14 +475,14 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
         ReportFormat::Csv => {}
         format => {
             let mut sessions = Listing::typed(vec![
-                ("id", label("col.session"), Cell::Text),
-                ("date", label("col.date"), Cell::Text),
-                ("kind", label("col.kind"), Cell::Text),
-                ("title", label("col.title"), Cell::Text),
-                ("hours", label("col.hours"), Cell::Number),
-                ("expected", label("col.expected"), Cell::Number),
-                ("attended", label("col.attended"), Cell::Number),
-                ("rate", label("col.rate"), Cell::Percent),
+                ("id", label("col.session_id"), Cell::Text),
+                ("date", label("col.date"), Cell::Date),
+                ("kind", label("col.session_kind"), Cell::Text),
+                ("title", label("col.topic"), Cell::Text),
+                ("hours", label("col.hours"), Cell::Decimal),
+                ("expected", label("col.expected"), Cell::Count),
+                ("attended", label("col.attended"), Cell::Count),
+                ("attendance_rate", label("col.attendance_rate"), Cell::Percent),
             ]);
             for row in &study.sessions {
                 let s = &row.session;
@@ -496,9 +506,9 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             }
             let mut departments = Listing::typed(vec![
                 ("department", label("col.department"), Cell::Text),
-                ("people", label("col.people"), Cell::Number),
-                ("met_all", label("col.met_all"), Cell::Number),
-                ("rate", label("col.rate"), Cell::Percent),
+                ("people", label("col.people"), Cell::Count),
+                ("met_all", label("col.met_all"), Cell::Count),
+                ("met_rate", label("col.met_rate"), Cell::Percent),
             ]);
             for (department, (evaluated, met, _)) in &study.departments {
                 let r = rate(*met, *evaluated);
@@ -514,27 +524,27 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
             }
             let people = people.unwrap_or_else(|| Listing::typed::<&str>(vec![]));
             let sheets = [
-                (label("annual.h_sessions"), &sessions),
+                (label("report.h_sessions"), &sessions),
                 (label("report.h_people"), &people),
                 (label("annual.h_departments"), &departments),
             ];
             match format {
                 ReportFormat::Xlsx => {
                     let named: Vec<(&str, &Listing)> = sheets.iter().map(|(n, l)| (n.as_str(), *l)).collect();
-                    write_workbook(&named, args.output.as_deref())?;
+                    write_workbook(&named, &mut out)?;
                 }
                 ReportFormat::Md => {
                     for (name, listing) in sheets {
-                        outln!("## {name}\n\n{}", listing.markdown());
+                        let _ = writeln!(out, "## {}\n\n{}", escape_markdown(&name), listing.markdown());
                     }
                 }
                 _ => {
                     for (_, listing) in sheets {
-                        listing.print_report(ReportFormat::Table, "", None)?;
+                        listing.write_report(ReportFormat::Table, "", &mut out)?;
                     }
                 }
             }
         }
     }
-    Ok(())
+    out.finish()
 }

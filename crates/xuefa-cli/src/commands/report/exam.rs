@@ -4,6 +4,7 @@
 //! for the 补考 notice.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -18,7 +19,7 @@ use crate::commands::exam::points;
 use crate::commands::exam::results::counted;
 use crate::commands::exam::submit_expired;
 use crate::error::CommandError;
-use crate::output::{Cell, Listing, ReportFormat, write_workbook};
+use crate::output::{Cell, Listing, Out, ReportFormat, escape_markdown, write_workbook};
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -59,6 +60,8 @@ impl Standing {
 /// Someone who must sit and has not passed yet, for the 补考 notice.
 pub struct Missing {
     pub department: String,
+    /// The department as the report groups it (`--by department:DEPTH`).
+    pub group: String,
     pub employee: String,
     pub name: String,
     pub standing: Standing,
@@ -116,6 +119,7 @@ pub fn exam_report(
         if expected && standing != Standing::Passed {
             missing.push(Missing {
                 department: person.department.path(),
+                group: name.clone(),
                 employee: person.id.clone(),
                 name: person.name.clone(),
                 standing,
@@ -159,18 +163,18 @@ pub fn figures_json(department: Option<&str>, figures: &ExamFigures) -> Value {
 pub fn figures_listing(report: &ExamReport, ui: &Ui, with_distribution: bool) -> Listing {
     let mut columns: Vec<(String, String, Cell)> = [
         ("department", "col.department", Cell::Text),
-        ("expected", "col.exam_expected", Cell::Number),
-        ("took", "col.took", Cell::Number),
-        ("passed", "col.passed_count", Cell::Number),
-        ("excellent", "col.excellent", Cell::Number),
+        ("expected", "col.exam_expected", Cell::Count),
+        ("took", "col.took", Cell::Count),
+        ("passed", "col.passed_count", Cell::Count),
+        ("excellent", "col.excellent", Cell::Count),
         ("participation_rate", "col.participation_rate", Cell::Percent),
         ("pass_rate", "col.pass_rate", Cell::Percent),
         ("pass_rate_of_expected", "col.pass_rate_of_expected", Cell::Percent),
         ("excellent_rate", "col.excellent_rate", Cell::Percent),
-        ("mean_score", "col.mean", Cell::Number),
-        ("median_score", "col.median", Cell::Number),
-        ("min_score", "col.min", Cell::Number),
-        ("max_score", "col.max", Cell::Number),
+        ("mean_score", "col.mean", Cell::Decimal),
+        ("median_score", "col.median", Cell::Decimal),
+        ("min_score", "col.min", Cell::Decimal),
+        ("max_score", "col.max", Cell::Decimal),
     ]
     .into_iter()
     .map(|(field, key, cell)| (field.to_owned(), ui.text(key, &[]), cell))
@@ -178,7 +182,7 @@ pub fn figures_listing(report: &ExamReport, ui: &Ui, with_distribution: bool) ->
     if with_distribution {
         for i in 0..10 {
             let (from, to) = (i * 10, i * 10 + 10);
-            columns.push((format!("score_{from}_{to}"), format!("{from}–{to}%"), Cell::Number));
+            columns.push((format!("score_{from}_{to}"), format!("{from}–{to}%"), Cell::Count));
         }
     }
     let mut listing = Listing::typed(columns);
@@ -209,9 +213,9 @@ pub fn figures_listing(report: &ExamReport, ui: &Ui, with_distribution: bool) ->
 /// Returns the distribution of a group's scores as a listing.
 pub fn distribution_listing(figures: &ExamFigures, ui: &Ui) -> Listing {
     let mut listing = Listing::typed(vec![
-        ("from", ui.text("col.from", &[]), Cell::Number),
-        ("to", ui.text("col.to", &[]), Cell::Number),
-        ("count", ui.text("col.people", &[]), Cell::Number),
+        ("from", ui.text("col.from", &[]), Cell::Decimal),
+        ("to", ui.text("col.to", &[]), Cell::Decimal),
+        ("count", ui.text("col.people", &[]), Cell::Count),
     ]);
     for (i, bin) in figures.distribution.iter().enumerate() {
         let to = if i == 9 { format!("{} ]", points(bin.to)) } else { format!("{} )", points(bin.to)) };
@@ -230,8 +234,8 @@ pub fn missing_listing(missing: &[Missing], ui: &Ui) -> Listing {
         ("employee", ui.text("col.employee", &[]), Cell::Text),
         ("name", ui.text("col.name", &[]), Cell::Text),
         ("standing", ui.text("col.standing", &[]), Cell::Text),
-        ("score", ui.text("col.score", &[]), Cell::Number),
-        ("attempts", ui.text("col.attempts", &[]), Cell::Number),
+        ("score", ui.text("col.score", &[]), Cell::Decimal),
+        ("attempts", ui.text("col.attempts", &[]), Cell::Count),
     ]);
     let mut rows = Vec::new();
     for m in missing {
@@ -270,8 +274,10 @@ pub fn cmd_exam(args: &ExamArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let exam = store.exam(&args.exam)?;
     let (report, missing) = exam_report(&mut store, &exam, depth)?;
+    let mut out = Out::open(args.output.as_deref())?;
     if args.missing {
-        return missing_listing(&missing, ui).print_report(args.format, &args.exam, args.output.as_deref());
+        missing_listing(&missing, ui).write_report(args.format, &ui.text("sheet.missing", &[]), &mut out)?;
+        return out.finish();
     }
     let json = json!({
         "exam": exam.spec.id,
@@ -282,32 +288,34 @@ pub fn cmd_exam(args: &ExamArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         "total": figures_json(None, &report.total),
     });
     match args.format {
-        ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&json).unwrap_or_default()),
-        ReportFormat::Csv => figures_listing(&report, ui, true).print_report(args.format, "", None)?,
+        ReportFormat::Json => {
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        }
+        ReportFormat::Csv => figures_listing(&report, ui, true).write_report(args.format, "", &mut out)?,
         ReportFormat::Xlsx => {
             let figures = figures_listing(&report, ui, true);
             let missing = missing_listing(&missing, ui);
             write_workbook(
                 &[(&ui.text("sheet.figures", &[]), &figures), (&ui.text("sheet.missing", &[]), &missing)],
-                args.output.as_deref(),
+                &mut out,
             )?;
         }
         format => {
-            let heading = format!("{} — {}", exam.spec.title, exam.spec.id);
+            let heading = &exam.spec.title;
             if format == ReportFormat::Md {
-                outln!("## {heading}\n");
+                let _ = writeln!(out, "## {}\n", escape_markdown(heading));
             } else {
-                outln!("{heading}");
+                let _ = writeln!(out, "{heading}");
             }
-            figures_listing(&report, ui, false).print_report(format, "", None)?;
-            outln!();
+            figures_listing(&report, ui, false).write_report(format, "", &mut out)?;
+            let _ = writeln!(out);
             if format == ReportFormat::Md {
-                outln!("### {}\n", ui.text("report.distribution", &[]));
+                let _ = writeln!(out, "### {}\n", ui.text("report.distribution", &[]));
             } else {
-                outln!("{}", ui.text("report.distribution", &[]));
+                let _ = writeln!(out, "{}", ui.text("report.distribution", &[]));
             }
-            distribution_listing(&report.total, ui).print_report(format, "", None)?;
+            distribution_listing(&report.total, ui).write_report(format, "", &mut out)?;
         }
     }
-    Ok(())
+    out.finish()
 }

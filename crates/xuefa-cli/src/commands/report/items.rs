@@ -5,6 +5,7 @@
 //! so a province's million attempts are never all in memory.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -16,7 +17,7 @@ use xuefa_store::{ExamStore, SqliteStore};
 use crate::cli::GlobalArgs;
 use crate::commands::exam::submit_expired;
 use crate::error::CommandError;
-use crate::output::{Cell, Listing, ReportFormat, write_workbook};
+use crate::output::{Cell, Listing, Out, ReportFormat, write_workbook};
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -179,11 +180,11 @@ pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui:
             ("question", "col.question", Cell::Text),
             ("law", "col.law", Cell::Text),
             ("key", "col.key", Cell::Text),
-            ("attempts", "col.attempts", Cell::Number),
-            ("facility", "col.facility", Cell::Number),
-            ("standard_deviation", "col.sd", Cell::Number),
-            ("discrimination_index", "col.discrimination", Cell::Number),
-            ("discriminative_efficiency", "col.efficiency", Cell::Number),
+            ("attempts", "col.attempts", Cell::Count),
+            ("facility", "col.facility", Cell::Decimal),
+            ("standard_deviation", "col.sd", Cell::Decimal),
+            ("discrimination_index", "col.discrimination", Cell::Decimal),
+            ("discriminative_efficiency", "col.efficiency", Cell::Decimal),
             ("picks", "col.picks", Cell::Text),
             ("top_third_picks", "col.top_picks", Cell::Text),
             ("flags", "col.flags", Cell::Text),
@@ -219,7 +220,11 @@ pub fn items_listing(analysis: &Analysis, infos: &[ItemInfo], flagged: bool, ui:
         shown.push(picks_text(&item.picks, judge, ui));
         shown.push(picks_text(&item.top_third_picks, judge, ui));
         shown.push(
-            item.flags.iter().map(|f| ui.text(&format!("flag.{f}"), &[])).collect::<Vec<_>>().join("；"),
+            item.flags
+                .iter()
+                .map(|f| ui.text(&format!("flag.{f}"), &[]))
+                .collect::<Vec<_>>()
+                .join(ui.clause_separator()),
         );
         listing.row_shown(raw, shown);
         rows.push(item_json(item, info));
@@ -232,7 +237,7 @@ pub fn test_listing(analysis: &Analysis, ui: &Ui) -> Listing {
     let t = &analysis.test;
     let mut listing = Listing::typed(vec![
         ("statistic", ui.text("col.statistic", &[]), Cell::Text),
-        ("value", ui.text("col.value", &[]), Cell::Number),
+        ("value", ui.text("col.value", &[]), Cell::Decimal),
     ]);
     let figures = [
         ("attempts", Some(t.attempts as f64)),
@@ -258,10 +263,9 @@ pub fn test_listing(analysis: &Analysis, ui: &Ui) -> Listing {
 pub fn cmd_items(args: &ItemsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let (analysis, infos) = analyse_exam(&mut store, &args.exam)?;
+    let mut out = Out::open(args.output.as_deref())?;
     if args.format == ReportFormat::Json {
         // Written item by item: a province's 50,000 items are not built up as one value.
-        use std::io::Write;
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let exam = serde_json::to_string(&args.exam).unwrap_or_default();
         let test = serde_json::to_string_pretty(&analysis.test).unwrap_or_default().replace('\n', "\n  ");
         let _ = write!(out, "{{\n  \"exam\": {exam},\n  \"test\": {test},\n  \"items\": [");
@@ -274,24 +278,24 @@ pub fn cmd_items(args: &ItemsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
             );
         }
         let _ = writeln!(out, "\n  ]\n}}");
-        return Ok(());
+        return out.finish();
     }
     let items = items_listing(&analysis, &infos, args.flagged, ui);
     match args.format {
         ReportFormat::Json => {}
-        ReportFormat::Csv => items.print_report(args.format, "", None)?,
+        ReportFormat::Csv => items.write_report(args.format, "", &mut out)?,
         ReportFormat::Xlsx => write_workbook(
             &[
                 (&ui.text("sheet.items", &[]), &items),
                 (&ui.text("sheet.test", &[]), &test_listing(&analysis, ui)),
             ],
-            args.output.as_deref(),
+            &mut out,
         )?,
         format => {
-            test_listing(&analysis, ui).print_report(format, "", None)?;
-            outln!();
-            items.print_report(format, "", None)?;
+            test_listing(&analysis, ui).write_report(format, "", &mut out)?;
+            let _ = writeln!(out);
+            items.write_report(format, "", &mut out)?;
         }
     }
-    Ok(())
+    out.finish()
 }

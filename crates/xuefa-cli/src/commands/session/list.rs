@@ -38,10 +38,10 @@ pub fn cmd_list(args: &ListArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     let sessions: Vec<_> =
         sessions.into_iter().filter(|s| kind.as_ref().is_none_or(|k| *k == s.kind)).collect();
     let columns = [
-        ("id", "col.session"),
+        ("id", "col.session_id"),
         ("date", "col.date"),
-        ("kind", "col.kind"),
-        ("title", "col.title"),
+        ("kind", "col.session_kind"),
+        ("title", "col.topic"),
         ("hours", "col.hours"),
         ("headcount", "col.headcount"),
     ];
