@@ -205,10 +205,20 @@ fn a_file_with_many_different_mistakes_reports_each_with_its_line() {
 #[test]
 fn another_systems_template_is_read_without_confusion() {
     // ExamStack's own import template: two explanation columns, two tag-like columns and a
-    // 填空题 sample row, which must be refused with a clear message and nothing else.
-    let path = shared("realworld/examstack_question_template.xlsx");
-    let path = path.display().to_string();
-    let report = json(&run(&["bank", "check", "--format", "json", &path]));
+    // 填空题 sample row, which must be refused with a clear message and nothing else. The
+    // repository's copy has its layout with words of our own, so a bare clone tests it;
+    // the original, from the fixtures shared beside the repository, is read when present.
+    check_examstack_template(&bank("examstack_template.xlsx"));
+    let shared = shared("realworld/examstack_question_template.xlsx");
+    if shared.exists() {
+        check_examstack_template(&shared.display().to_string());
+    } else {
+        eprintln!("skipped: ../shared not found (the original ExamStack template is read when it is there)");
+    }
+}
+
+fn check_examstack_template(path: &str) {
+    let report = json(&run(&["bank", "check", "--format", "json", path]));
     assert_eq!(report["questions"], 0);
     let errors = report["errors"].as_array().expect("errors");
     assert_eq!(errors.len(), 1, "{errors:?}");
