@@ -19,6 +19,25 @@ pub enum CommandError {
     Workspace(WorkspaceError),
     /// The store failed.
     Store(StoreError),
+    /// An input file has problems (shown one a line, each with its place).
+    Problems(Vec<xuefa_core::Problem>),
+}
+
+impl From<xuefa_app::sitting::SessionError> for CommandError {
+    fn from(error: xuefa_app::sitting::SessionError) -> Self {
+        xuefa_app::AppError::from(error).into()
+    }
+}
+
+impl From<xuefa_app::AppError> for CommandError {
+    fn from(error: xuefa_app::AppError) -> Self {
+        match error {
+            xuefa_app::AppError::Message { key, args } => CommandError::Message { key, args },
+            xuefa_app::AppError::Problems(problems) => CommandError::Problems(problems),
+            xuefa_app::AppError::Store(error) => CommandError::Store(error),
+            other => CommandError::Message { key: "app.failed", args: vec![("detail", other.to_string())] },
+        }
+    }
 }
 
 impl From<WorkspaceError> for CommandError {
@@ -49,6 +68,8 @@ impl CommandError {
             CommandError::Message { key, args } => text(lang, key, args),
             CommandError::Workspace(error) => workspace_message(error, lang),
             CommandError::Store(error) => store_message(error, lang),
+            // Each problem is printed with its place before the command ends (see `main`).
+            CommandError::Problems(_) => String::new(),
         }
     }
 

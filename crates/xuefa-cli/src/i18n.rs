@@ -6,22 +6,10 @@ use std::sync::OnceLock;
 
 use clap::{Arg, ArgAction, Command, CommandFactory};
 use xuefa_core::Lang;
-use xuefa_core::i18n::Catalog;
 
 use crate::cli::Cli;
 
-const EN: &str = include_str!("messages/en.txt");
-const ZH: &str = include_str!("messages/zh.txt");
-
-pub fn catalog(lang: Lang) -> &'static Catalog {
-    static EN_CATALOG: OnceLock<Catalog> = OnceLock::new();
-    static ZH_CATALOG: OnceLock<Catalog> = OnceLock::new();
-    // Compiled in and checked by tests; an empty catalog would show keys, not crash.
-    match lang {
-        Lang::Zh => ZH_CATALOG.get_or_init(|| Catalog::parse(ZH).unwrap_or_default()),
-        _ => EN_CATALOG.get_or_init(|| Catalog::parse(EN).unwrap_or_default()),
-    }
-}
+pub use xuefa_app::i18n::{catalog, text};
 
 /// The language of this run, set once at start so that messages made far from the
 /// interface (an operating-system error's words) speak it too.
@@ -37,39 +25,10 @@ pub fn run_lang() -> Lang {
     RUN_LANG.get().copied().unwrap_or_default()
 }
 
-/// Returns an operating-system error in the run's language: "No such file or directory"
-/// is "没有那个文件或目录" in Chinese. Errors of kinds the catalog does not name keep the
-/// system's words, introduced in the run's language.
+/// Returns an operating-system error in the run's language (see
+/// [`xuefa_app::i18n::io_error`]).
 pub fn io_error(error: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    let key = match error.kind() {
-        ErrorKind::NotFound => "os.not_found",
-        ErrorKind::PermissionDenied => "os.permission_denied",
-        ErrorKind::AlreadyExists => "os.already_exists",
-        ErrorKind::IsADirectory => "os.is_a_directory",
-        ErrorKind::NotADirectory => "os.not_a_directory",
-        ErrorKind::StorageFull => "os.storage_full",
-        ErrorKind::ReadOnlyFilesystem => "os.read_only",
-        ErrorKind::BrokenPipe => "os.broken_pipe",
-        ErrorKind::InvalidData => "os.invalid_data",
-        ErrorKind::UnexpectedEof => "os.unexpected_eof",
-        ErrorKind::Interrupted => "os.interrupted",
-        ErrorKind::OutOfMemory => "os.out_of_memory",
-        ErrorKind::DirectoryNotEmpty => "os.directory_not_empty",
-        ErrorKind::InvalidFilename => "os.invalid_filename",
-        ErrorKind::ResourceBusy => "os.busy",
-        _ => return text(run_lang(), "os.other", &[("detail", error.to_string())]),
-    };
-    text(run_lang(), key, &[])
-}
-
-/// Returns a message of the command's catalog, falling back to the core's catalog.
-pub fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
-    if catalog(lang).get(key).is_some() {
-        catalog(lang).format(key, args)
-    } else {
-        xuefa_core::i18n::message(lang, key, args)
-    }
+    xuefa_app::i18n::io_error(run_lang(), error)
 }
 
 /// Returns the value of a long option (`--name VALUE` or `--name=VALUE`) before `--`.
@@ -278,15 +237,8 @@ fn arg_key(path: &str, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xuefa_core::i18n::compare_catalogs;
 
     #[test]
-    fn both_catalogs_hold_the_same_keys() {
-        let en = Catalog::parse(EN).expect("English catalog parses");
-        let zh = Catalog::parse(ZH).expect("Chinese catalog parses");
-        assert_eq!(compare_catalogs(&en, &zh), Vec::<String>::new());
-    }
-
     #[test]
     fn every_command_and_argument_has_help_in_the_catalog() {
         fn walk(command: &Command, path: &str, missing: &mut Vec<String>) {

@@ -59,6 +59,11 @@ fn main() -> ExitCode {
     match commands::run(cli.command, &cli.global, &ui) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            if let error::CommandError::Problems(problems) = &error {
+                for problem in problems {
+                    ui.problem(problem);
+                }
+            }
             ui.error(&error.message(ui.lang));
             error.exit_code()
         }

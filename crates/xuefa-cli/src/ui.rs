@@ -5,11 +5,22 @@ use std::io::{IsTerminal, Write};
 
 use xuefa_core::{Lang, Problem, Severity};
 
-use crate::i18n::text;
+use xuefa_app::i18n::Tr;
 
 pub struct Ui {
     pub lang: Lang,
+    tr: Tr,
     colour: bool,
+}
+
+/// A `Ui` speaks its language: operations and renderers that take the words (`&Tr`) take
+/// a `&Ui` too.
+impl std::ops::Deref for Ui {
+    type Target = Tr;
+
+    fn deref(&self) -> &Tr {
+        &self.tr
+    }
 }
 
 const RED: &str = "\x1b[31;1m";
@@ -19,28 +30,7 @@ const RESET: &str = "\x1b[0m";
 impl Ui {
     pub fn new(lang: Lang) -> Ui {
         let no_colour = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-        Ui { lang, colour: !no_colour && std::io::stderr().is_terminal() }
-    }
-
-    /// Returns a catalog message in this session's language.
-    pub fn text(&self, key: &str, args: &[(&str, String)]) -> String {
-        text(self.lang, key, args)
-    }
-
-    /// Returns the separator of a list in the language: `、` in Chinese, `, ` in English.
-    pub fn list_separator(&self) -> &'static str {
-        if self.lang == Lang::Zh { "、" } else { ", " }
-    }
-
-    /// Returns the separator of clauses in the language: `；` in Chinese, `; ` in English.
-    pub fn clause_separator(&self) -> &'static str {
-        if self.lang == Lang::Zh { "；" } else { "; " }
-    }
-
-    /// Returns a label with the space an ASCII colon needs (`Key: `, but `答案：`).
-    pub fn label(&self, key: &str) -> String {
-        let text = self.text(key, &[]);
-        if text.ends_with(':') { format!("{text} ") } else { text }
+        Ui { lang, tr: Tr::new(lang), colour: !no_colour && std::io::stderr().is_terminal() }
     }
 
     fn paint(&self, colour: &str, label: &str) -> String {

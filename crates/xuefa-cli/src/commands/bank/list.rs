@@ -6,6 +6,7 @@ use xuefa_store::Store;
 
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
+use crate::output::ListingOut as _;
 use crate::output::{ListFormat, Listing};
 use crate::ui::Ui;
 use crate::workspace;

@@ -290,7 +290,7 @@ pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
             continue;
         }
         let used = (earlier.len() as u32).max(attempt - 1);
-        match check_may_start(&store, &exam, employee, used, now) {
+        match check_may_start(&store, &exam, employee, used, now, workspace::office_offset()) {
             Ok(_) => {}
             Err(error) => {
                 if checked_people.insert(employee) {
@@ -400,7 +400,13 @@ impl<'a> Papers<'a> {
 
     fn paper(&mut self, employee: &str, attempt: u32) -> Result<Paper, CommandError> {
         if let Some(records) = self.records.get(employee) {
-            return paper_for(self.exam, &super::Source::Pool(self.drawer), employee, attempt, records);
+            return Ok(paper_for(
+                self.exam,
+                &super::Source::<dyn xuefa_store::ExamStore>::Pool(self.drawer),
+                employee,
+                attempt,
+                records,
+            )?);
         }
         // Continue from the previous sheet of the same person, or start from attempt 1.
         let (mut next, mut seen) = match self.seen.take() {

@@ -54,7 +54,13 @@ pub fn cmd_paper(args: &PaperArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
     let pool = store.exam_pool(&args.exam)?;
     let attempts = store.attempts(&args.exam, &args.employee)?;
     let drawer = xuefa_core::exam::Drawer::new(&exam.spec, &pool);
-    let paper = paper_for(&exam, &super::Source::Pool(&drawer), &args.employee, args.attempt, &attempts)?;
+    let paper = paper_for(
+        &exam,
+        &super::Source::<dyn xuefa_store::ExamStore>::Pool(&drawer),
+        &args.employee,
+        args.attempt,
+        &attempts,
+    )?;
     let text = match args.format {
         PaperFormat::Json => paper_json(&paper, args.with_key),
         PaperFormat::Md => markdown(&paper, &exam.spec.title, args.with_key, ui),

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use clap::Args;
 use serde_json::json;
-use xuefa_core::exam::Counts;
 use xuefa_store::{AttemptSummary, ExamStore, Store};
 
 use super::{points, submit_expired};
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
+use crate::output::ListingOut as _;
 use crate::output::{ListFormat, Listing};
 use crate::ui::Ui;
 use crate::workspace;
@@ -23,19 +23,7 @@ pub struct ResultsArgs {
     pub format: ListFormat,
 }
 
-/// Returns the attempt that counts among submitted ones, under the exam's rule.
-pub fn counted<'a>(attempts: &[&'a AttemptSummary], counts: Counts) -> Option<&'a AttemptSummary> {
-    let submitted = attempts.iter().copied().filter(|a| a.score.is_some());
-    match counts {
-        Counts::First => submitted.min_by_key(|a| a.attempt),
-        Counts::Last => submitted.max_by_key(|a| a.attempt),
-        // The best score; among equal scores the earliest attempt.
-        _ => submitted.fold(None, |best: Option<&AttemptSummary>, a| match best {
-            Some(b) if b.score >= a.score => Some(b),
-            _ => Some(a),
-        }),
-    }
-}
+pub use xuefa_app::exam::counted;
 
 pub fn cmd_results(args: &ResultsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;

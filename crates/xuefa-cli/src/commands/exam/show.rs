@@ -8,6 +8,7 @@ use super::create::describe_filters;
 use super::{kind_name, points};
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
+use crate::output::ListingOut as _;
 use crate::output::{ListFormat, Listing};
 use crate::ui::Ui;
 use crate::workspace;

@@ -16,6 +16,7 @@ use crate::cli::GlobalArgs;
 use crate::commands::exam::points;
 use crate::commands::session::kind_label;
 use crate::error::CommandError;
+use crate::output::ListingOut as _;
 use crate::output::{Cell, Listing, Out, ReportFormat, csv_row, escape_markdown, write_workbook};
 use crate::ui::Ui;
 use crate::workspace;

@@ -19,6 +19,7 @@ use crate::commands::exam::points;
 use crate::commands::exam::results::counted;
 use crate::commands::exam::submit_expired;
 use crate::error::CommandError;
+use crate::output::ListingOut as _;
 use crate::output::{Cell, Listing, Out, ReportFormat, escape_markdown, write_workbook};
 use crate::ui::Ui;
 use crate::workspace;

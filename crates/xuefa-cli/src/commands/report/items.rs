@@ -17,6 +17,7 @@ use xuefa_store::{ExamStore, SqliteStore};
 use crate::cli::GlobalArgs;
 use crate::commands::exam::submit_expired;
 use crate::error::CommandError;
+use crate::output::ListingOut as _;
 use crate::output::{Cell, Listing, Out, ReportFormat, write_workbook};
 use crate::ui::Ui;
 use crate::workspace;

@@ -9,15 +9,14 @@ mod tui;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use clap::Args;
-use jiff::Timestamp;
-use xuefa_core::exam::{Outcome, Response, Sitting, SittingError};
-use xuefa_store::{ExamStore, Mode, SqliteStore};
+use xuefa_app::sitting::{self, Opening};
+use xuefa_core::exam::{Outcome, Response, SittingError};
+use xuefa_store::Mode;
 
 use super::paper::key_text;
-use super::{check_may_start, deadline, paper_for, points, submit_expired};
+use super::points;
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::ui::Ui;
@@ -35,103 +34,16 @@ pub struct TakeArgs {
     pub answers: Option<PathBuf>,
 }
 
-/// The time during a sitting: the command's start time (the clock, or `XUEFA_NOW`) plus
-/// the time elapsed since, so the countdown runs while tests can still set the start.
-pub struct Clock {
-    start: Timestamp,
-    since: Instant,
+pub use xuefa_app::sitting::{Session, SessionError};
+
+/// Words for a step of a sitting that was refused.
+pub trait SessionErrorText {
+    /// Returns the message in the person's language.
+    fn message(&self, ui: &Ui) -> String;
 }
 
-impl Clock {
-    fn new(start: Timestamp) -> Clock {
-        Clock { start, since: Instant::now() }
-    }
-
-    pub fn now(&self) -> Timestamp {
-        let elapsed = jiff::SignedDuration::try_from(self.since.elapsed()).unwrap_or_default();
-        self.start.checked_add(elapsed).unwrap_or(self.start)
-    }
-}
-
-/// A sitting connected to the store: each change is saved before the next key is read.
-pub struct Session {
-    store: SqliteStore,
-    attempt: i64,
-    pub sitting: Sitting,
-    pub clock: Clock,
-    pub title: String,
-}
-
-impl Session {
-    /// Answers a question and saves it.
-    pub fn answer(&mut self, index: usize, response: Response) -> Result<(), SessionError> {
-        self.sitting.answer(index, response, self.clock.now())?;
-        self.save(index)
-    }
-
-    /// Clears an answer and saves that.
-    pub fn clear(&mut self, index: usize) -> Result<(), SessionError> {
-        self.sitting.clear(index, self.clock.now())?;
-        self.save(index)
-    }
-
-    /// Flags or unflags a question and saves that.
-    pub fn toggle_flag(&mut self, index: usize) -> Result<bool, SessionError> {
-        let flagged = self.sitting.toggle_flag(index, self.clock.now())?;
-        self.save(index)?;
-        Ok(flagged)
-    }
-
-    fn save(&mut self, index: usize) -> Result<(), SessionError> {
-        let now = self.clock.now();
-        self.store
-            .save_response(
-                self.attempt,
-                index,
-                self.sitting.response(index),
-                self.sitting.is_flagged(index),
-                now,
-            )
-            .map_err(SessionError::Store)
-    }
-
-    /// Returns whether the time is up.
-    pub fn expired(&self) -> bool {
-        self.sitting.is_expired(self.clock.now())
-    }
-
-    /// Returns the seconds left.
-    pub fn remaining(&self) -> i64 {
-        self.sitting.remaining_seconds(self.clock.now())
-    }
-
-    /// Submits: scores what is saved and records it (at the deadline when the time is up).
-    pub fn submit(&mut self) -> Result<Outcome, SessionError> {
-        let now = self.clock.now();
-        let at = if self.sitting.is_expired(now) { self.sitting.deadline() } else { now };
-        let outcome = self.sitting.submit().clone();
-        self.store
-            .submit_attempt(self.attempt, self.sitting.paper(), self.sitting.responses(), &outcome, at)
-            .map_err(SessionError::Store)?;
-        Ok(outcome)
-    }
-}
-
-/// Why a step of a session failed.
-#[derive(Debug)]
-pub enum SessionError {
-    Sitting(SittingError),
-    Store(xuefa_store::StoreError),
-}
-
-impl From<SittingError> for SessionError {
-    fn from(error: SittingError) -> Self {
-        SessionError::Sitting(error)
-    }
-}
-
-impl SessionError {
-    pub fn message(&self, ui: &Ui) -> String {
+impl SessionErrorText for SessionError {
+    fn message(&self, ui: &Ui) -> String {
         match self {
             SessionError::Sitting(SittingError::Submitted) => ui.text("take.submitted_already", &[]),
             SessionError::Sitting(SittingError::TimeUp) => ui.text("take.time_up", &[]),
@@ -147,73 +59,52 @@ impl SessionError {
     }
 }
 
-impl From<SessionError> for CommandError {
-    fn from(error: SessionError) -> Self {
-        match error {
-            SessionError::Store(error) => CommandError::Store(error),
-            SessionError::Sitting(error) => {
-                CommandError::message_of("take.engine", vec![("detail", error.to_string())])
-            }
-        }
-    }
-}
-
 pub fn cmd_take(args: &TakeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let start = workspace::now()?;
-    let exam = store.exam(&args.exam)?;
-    let expired = submit_expired(&mut store, &exam, start)?;
-    if let Some((attempt, outcome)) = expired.iter().find(|(a, _)| a.employee == args.employee) {
-        ui.note(&ui.text(
-            "take.submitted_at_deadline",
-            &[("attempt", attempt.attempt.to_string()), ("time", attempt.deadline.to_string())],
-        ));
-        outln!("{}", result_text(&attempt.paper, outcome, &attempt_responses(attempt), ui));
-        return Ok(());
-    }
-    let attempts = store.attempts(&args.exam, &args.employee)?;
-    let grading = exam.spec.grading();
-    let (attempt, sitting) = match attempts.iter().find(|a| a.submitted_at.is_none()) {
-        Some(open) => {
-            let sitting = Sitting::resume(open.paper.clone(), grading, open.deadline, open.responses.clone());
+    let opening = sitting::open(&mut store, &args.exam, &args.employee, start, workspace::office_offset())?;
+    // An answers file is checked whole against the paper before anything is stored: a
+    // rejected file starts no attempt.
+    let answers = match (&args.answers, opening.paper()) {
+        (Some(path), Some(paper)) => Some(read_answers(path, paper, ui)?),
+        _ => None,
+    };
+    match &opening {
+        Opening::SubmittedAtDeadline { attempt, outcome } => {
+            ui.note(&ui.text(
+                "take.submitted_at_deadline",
+                &[
+                    ("attempt", attempt.attempt.to_string()),
+                    ("time", workspace::shown_time(attempt.deadline)),
+                ],
+            ));
+            outln!("{}", result_text(&attempt.paper, outcome, &sitting::attempt_responses(attempt), ui));
+            return Ok(());
+        }
+        Opening::Resume { attempt, .. } => {
+            let answered = attempt.responses.iter().filter(|(_, r, _)| r.is_some()).count();
             ui.note(&ui.text(
                 "take.resuming",
                 &[
-                    ("attempt", open.attempt.to_string()),
-                    ("answered", sitting.answered().to_string()),
-                    ("questions", sitting.len().to_string()),
-                    ("remaining", super::status::clock(sitting.remaining_seconds(start))),
+                    ("attempt", attempt.attempt.to_string()),
+                    ("answered", answered.to_string()),
+                    ("questions", attempt.paper.questions.len().to_string()),
+                    (
+                        "remaining",
+                        super::status::clock((attempt.deadline.as_second() - start.as_second()).max(0)),
+                    ),
                 ],
             ));
-            (open.id, sitting)
         }
-        None => {
-            check_may_start(&store, &exam, &args.employee, attempts.len() as u32, start)?;
-            let number = attempts.len() as u32 + 1;
-            // Only the paper's own questions are read when the exam has a stored plan.
-            let paper = match store.exam_plan(&args.exam)? {
-                Some(plan) => paper_for(
-                    &exam,
-                    &super::Source::Planned(plan, &store),
-                    &args.employee,
-                    number,
-                    &attempts,
-                )?,
-                None => {
-                    let pool = store.exam_pool(&args.exam)?;
-                    let drawer = xuefa_core::exam::Drawer::new(&exam.spec, &pool);
-                    paper_for(&exam, &super::Source::Pool(&drawer), &args.employee, number, &attempts)?
-                }
-            };
-            let deadline = deadline(&exam, start);
-            let id = store.start_attempt(&paper, Mode::Terminal, start, deadline)?;
-            (id, Sitting::new(paper, grading, deadline))
-        }
+        Opening::New { .. } => {}
+    }
+    let Some(mut session) = sitting::begin(store, opening, start, Mode::Terminal)? else {
+        return Ok(());
     };
-    let mut session =
-        Session { store, attempt, sitting, clock: Clock::new(start), title: exam.spec.title.clone() };
-    if let Some(path) = &args.answers {
-        return answers_file(&mut session, path, ui);
+    if let Some(answers) = answers {
+        let outcome = sitting::sit_answers(&mut session, &answers)?;
+        outln!("{}", result_text(session.sitting.paper(), &outcome, session.sitting.responses(), ui));
+        return Ok(());
     }
     if args.plain || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         plain::run(&mut session, ui)
@@ -222,25 +113,19 @@ pub fn cmd_take(args: &TakeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     }
 }
 
-fn attempt_responses(attempt: &xuefa_store::AttemptRecord) -> Vec<Option<Response>> {
-    let mut responses = vec![None; attempt.paper.questions.len()];
-    for (index, response, _) in &attempt.responses {
-        if let Some(slot) = responses.get_mut(*index) {
-            *slot = *response;
-        }
-    }
-    responses
-}
-
-/// Answers from a JSON file `{question_id: "AC" | "T" | "F"}` (letters as shown on this
-/// person's paper), then submits. Every problem of the file is reported and nothing is
-/// saved when there is one.
-fn answers_file(session: &mut Session, path: &std::path::Path, ui: &Ui) -> Result<(), CommandError> {
+/// Returns the answers of an answers file `{question_id: "AC" | "T" | "F"}` (letters as
+/// shown on this person's paper). Every problem of the file is reported, and the command
+/// is refused, when there is one.
+fn read_answers(
+    path: &std::path::Path,
+    paper: &xuefa_core::exam::Paper,
+    ui: &Ui,
+) -> Result<Vec<(usize, Response)>, CommandError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|error| {
         CommandError::message_of(
             "take.answers_unreadable",
-            vec![("path", name.clone()), ("detail", error.to_string())],
+            vec![("path", name.clone()), ("detail", crate::i18n::io_error(&error))],
         )
     })?;
     let answers: HashMap<String, serde_json::Value> = serde_json::from_str(&text).map_err(|error| {
@@ -249,59 +134,13 @@ fn answers_file(session: &mut Session, path: &std::path::Path, ui: &Ui) -> Resul
             vec![("path", name.clone()), ("detail", error.to_string())],
         )
     })?;
-    let paper = session.sitting.paper().clone();
-    let mut problems = Vec::new();
-    let mut parsed = Vec::new();
-    let mut keys: Vec<&String> = answers.keys().collect();
-    keys.sort();
-    for key in keys {
-        let matches: Vec<usize> = (0..paper.questions.len())
-            .filter(|&i| {
-                let q = &paper.questions[i];
-                q.id == *key || format!("{}:{}", q.bank, q.id) == *key
-            })
-            .collect();
-        let index = match matches.as_slice() {
-            [index] => *index,
-            [] => {
-                problems.push(ui.text("take.answers_unknown_id", &[("id", key.clone())]));
-                continue;
-            }
-            _ => {
-                problems.push(ui.text("take.answers_ambiguous_id", &[("id", key.clone())]));
-                continue;
-            }
-        };
-        let question = &paper.questions[index];
-        let response =
-            answers[key].as_str().and_then(|t| Response::parse(t, question.kind, question.options.len()));
-        match response {
-            Some(response) => parsed.push((index, response)),
-            None => problems.push(ui.text(
-                "take.answers_bad_answer",
-                &[
-                    ("id", key.clone()),
-                    ("answer", answers[key].to_string()),
-                    ("number", question.number.to_string()),
-                ],
-            )),
-        }
-    }
-    if !problems.is_empty() {
+    sitting::parse_answers(paper, &answers).map_err(|problems| {
         for problem in problems {
-            ui.error(&format!("{name}: {problem}"));
+            ui.error(&format!("{name}: {}", problem.text(ui.lang)));
         }
         ui.note(&ui.text("take.answers_refused", &[]));
-        return Err(CommandError::Rejected);
-    }
-    for (index, response) in &parsed {
-        session.sitting.answer(*index, *response, session.clock.now()).map_err(SessionError::from)?;
-    }
-    let now = session.clock.now();
-    let outcome = session.sitting.submit().clone();
-    session.store.save_and_submit(session.attempt, &paper, &parsed, &outcome, now)?;
-    outln!("{}", result_text(&paper, &outcome, session.sitting.responses(), ui));
-    Ok(())
+        CommandError::Rejected
+    })
 }
 
 /// Returns the result and the review of wrong answers, as text.

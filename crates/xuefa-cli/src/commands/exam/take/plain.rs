@@ -7,7 +7,9 @@ use std::io::{BufRead, Write};
 use xuefa_core::Kind;
 use xuefa_core::exam::Response;
 
-use super::{Session, result_text};
+use xuefa_store::ExamStore;
+
+use super::{Session, SessionErrorText as _, result_text};
 use crate::commands::exam::points;
 use crate::commands::exam::status::clock;
 use crate::error::CommandError;
@@ -39,7 +41,7 @@ fn parse(line: &str) -> Command {
     }
 }
 
-fn show(session: &Session, ui: &Ui, out: &mut impl Write) -> std::io::Result<()> {
+fn show<S: ExamStore>(session: &Session<S>, ui: &Ui, out: &mut impl Write) -> std::io::Result<()> {
     let sitting = &session.sitting;
     let index = sitting.current();
     let question = &sitting.paper().questions[index];
@@ -87,14 +89,14 @@ fn numbers(indexes: &[usize]) -> String {
 }
 
 /// Submits, prints the result and the review, and ends the sitting.
-fn submit(session: &mut Session, ui: &Ui, out: &mut impl Write) -> Result<(), CommandError> {
+fn submit<S: ExamStore>(session: &mut Session<S>, ui: &Ui, out: &mut impl Write) -> Result<(), CommandError> {
     let outcome = session.submit()?;
     let text = result_text(session.sitting.paper(), &outcome, session.sitting.responses(), ui);
     writeln!(out, "{text}")
         .map_err(|error| CommandError::message_of("take.io", vec![("detail", error.to_string())]))
 }
 
-pub fn run(session: &mut Session, ui: &Ui) -> Result<(), CommandError> {
+pub fn run<S: ExamStore>(session: &mut Session<S>, ui: &Ui) -> Result<(), CommandError> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();

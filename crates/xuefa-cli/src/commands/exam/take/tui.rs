@@ -14,7 +14,9 @@ use ratatui::{DefaultTerminal, Frame};
 use xuefa_core::Kind;
 use xuefa_core::exam::{Outcome, Response};
 
-use super::{Session, result_text};
+use xuefa_store::ExamStore;
+
+use super::{Session, SessionErrorText as _, result_text};
 use crate::commands::exam::status::clock;
 use crate::commands::exam::{kind_name, points};
 use crate::error::CommandError;
@@ -40,7 +42,7 @@ struct State {
     colour: bool,
 }
 
-pub fn run(session: &mut Session, ui: &Ui) -> Result<(), CommandError> {
+pub fn run<S: ExamStore>(session: &mut Session<S>, ui: &Ui) -> Result<(), CommandError> {
     let mut terminal = ratatui::init();
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut state = State { view: View::Question, goto: String::new(), message: String::new(), colour };
@@ -56,9 +58,9 @@ pub fn run(session: &mut Session, ui: &Ui) -> Result<(), CommandError> {
     result
 }
 
-fn event_loop(
+fn event_loop<S: ExamStore>(
     terminal: &mut DefaultTerminal,
-    session: &mut Session,
+    session: &mut Session<S>,
     ui: &Ui,
     state: &mut State,
 ) -> Result<(), CommandError> {
@@ -113,16 +115,16 @@ fn event_loop(
 }
 
 /// Handles a key on the question screen; returns true to leave (answers stay saved).
-fn question_key(
+fn question_key<S: ExamStore>(
     key: KeyEvent,
-    session: &mut Session,
+    session: &mut Session<S>,
     ui: &Ui,
     state: &mut State,
 ) -> Result<bool, CommandError> {
     let index = session.sitting.current();
     let question = session.sitting.paper().questions[index].clone();
     state.message.clear();
-    let mut respond = |session: &mut Session, response: Option<Response>| {
+    let mut respond = |session: &mut Session<S>, response: Option<Response>| {
         let result = match response {
             Some(response) => session.answer(index, response),
             None => session.clear(index),
@@ -200,7 +202,7 @@ fn style(state: &State, colour: Color) -> Style {
     if state.colour { Style::default().fg(colour) } else { Style::default() }
 }
 
-fn draw(frame: &mut Frame<'_>, session: &Session, ui: &Ui, state: &State) {
+fn draw<S: ExamStore>(frame: &mut Frame<'_>, session: &Session<S>, ui: &Ui, state: &State) {
     let area = frame.area();
     let [top, body, navigator, help] = Layout::vertical([
         Constraint::Length(1),
@@ -265,7 +267,13 @@ fn draw(frame: &mut Frame<'_>, session: &Session, ui: &Ui, state: &State) {
     }
 }
 
-fn draw_question(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui, state: &State) {
+fn draw_question<S: ExamStore>(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    session: &Session<S>,
+    ui: &Ui,
+    state: &State,
+) {
     let index = session.sitting.current();
     let question = &session.sitting.paper().questions[index];
     let flag = if session.sitting.is_flagged(index) { ui.text("tui.flagged", &[]) } else { String::new() };
@@ -308,12 +316,18 @@ fn draw_question(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui, 
 
 const CELL: u16 = 6;
 
-fn nav_height(session: &Session, width: u16) -> u16 {
+fn nav_height<S: ExamStore>(session: &Session<S>, width: u16) -> u16 {
     let per_row = (width.saturating_sub(2) / CELL).max(1) as usize;
     (session.sitting.len().div_ceil(per_row) as u16 + 2).min(12)
 }
 
-fn draw_navigator(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui, state: &State) {
+fn draw_navigator<S: ExamStore>(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    session: &Session<S>,
+    ui: &Ui,
+    state: &State,
+) {
     let per_row = (area.width.saturating_sub(2) / CELL).max(1) as usize;
     let mut lines = Vec::new();
     let count = session.sitting.len();
@@ -344,7 +358,13 @@ fn draw_navigator(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui,
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn draw_confirm(frame: &mut Frame<'_>, area: Rect, session: &Session, ui: &Ui, enter_refused: bool) {
+fn draw_confirm<S: ExamStore>(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    session: &Session<S>,
+    ui: &Ui,
+    enter_refused: bool,
+) {
     let unanswered = session.sitting.unanswered();
     let numbers = |list: &[usize]| list.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ");
     let mut text = Text::default();

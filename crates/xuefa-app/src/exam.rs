@@ -1,0 +1,176 @@
+//! The annual exam's rules that every front end follows: who may start an attempt and
+//! when, the deadline of an attempt, the paper of an attempt (drawn reproducibly, or the
+//! recorded one), attempts whose time ran out, and which attempt counts.
+
+use std::collections::HashSet;
+
+use jiff::Timestamp;
+use jiff::tz::Offset;
+use xuefa_core::exam::{Counts, Drawer, Paper, Sitting, draw_planned};
+use xuefa_core::{Person, Status};
+use xuefa_store::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore};
+
+use crate::error::AppError;
+use crate::format::shown_time;
+
+/// Returns the paper of attempt `number` of a person: the recorded one when it was sat,
+/// else the one the draw gives, with the questions of every earlier attempt (recorded, or
+/// drawn the same way) as seen. A 补考 paper printed in advance is so the paper the draw
+/// gives when the person sits it.
+pub fn paper_for<S: ExamStore + ?Sized>(
+    exam: &ExamRecord,
+    source: &Source<'_, S>,
+    employee: &str,
+    number: u32,
+    attempts: &[AttemptRecord],
+) -> Result<Paper, AppError> {
+    let short = |error: xuefa_core::exam::DrawError| {
+        AppError::message_of(
+            "exam.pool_short",
+            vec![("exam", exam.spec.id.clone()), ("detail", error.to_string())],
+        )
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    for n in 1..=number {
+        let paper = match (attempts.iter().find(|a| a.attempt == n), source) {
+            (Some(record), _) => record.paper.clone(),
+            (None, Source::Pool(drawer)) => drawer.draw(exam.seed, employee, n, &seen).map_err(short)?,
+            (None, Source::Planned(plan, store)) => {
+                let keys: Vec<String> = seen.iter().cloned().collect();
+                let positions: HashSet<usize> =
+                    store.pool_positions(&exam.spec.id, &keys)?.into_iter().collect();
+                let drawn =
+                    draw_planned::<Drawn>(&exam.spec, plan, (exam.seed, employee, n), &positions, &mut |p| {
+                        store.pool_at(&exam.spec.id, p).map_err(Drawn::Store)
+                    });
+                match drawn {
+                    Ok(paper) => paper,
+                    Err(Drawn::Short(error)) => return Err(short(error)),
+                    Err(Drawn::Store(error)) => return Err(error.into()),
+                }
+            }
+        };
+        if n == number {
+            return Ok(paper);
+        }
+        seen.extend(paper.question_keys());
+    }
+    Err(AppError::message_of(
+        "exam.bad_attempt",
+        vec![("attempt", number.to_string()), ("attempts", exam.spec.attempts.to_string())],
+    ))
+}
+
+/// Where papers are drawn from: the exam's stored plan, reading only a paper's questions
+/// (exams created since plans are stored), or the whole pool.
+#[allow(missing_debug_implementations)] // the store and the drawer are not worth printing
+pub enum Source<'a, S: ExamStore + ?Sized> {
+    Planned(Vec<Vec<usize>>, &'a S),
+    Pool(&'a Drawer<'a>),
+}
+
+/// Why a planned draw failed.
+enum Drawn {
+    Short(xuefa_core::exam::DrawError),
+    Store(xuefa_store::StoreError),
+}
+
+impl From<xuefa_core::exam::DrawError> for Drawn {
+    fn from(error: xuefa_core::exam::DrawError) -> Self {
+        Drawn::Short(error)
+    }
+}
+
+/// Submits every open attempt of an exam whose deadline has passed, with the answers saved
+/// before it; returns those attempts. A terminal that was closed, a killed process or a
+/// person who walked away all end here, the next time anyone looks at the exam.
+pub fn submit_expired<S: ExamStore + ?Sized>(
+    store: &mut S,
+    exam: &ExamRecord,
+    now: Timestamp,
+) -> Result<Vec<(AttemptRecord, xuefa_core::exam::Outcome)>, AppError> {
+    let mut submitted = Vec::new();
+    for attempt in store.expired_attempts(&exam.spec.id, now)? {
+        if attempt.deadline > now {
+            continue;
+        }
+        let mut sitting = Sitting::resume(
+            attempt.paper.clone(),
+            exam.spec.grading(),
+            attempt.deadline,
+            attempt.responses.clone(),
+        );
+        let outcome = sitting.submit().clone();
+        store.submit_attempt(attempt.id, sitting.paper(), sitting.responses(), &outcome, attempt.deadline)?;
+        submitted.push((attempt, outcome));
+    }
+    Ok(submitted)
+}
+
+/// Returns the person who may start an attempt now, or why not.
+pub fn check_may_start<S: ExamStore + ?Sized>(
+    store: &S,
+    exam: &ExamRecord,
+    employee: &str,
+    used: u32,
+    now: Timestamp,
+    offset: Offset,
+) -> Result<Person, AppError> {
+    let args = || vec![("employee", employee.to_owned()), ("exam", exam.spec.id.clone())];
+    let person =
+        store.person(employee)?.ok_or_else(|| AppError::message_of("exam.unknown_employee", args()))?;
+    match person.status {
+        Status::Exempt => return Err(AppError::message_of("exam.exempt", args())),
+        Status::Left => return Err(AppError::message_of("exam.left", args())),
+        _ => {}
+    }
+    if !exam.spec.audience.includes(&person) {
+        return Err(AppError::message_of("exam.not_required", args()));
+    }
+    if let Some(opens) = exam.spec.opens_at()
+        && now < opens
+    {
+        let mut args = args();
+        args.push(("time", shown_time(opens, offset)));
+        return Err(AppError::message_of("exam.not_open", args));
+    }
+    if let Some(closes) = exam.spec.closes_at()
+        && now >= closes
+    {
+        let mut args = args();
+        args.push(("time", shown_time(closes, offset)));
+        return Err(AppError::message_of("exam.closed", args));
+    }
+    if used >= exam.spec.attempts {
+        let mut args = args();
+        args.push(("attempts", exam.spec.attempts.to_string()));
+        return Err(AppError::message_of("exam.no_attempts_left", args));
+    }
+    Ok(person)
+}
+
+/// Returns when an attempt started now must be submitted: after the exam's duration, but
+/// never after the exam closes.
+pub fn deadline(exam: &ExamRecord, now: Timestamp) -> Timestamp {
+    let end = now
+        .checked_add(jiff::SignedDuration::from_secs(i64::from(exam.spec.duration_minutes) * 60))
+        .unwrap_or(now);
+    match exam.spec.closes_at() {
+        Some(closes) if closes < end => closes,
+        _ => end,
+    }
+}
+
+/// Returns the attempt that counts among submitted ones, under the exam's rule.
+pub fn counted<'a>(attempts: &[&'a AttemptSummary], counts: Counts) -> Option<&'a AttemptSummary> {
+    let submitted = attempts.iter().copied().filter(|a| a.score.is_some());
+    match counts {
+        Counts::First => submitted.min_by_key(|a| a.attempt),
+        Counts::Last => submitted.max_by_key(|a| a.attempt),
+        // The best score; among equal scores the earliest attempt.
+        _ => submitted.fold(None, |best: Option<&AttemptSummary>, a| match best {
+            Some(b) if b.score >= a.score => Some(b),
+            _ => Some(a),
+        }),
+    }
+}
