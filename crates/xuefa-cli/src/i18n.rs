@@ -239,7 +239,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[test]
     fn every_command_and_argument_has_help_in_the_catalog() {
         fn walk(command: &Command, path: &str, missing: &mut Vec<String>) {
             if catalog(Lang::En).get(path).is_none() {
