@@ -8,6 +8,13 @@ pub mod exam;
 pub mod format;
 pub mod i18n;
 pub mod render;
+pub mod report;
 pub mod sitting;
 
 pub use error::{AppError, Message, Result};
+
+/// Everything a workspace's store does: banks and rosters, exams, study records. The
+/// embedded SQLite store is one; every operation takes any.
+pub trait Backend: xuefa_store::Store + xuefa_store::ExamStore + xuefa_store::StudyStore {}
+
+impl<T: xuefa_store::Store + xuefa_store::ExamStore + xuefa_store::StudyStore + ?Sized> Backend for T {}

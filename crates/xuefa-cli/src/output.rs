@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use comfy_table::{ContentArrangement, Table, presets};
 use indicatif::{ProgressBar, ProgressStyle};
-pub use xuefa_app::render::{Cell, Listing, csv_row, escape_html, escape_markdown};
+pub use xuefa_app::render::{Cell, Listing, csv_row, escape_markdown};
 
 use crate::error::CommandError;
 

@@ -21,7 +21,7 @@ use xuefa_core::{Department, Kind, Person, Question};
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
 pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
-pub use workspace::{Config, Workspace, WorkspaceError};
+pub use workspace::{Config, CustomKind, Office, StudyConfig, Workspace, WorkspaceError, parse_offset};
 
 /// A result of the store.
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -2,15 +2,12 @@
 //! expected and who came; per person the hours by kind and each requirement; per department
 //! how many people met every requirement. `--owing` lists who still falls short of what.
 
-use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 
 use clap::Args;
 use serde_json::{Value, json};
-use xuefa_core::exam::Audience;
-use xuefa_core::study::{Credit, ExpectedCounter, PersonYear, StudySession, Totals, evaluate_totals};
-use xuefa_core::{Department, Person, Status};
-use xuefa_store::{Store, StudyStore};
+use xuefa_core::Person;
+use xuefa_core::study::PersonYear;
 
 use crate::cli::GlobalArgs;
 use crate::commands::exam::points;
@@ -35,231 +32,19 @@ pub struct AttendanceArgs {
     pub output: Option<std::path::PathBuf>,
 }
 
-/// Returns `a ÷ b`, or `None` for an empty denominator.
-pub fn rate(a: usize, b: usize) -> Option<f64> {
-    (b > 0).then(|| a as f64 / b as f64)
-}
+pub use xuefa_app::format::{percent, rate};
+pub use xuefa_app::report::attendance::{StudyYear, depth};
 
-/// Returns a rate as people read it: `95.9%`, or `—` when there is none.
-pub fn percent(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
-}
-
-/// Returns the depth `--by department:DEPTH` asks for (`None`: the full path).
-pub fn depth(by: Option<&str>) -> Result<Option<usize>, CommandError> {
-    match by {
-        None | Some("department") => Ok(None),
-        Some(text) => match text.strip_prefix("department:").and_then(|d| d.parse::<usize>().ok()) {
-            Some(depth) if depth > 0 => Ok(Some(depth)),
-            _ => Err(CommandError::message_of("report.bad_by", vec![("value", text.to_owned())])),
-        },
-    }
-}
-
-/// A session of the year with how many were expected and came.
-pub struct Session {
-    pub session: StudySession,
-    pub expected: usize,
-    pub attended: usize,
-}
-
-/// A year of study: its sessions, per department (people evaluated, people who met all,
-/// hours), and the totals over everyone. Each person's year goes to a callback instead of
-/// being kept: a province has a million of them.
-pub struct StudyYear {
-    pub sessions: Vec<Session>,
-    pub departments: BTreeMap<String, (usize, usize, f64)>,
-    /// People with requirements (active, on the roster during the year).
-    pub evaluated: usize,
-    /// Of them, people who met every requirement.
-    pub met_all: usize,
-    /// Their hours in all.
-    pub hours: f64,
-    /// Per requirement: people it applies to, people who met it.
-    pub requirements: BTreeMap<String, (usize, usize)>,
-    /// Hours studied per session kind, over everyone.
-    pub hours_by_kind: BTreeMap<String, f64>,
-}
-
-/// Returns a year of study from the store (the figures are summed in SQL).
+/// Returns a year of study of the workspace (see [`xuefa_app::report::attendance::study_year`]).
 pub fn study_year(
     workspace: &xuefa_store::Workspace,
-    store: &xuefa_store::SqliteStore,
+    store: &impl xuefa_app::Backend,
     year: i16,
     depth: Option<usize>,
     each: &mut dyn FnMut(&Person, &PersonYear),
 ) -> Result<StudyYear, CommandError> {
-    let now = workspace::now()?;
-    let study = &workspace.config.study;
-    let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
-    let bad_year = || CommandError::message_of("report.bad_year", vec![("value", year.to_string())]);
-    let period = (
-        xuefa_core::Date::new(year, 1, 1).map_err(|_| bad_year())?,
-        xuefa_core::Date::new(year, 12, 31).map_err(|_| bad_year())?,
-    );
-    // Sessions are dated in the office's time, like exam dates.
-    let today = workspace::office_date(workspace, now);
-    let sessions = store.sessions(&from, &to)?;
-    let people = store.people(None)?;
-    // One pass over the marks, session by session, summing into dense tables: a province
-    // has tens of millions of marks, and none is held.
-    let credit: &Credit = &study.credit;
-    let person_of: HashMap<&str, usize> =
-        people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let session_of: HashMap<&str, usize> =
-        sessions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
-    let mut kinds: Vec<String> = Vec::new();
-    let kind_of: Vec<usize> = sessions
-        .iter()
-        .map(|s| match kinds.iter().position(|k| k == s.kind.as_str()) {
-            Some(k) => k,
-            None => {
-                kinds.push(s.kind.as_str().to_owned());
-                kinds.len() - 1
-            }
-        })
-        .collect();
-    let width = kinds.len().max(1);
-    // Per person and kind: hours, sessions attended, and whether there is any mark.
-    let mut hours = vec![0.0f64; people.len() * width];
-    let mut attended_by_kind = vec![0u32; people.len() * width];
-    let mut marked_kind = vec![false; people.len() * width];
-    // Per session: marks, attended, marked outside its audience.
-    let mut marked = vec![0u64; sessions.len()];
-    let mut attended = vec![0u64; sessions.len()];
-    let mut outside = vec![0usize; sessions.len()];
-    let mut current: Option<(String, usize)> = None;
-    let mut counter = ExpectedCounter::new(&people);
-    store.scan_marks(&from, &to, &mut |session_id, employee, status, own| {
-        let index = match &current {
-            Some((id, index)) if id == session_id => *index,
-            _ => {
-                let Some(&index) = session_of.get(session_id) else { return };
-                current = Some((session_id.to_owned(), index));
-                index
-            }
-        };
-        let session = &sessions[index];
-        let came = matches!(status, "present" | "late" | "left_early");
-        marked[index] += 1;
-        attended[index] += u64::from(came);
-        let person = person_of.get(employee).copied();
-        // Marked but maybe not expected: not on the roster, not active, outside their dates,
-        // or at a session for a named audience.
-        let candidate = match person.map(|p| &people[p]) {
-            None => true,
-            Some(p) => {
-                p.status != Status::Active
-                    || p.joined.is_some_and(|j| j > session.date)
-                    || p.left.is_some_and(|l| l < session.date)
-                    || session.expected != Audience::default()
-            }
-        };
-        if candidate && !person.is_some_and(|p| counter.expects(session, p)) {
-            outside[index] += 1;
-        }
-        let Some(p) = person else { return };
-        // The credit of a status, as the office set it; a mark's own hours replace the
-        // session's when the status earns anything.
-        let share = match status {
-            "present" => credit.present,
-            "late" => credit.late,
-            "left_early" => credit.left_early,
-            "excused" => credit.excused,
-            _ => credit.absent,
-        };
-        let cell = p * width + kind_of[index];
-        hours[cell] += match own {
-            Some(own) if share > 0.0 => own,
-            _ => session.hours * share,
-        };
-        attended_by_kind[cell] += u32::from(came);
-        marked_kind[cell] = true;
-    })?;
-    // A person's totals, made when they are evaluated (a million of them are never held).
-    let totals_of = |person: usize| -> Option<Totals> {
-        let cells = person * width..(person + 1) * width;
-        if !marked_kind[cells.clone()].iter().any(|m| *m) {
-            return None;
-        }
-        let mut totals = Totals::default();
-        for cell in cells.filter(|&c| marked_kind[c]) {
-            totals.add(&kinds[cell % width], hours[cell], attended_by_kind[cell]);
-        }
-        Some(totals)
-    };
-    let counts: HashMap<String, (u64, u64)> =
-        sessions.iter().enumerate().map(|(i, s)| (s.id.clone(), (marked[i], attended[i]))).collect();
-    let outside: HashMap<String, usize> =
-        sessions.iter().enumerate().map(|(i, s)| (s.id.clone(), outside[i])).collect();
-
-    let session_rows: Vec<Session> = sessions
-        .iter()
-        .map(|session| {
-            let (marked, attended) = counts.get(&session.id).copied().unwrap_or((0, 0));
-            let audience = counter.count(session);
-            let outside = outside.get(&session.id).copied().unwrap_or(0);
-            let expected = if session.date < today || marked > 0 { audience + outside } else { audience };
-            Session { session: session.clone(), expected, attended: attended as usize }
-        })
-        .collect();
-
-    // People: everyone on the roster during the year (people who left, only if they studied).
-    let group = |p: &Person| -> String {
-        match depth {
-            Some(d) => p.department.truncated(d).path(),
-            None => p.department.path(),
-        }
-    };
-    let mut result = StudyYear {
-        sessions: session_rows,
-        departments: BTreeMap::new(),
-        evaluated: 0,
-        met_all: 0,
-        hours: 0.0,
-        requirements: BTreeMap::new(),
-        hours_by_kind: BTreeMap::new(),
-    };
-    let mut last_group: Option<(Department, String)> = None;
-    for (i, person) in people.iter().enumerate() {
-        if !(person.joined.is_none_or(|j| j <= period.1) && person.left.is_none_or(|l| l >= period.0)) {
-            continue;
-        }
-        let own = totals_of(i);
-        if person.status == Status::Left && own.is_none() {
-            continue;
-        }
-        let year = evaluate_totals(person, own.unwrap_or_default(), &study.requirements, period);
-        each(person, &year);
-        for (kind, hours) in &year.hours_by_kind {
-            *result.hours_by_kind.entry(kind.clone()).or_default() += hours;
-        }
-        if !year.evaluated {
-            continue;
-        }
-        result.evaluated += 1;
-        result.met_all += usize::from(year.met_all());
-        result.hours += year.hours;
-        for r in &year.requirements {
-            let entry = result.requirements.entry(r.name.clone()).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(r.met);
-        }
-        // People come by department: the group's name is worked out once per department.
-        let name = match &last_group {
-            Some((department, name)) if *department == person.department => name.clone(),
-            _ => {
-                let name = group(person);
-                last_group = Some((person.department.clone(), name.clone()));
-                name
-            }
-        };
-        let entry = result.departments.entry(name).or_default();
-        entry.0 += 1;
-        entry.1 += usize::from(year.met_all());
-        entry.2 += year.hours;
-    }
-    Ok(result)
+    let today = workspace::office_date(workspace, workspace::now()?);
+    Ok(xuefa_app::report::attendance::study_year(store, &workspace.config.study, year, depth, today, each)?)
 }
 
 /// Where rows of people go: a table kept for printing, or CSV and JSON written as they come.

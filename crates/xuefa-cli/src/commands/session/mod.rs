@@ -6,7 +6,7 @@ pub mod list;
 
 use std::collections::HashSet;
 
-use xuefa_core::study::{SessionKind, StudySession};
+use xuefa_core::study::StudySession;
 
 use crate::cli::{GlobalArgs, SessionCommand};
 use crate::error::CommandError;
@@ -25,16 +25,7 @@ pub fn next_id(date: xuefa_core::Date, taken: &HashSet<String>) -> String {
     (1..).map(|n| format!("{date}-{n}")).find(|id| !taken.contains(id)).unwrap_or_default()
 }
 
-/// Returns the name of a kind in the language: the catalog's for built-in kinds, the
-/// office's own name for custom ones.
-pub fn kind_label(kind: &SessionKind, custom: &[(String, String)], ui: &Ui) -> String {
-    match kind {
-        SessionKind::Custom(id) => {
-            custom.iter().find(|(k, _)| k == id).map_or_else(|| id.clone(), |(_, name)| name.clone())
-        }
-        built_in => ui.text(&format!("session_kind.{}", built_in.as_str()), &[]),
-    }
-}
+pub use xuefa_app::report::attendance::kind_label;
 
 /// Returns the session's row for listings: raw values and the values shown.
 pub fn session_cells(
