@@ -6,6 +6,7 @@
 pub mod error;
 pub mod exam;
 pub mod format;
+pub mod grade;
 pub mod i18n;
 pub mod render;
 pub mod report;
