@@ -195,93 +195,91 @@ pub fn grade_sheets<S: ExamStore + ?Sized>(
     let mut sheets: HashMap<(String, u32), Sheet> = HashMap::new();
     let mut wide: Option<bool> = None;
     let columns = columns();
-    let read_problems =
-        read_table_each(&name, bytes, options, columns, &mut |row| {
-            let line = row.location.line.unwrap_or(0) as u32;
-            let error = |message: String| Problem::error_message(row.location.clone(), message);
-            let cell = |i: usize| row.cells[i].as_deref().unwrap_or("");
-            let is_wide = *wide
-                .get_or_insert_with(|| row.cells[1].is_none() && row.cells[4..].iter().any(Option::is_some));
-            let employee = cell(0).to_owned();
-            if employee.is_empty() {
-                problems.push(error(ui.text("grade.no_employee", &[])));
-                return;
-            }
-            // Without an attempt column a sheet is the first attempt: grading the same sheet
-            // twice must not turn into a 补考.
-            let attempt = match cell(3) {
-                "" => 1,
-                other => match other.trim_end_matches(".0").parse::<u32>() {
-                    Ok(n) if n >= 1 && n <= exam.spec.attempts => n,
-                    _ => {
-                        problems.push(error(ui.text(
-                            "grade.bad_attempt",
-                            &[("value", other.to_owned()), ("attempts", exam.spec.attempts.to_string())],
-                        )));
-                        return;
-                    }
-                },
-            };
-            let key = (employee, attempt);
-            if is_wide {
-                if let Some(first) = sheets.get(&key) {
-                    problems.push(error(ui.text(
-                        "grade.duplicate_sheet",
-                        &[
-                            ("employee", key.0.clone()),
-                            ("attempt", attempt.to_string()),
-                            ("other", first.lines[0].to_string()),
-                        ],
-                    )));
-                    return;
-                }
-                let mut sheet =
-                    Sheet { codes: vec![Code::default(); length], lines: vec![line], texts: Vec::new() };
-                for (n, value) in row.cells[4..].iter().enumerate() {
-                    let Some(text) = value.as_deref().filter(|t| !t.is_empty()) else { continue };
-                    if n >= length {
-                        problems.push(error(ui.text(
-                            "grade.bad_number",
-                            &[("value", (n + 1).to_string()), ("count", length.to_string())],
-                        )));
-                        continue;
-                    }
-                    sheet.set(n, text);
-                }
-                sheets.insert(key, sheet);
-                return;
-            }
-            let number_text = cell(1);
-            let number = match number_text.trim_end_matches(".0").parse::<usize>() {
-                Ok(n) if n >= 1 && n <= length => n,
+    let read_problems = read_table_each(&name, bytes, options, columns, &mut |row| {
+        let line = row.location.line.unwrap_or(0) as u32;
+        let error = |message: String| Problem::error_message(row.location.clone(), message);
+        let cell = |i: usize| row.cells[i].as_deref().unwrap_or("");
+        let is_wide =
+            *wide.get_or_insert_with(|| row.cells[1].is_none() && row.cells[4..].iter().any(Option::is_some));
+        let employee = cell(0).to_owned();
+        if employee.is_empty() {
+            problems.push(error(ui.text("grade.no_employee", &[])));
+            return;
+        }
+        // Without an attempt column a sheet is the first attempt: grading the same sheet
+        // twice must not turn into a 补考.
+        let attempt = match cell(3) {
+            "" => 1,
+            other => match other.trim_end_matches(".0").parse::<u32>() {
+                Ok(n) if n >= 1 && n <= exam.spec.attempts => n,
                 _ => {
                     problems.push(error(ui.text(
-                        "grade.bad_number",
-                        &[("value", number_text.to_owned()), ("count", length.to_string())],
+                        "grade.bad_attempt",
+                        &[("value", other.to_owned()), ("attempts", exam.spec.attempts.to_string())],
                     )));
                     return;
                 }
-            };
-            let sheet = sheets.entry(key).or_insert_with(|| Sheet {
-                codes: vec![Code::default(); length],
-                lines: vec![0; length],
-                texts: Vec::new(),
-            });
-            let answer = cell(2);
-            if answer.is_empty() {
-                return;
-            }
-            if sheet.codes[number - 1].given() {
-                let other = location(sheet.lines[number - 1]);
+            },
+        };
+        let key = (employee, attempt);
+        if is_wide {
+            if let Some(first) = sheets.get(&key) {
                 problems.push(error(ui.text(
-                    "grade.duplicate",
-                    &[("number", number.to_string()), ("other", other.to_string())],
+                    "grade.duplicate_sheet",
+                    &[
+                        ("employee", key.0.clone()),
+                        ("attempt", attempt.to_string()),
+                        ("other", first.lines[0].to_string()),
+                    ],
                 )));
                 return;
             }
-            sheet.set(number - 1, answer);
-            sheet.lines[number - 1] = line;
+            let mut sheet =
+                Sheet { codes: vec![Code::default(); length], lines: vec![line], texts: Vec::new() };
+            for (n, value) in row.cells[4..].iter().enumerate() {
+                let Some(text) = value.as_deref().filter(|t| !t.is_empty()) else { continue };
+                if n >= length {
+                    problems.push(error(ui.text(
+                        "grade.bad_number",
+                        &[("value", (n + 1).to_string()), ("count", length.to_string())],
+                    )));
+                    continue;
+                }
+                sheet.set(n, text);
+            }
+            sheets.insert(key, sheet);
+            return;
+        }
+        let number_text = cell(1);
+        let number = match number_text.trim_end_matches(".0").parse::<usize>() {
+            Ok(n) if n >= 1 && n <= length => n,
+            _ => {
+                problems.push(error(ui.text(
+                    "grade.bad_number",
+                    &[("value", number_text.to_owned()), ("count", length.to_string())],
+                )));
+                return;
+            }
+        };
+        let sheet = sheets.entry(key).or_insert_with(|| Sheet {
+            codes: vec![Code::default(); length],
+            lines: vec![0; length],
+            texts: Vec::new(),
         });
+        let answer = cell(2);
+        if answer.is_empty() {
+            return;
+        }
+        if sheet.codes[number - 1].given() {
+            let other = location(sheet.lines[number - 1]);
+            problems.push(error(
+                ui.text("grade.duplicate", &[("number", number.to_string()), ("other", other.to_string())]),
+            ));
+            return;
+        }
+        sheet.set(number - 1, answer);
+        sheet.lines[number - 1] = line;
+    });
     problems.extend(read_problems);
     if wide.is_some_and(|w| !w) && sheets.is_empty() && problems.is_empty() {
         problems.push(Problem::error_message(Location::file(name.clone()), ui.text("grade.no_answers", &[])));
@@ -413,7 +411,13 @@ impl<'a> Papers<'a> {
 
     fn paper(&mut self, employee: &str, attempt: u32) -> Result<Paper, AppError> {
         if let Some(records) = self.records.get(employee) {
-            return paper_for(self.exam, &Source::<dyn ExamStore>::Pool(self.drawer), employee, attempt, records);
+            return paper_for(
+                self.exam,
+                &Source::<dyn ExamStore>::Pool(self.drawer),
+                employee,
+                attempt,
+                records,
+            );
         }
         // Continue from the previous sheet of the same person, or start from attempt 1.
         let (mut next, mut seen) = match self.seen.take() {

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod render;
 pub mod report;
 pub mod sitting;
+pub mod study;
 
 pub use error::{AppError, Message, Result};
 

@@ -23,6 +23,25 @@ pub enum CommandError {
     Problems(Vec<xuefa_core::Problem>),
 }
 
+/// Returns an import's result, or, when the file had problems, prints each with its place,
+/// says that nothing was stored, and refuses the command.
+pub fn refused_with_problems<T>(
+    result: Result<T, xuefa_app::AppError>,
+    ui: &crate::ui::Ui,
+) -> Result<T, CommandError> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(xuefa_app::AppError::Problems(problems)) => {
+            for problem in &problems {
+                ui.problem(problem);
+            }
+            ui.note(&ui.text("import.refused", &[]));
+            Err(CommandError::Rejected)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 impl From<xuefa_app::sitting::SessionError> for CommandError {
     fn from(error: xuefa_app::sitting::SessionError) -> Self {
         xuefa_app::AppError::from(error).into()

@@ -3,12 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use xuefa_core::read::{Column, NamedTable, read_table};
 use xuefa_core::{Bank, Loaded, Location, Problem, ProblemKind, ReadOptions, SourceReport, read};
 
 use crate::cli::BankFiles;
-use crate::error::CommandError;
-use crate::ui::Ui;
 
 /// Returns the read options the flags ask for.
 pub fn read_options(encoding: Option<&String>) -> ReadOptions {
@@ -48,19 +45,4 @@ fn read_path(path: &Path, options: &ReadOptions) -> SourceReport {
             report
         }
     }
-}
-
-/// Returns the rows of a table file with named columns (sign-in sheets, answer sheets,
-/// sessions); a file that cannot be read is reported and rejects the command.
-pub fn read_named(
-    path: &Path,
-    encoding: Option<&String>,
-    columns: &[Column],
-    ui: &Ui,
-) -> Result<NamedTable, CommandError> {
-    let bytes = read_bytes(path).map_err(|problem| {
-        ui.problem(&problem);
-        CommandError::Rejected
-    })?;
-    Ok(read_table(&path.display().to_string(), &bytes, &read_options(encoding), columns))
 }

@@ -1,11 +1,7 @@
 //! `xuefa session add`: record one study session.
 
-use std::collections::HashSet;
-
 use clap::Args;
-use xuefa_core::exam::Audience;
-use xuefa_core::study::{SessionKind, StudySession};
-use xuefa_store::StudyStore;
+use xuefa_app::study::{self, NewSession};
 
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
@@ -44,22 +40,21 @@ pub fn cmd_add(args: &AddArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Comma
     let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
     let custom = workspace.config.study.custom_kinds();
-    let date = xuefa_core::roster::parse_date(&args.date)
-        .ok_or_else(|| CommandError::message_of("session.bad_date", vec![("value", args.date.clone())]))?;
-    let kind = SessionKind::parse(&args.kind, &custom)
-        .ok_or_else(|| CommandError::message_of("session.bad_kind", vec![("value", args.kind.clone())]))?;
-    if !(args.hours.is_finite() && args.hours >= 0.0) {
-        return Err(CommandError::message_of("session.bad_hours", vec![("value", args.hours.to_string())]));
-    }
-    let taken: HashSet<String> = store.all_sessions()?.into_iter().map(|s| s.id).collect();
-    let id = args.id.clone().unwrap_or_else(|| super::next_id(date, &taken));
-    let mut session = StudySession::new(id.clone(), date, kind, args.title.clone(), args.hours);
-    session.organiser = args.organiser.clone();
-    session.place = args.place.clone();
-    session.expected = Audience::new(args.departments.clone(), args.roles.clone(), args.people.clone());
-    session.headcount = args.headcount;
-    session.materials = args.materials;
-    store.record_study(&[session], &[], now)?;
+    let new = NewSession {
+        id: args.id.clone(),
+        date: args.date.clone(),
+        kind: args.kind.clone(),
+        title: args.title.clone(),
+        hours: args.hours,
+        organiser: args.organiser.clone(),
+        place: args.place.clone(),
+        departments: args.departments.clone(),
+        roles: args.roles.clone(),
+        people: args.people.clone(),
+        headcount: args.headcount,
+        materials: args.materials,
+    };
+    let id = study::add_session(&mut store, &new, &custom, now)?;
     ui.note(&ui.text("session.added", &[("id", id.clone())]));
     outln!("{id}");
     Ok(())

@@ -4,8 +4,6 @@ pub mod add;
 pub mod import;
 pub mod list;
 
-use std::collections::HashSet;
-
 use xuefa_core::study::StudySession;
 
 use crate::cli::{GlobalArgs, SessionCommand};
@@ -18,11 +16,6 @@ pub fn run(command: SessionCommand, global: &GlobalArgs, ui: &Ui) -> Result<(), 
         SessionCommand::Import(args) => import::cmd_import(&args, global, ui),
         SessionCommand::List(args) => list::cmd_list(&args, global, ui),
     }
-}
-
-/// Returns the id a new session on a date gets: `2026-03-15-1`, `2026-03-15-2` …
-pub fn next_id(date: xuefa_core::Date, taken: &HashSet<String>) -> String {
-    (1..).map(|n| format!("{date}-{n}")).find(|id| !taken.contains(id)).unwrap_or_default()
 }
 
 pub use xuefa_app::report::attendance::kind_label;
