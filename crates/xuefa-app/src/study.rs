@@ -77,7 +77,7 @@ pub fn import_sessions<S: StudyStore + ?Sized>(
         if date.is_none() {
             errors.push(ui.text("session.bad_date", &[("value", cell(1))]));
         }
-        let kind = SessionKind::parse(&cell(2), &custom);
+        let kind = SessionKind::parse(&cell(2), custom);
         if kind.is_none() {
             errors.push(ui.text("session.bad_kind", &[("value", cell(2))]));
         }
