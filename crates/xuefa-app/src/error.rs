@@ -39,6 +39,9 @@ pub enum AppError {
     },
     /// An input file has problems; nothing was stored. Every problem has its place.
     Problems(Vec<Problem>),
+    /// An input is refused for these reasons (each a message about the whole input, such as
+    /// an exam blueprint's sections the banks cannot fill); nothing was stored.
+    Refused(Vec<Message>),
     /// The store failed.
     Store(StoreError),
 }
@@ -58,6 +61,9 @@ impl AppError {
                 .map(|p| format!("{}: {}", p.location, p.message(lang)))
                 .collect::<Vec<_>>()
                 .join("\n"),
+            AppError::Refused(messages) => {
+                messages.iter().map(|m| m.text(lang)).collect::<Vec<_>>().join("\n")
+            }
             AppError::Store(error) => error.to_string(),
         }
     }

@@ -10,6 +10,9 @@ use xuefa_core::exam::{Counts, Drawer, Paper, Sitting, draw_planned};
 use xuefa_core::{Person, Status};
 use xuefa_store::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore};
 
+use crate::i18n::Tr;
+use crate::render::Listing;
+
 use crate::error::AppError;
 use crate::format::shown_time;
 
@@ -173,4 +176,166 @@ pub fn counted<'a>(attempts: &[&'a AttemptSummary], counts: Counts) -> Option<&'
             _ => Some(a),
         }),
     }
+}
+
+/// A person's result in an exam: the counted attempt's score, pass and band.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersonResult {
+    /// The employee id.
+    pub employee: String,
+    /// The name.
+    pub name: String,
+    /// The department's path.
+    pub department: String,
+    /// The counted attempt's score, if any attempt was submitted.
+    pub score: Option<f64>,
+    /// Whether the counted attempt passed.
+    pub passed: bool,
+    /// The counted attempt's band.
+    pub band: Option<String>,
+    /// Attempts used.
+    pub attempts: usize,
+}
+
+/// Returns everyone who must sit the exam or has sat it, with their counted result, in
+/// roster order (the roster and the attempts are read side by side). Attempts past their
+/// deadline are submitted first.
+///
+/// # Errors
+/// Returns store errors.
+pub fn results<S: ExamStore + ?Sized>(
+    store: &mut S,
+    exam: &str,
+    now: Timestamp,
+) -> Result<Vec<PersonResult>, AppError> {
+    let record = store.exam(exam)?;
+    submit_expired(store, &record, now)?;
+    let mut results = Vec::new();
+    store.roll(exam, &mut |person, attempts| {
+        if attempts.is_empty() && !record.spec.audience.includes(person) {
+            return;
+        }
+        let own: Vec<&AttemptSummary> = attempts.iter().collect();
+        let counted = counted(&own, record.spec.counts);
+        results.push(PersonResult {
+            employee: person.id.clone(),
+            name: person.name.clone(),
+            department: person.department.path(),
+            score: counted.and_then(|a| a.score),
+            passed: counted.and_then(|a| a.passed).unwrap_or(false),
+            band: counted.and_then(|a| a.band.clone()),
+            attempts: attempts.len(),
+        });
+    })?;
+    Ok(results)
+}
+
+/// Returns results as a listing in a language.
+pub fn results_listing(results: &[PersonResult], ui: &Tr) -> Listing {
+    let columns = [
+        ("employee", "col.employee"),
+        ("name", "col.name"),
+        ("department", "col.department"),
+        ("score", "col.score"),
+        ("passed", "col.passed"),
+        ("band", "col.band"),
+        ("attempts", "col.attempts"),
+    ];
+    let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
+    for r in results {
+        let points = crate::format::points;
+        listing.row_shown(
+            vec![
+                r.employee.clone(),
+                r.name.clone(),
+                r.department.clone(),
+                r.score.map(points).unwrap_or_default(),
+                r.passed.to_string(),
+                r.band.clone().unwrap_or_default(),
+                r.attempts.to_string(),
+            ],
+            vec![
+                r.employee.clone(),
+                r.name.clone(),
+                r.department.clone(),
+                r.score.map(points).unwrap_or_else(|| "—".to_owned()),
+                ui.text(if r.passed { "yes" } else { "no" }, &[]),
+                r.band.clone().unwrap_or_else(|| "—".to_owned()),
+                r.attempts.to_string(),
+            ],
+        );
+    }
+    listing.json(serde_json::to_value(results).unwrap_or_default())
+}
+
+/// Where a person stands in an exam now.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Standing {
+    /// `not_started`, `in_progress` or `submitted`.
+    pub state: &'static str,
+    /// The latest attempt's number.
+    pub attempt: Option<u32>,
+    /// Questions answered on it.
+    pub answered: usize,
+    /// Questions on its paper.
+    pub questions: Option<usize>,
+    /// Seconds left of an open attempt.
+    pub remaining_seconds: Option<i64>,
+    /// The open attempt's deadline.
+    pub deadline: Option<Timestamp>,
+    /// Attempts used.
+    pub attempts_used: usize,
+    /// Attempts allowed.
+    pub attempts_allowed: u32,
+    /// The latest submitted attempt's score, pass and band.
+    pub score: Option<f64>,
+    /// Whether it passed.
+    pub passed: Option<bool>,
+    /// Its band.
+    pub band: Option<String>,
+    /// Points of the paper.
+    pub total: Option<f64>,
+}
+
+/// Returns where a person stands in an exam at `now` (an attempt past its deadline is
+/// submitted first). Refuses someone who is not on the roster and has no attempt.
+///
+/// # Errors
+/// Returns an unknown person or store errors.
+pub fn standing<S: ExamStore + ?Sized>(
+    store: &mut S,
+    exam: &str,
+    employee: &str,
+    now: Timestamp,
+) -> Result<Standing, AppError> {
+    let record = store.exam(exam)?;
+    submit_expired(store, &record, now)?;
+    let attempts = store.attempts(exam, employee)?;
+    if attempts.is_empty() && store.person(employee)?.is_none() {
+        return Err(AppError::message_of(
+            "exam.unknown_employee",
+            vec![("employee", employee.to_owned()), ("exam", exam.to_owned())],
+        ));
+    }
+    let last = attempts.last();
+    let open = last.filter(|a| a.submitted_at.is_none());
+    let outcome = last.and_then(|a| a.outcome.as_ref());
+    Ok(Standing {
+        state: match last {
+            None => "not_started",
+            Some(a) if a.submitted_at.is_none() => "in_progress",
+            Some(_) => "submitted",
+        },
+        attempt: last.map(|a| a.attempt),
+        answered: last.map_or(0, |a| a.responses.iter().filter(|(_, r, _)| r.is_some()).count()),
+        questions: last.map(|a| a.paper.questions.len()),
+        remaining_seconds: open.map(|a| (a.deadline.as_second() - now.as_second()).max(0)),
+        deadline: open.map(|a| a.deadline),
+        attempts_used: attempts.len(),
+        attempts_allowed: record.spec.attempts,
+        score: outcome.map(|o| o.score.total),
+        passed: outcome.map(|o| o.passed),
+        band: outcome.map(|o| o.band.clone()),
+        total: outcome.map(|o| o.score.max),
+    })
 }

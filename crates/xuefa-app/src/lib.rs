@@ -3,6 +3,7 @@
 //!
 //! (The map of operations is filled in as they move here.)
 
+pub mod create;
 pub mod error;
 pub mod exam;
 pub mod format;

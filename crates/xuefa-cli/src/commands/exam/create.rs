@@ -5,14 +5,13 @@ use std::hash::BuildHasher;
 use std::path::PathBuf;
 
 use clap::Args;
-use xuefa_core::exam::{ExamSpec, Pool, PoolQuestion, Section, SpecProblem};
-use xuefa_store::{ExamStore, Store};
+use xuefa_app::create;
 
-use super::kind_name;
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::ui::Ui;
 use crate::workspace;
+pub use xuefa_app::create::describe_filters;
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
@@ -20,31 +19,6 @@ pub struct CreateArgs {
     pub spec: PathBuf,
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-}
-
-/// Returns a section's filters in words: ` on 民法典, 宪法 tagged … of difficulty 2–4`.
-pub fn describe_filters(section: &Section, ui: &Ui) -> String {
-    let mut parts = Vec::new();
-    let list = |items: &[String]| items.join(ui.list_separator());
-    if !section.laws.is_empty() {
-        parts.push(ui.text("filter.laws", &[("laws", list(&section.laws))]));
-    }
-    if !section.tags.is_empty() {
-        parts.push(ui.text("filter.tags", &[("tags", list(&section.tags))]));
-    }
-    if let Some(difficulty) = section.difficulty {
-        let range = match difficulty {
-            xuefa_core::exam::DifficultyFilter::Level(level) => level.to_string(),
-            xuefa_core::exam::DifficultyFilter::Range([low, high]) => format!("{low}–{high}"),
-        };
-        parts.push(ui.text("filter.difficulty", &[("difficulty", range)]));
-    }
-    if !section.banks.is_empty() {
-        parts.push(ui.text("filter.banks", &[("banks", list(&section.banks))]));
-    }
-    // English puts each filter after the noun with a space; Chinese runs them together.
-    let gap = if ui.lang == xuefa_core::Lang::Zh { "" } else { " " };
-    parts.iter().map(|part| format!("{gap}{part}")).collect()
 }
 
 pub fn cmd_create(args: &CreateArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
@@ -55,69 +29,28 @@ pub fn cmd_create(args: &CreateArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
             vec![("path", path.clone()), ("detail", crate::i18n::io_error(&error))],
         )
     })?;
-    let spec = match ExamSpec::from_toml(&text) {
-        Ok(spec) => spec,
-        Err(problems) => {
-            for problem in problems {
-                let message = match problem {
-                    SpecProblem::Syntax(detail) => ui.text("exam.spec_syntax", &[("detail", detail)]),
-                    SpecProblem::Invalid { field, detail } => {
-                        ui.text("exam.spec_invalid", &[("field", field), ("detail", detail)])
-                    }
-                    other => other.to_string(),
-                };
-                ui.error(&format!("{path}: {message}"));
-            }
-            return Err(CommandError::Rejected);
-        }
-    };
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
-    let everything = Pool::new(
-        store
-            .questions(None)?
-            .into_iter()
-            .map(|s| PoolQuestion::new(s.bank, s.version, s.question))
-            .collect(),
-    );
-    let pool = everything.for_spec(&spec);
-    let mut short = false;
-    for (index, (section, availability)) in spec.sections.iter().zip(pool.availability(&spec)).enumerate() {
-        if !availability.is_short() {
-            continue;
-        }
-        short = true;
-        let mut message = ui.text(
-            "exam.section_short",
-            &[
-                ("section", (index + 1).to_string()),
-                ("needed", availability.needed.to_string()),
-                ("kind", kind_name(section.kind, ui)),
-                ("filters", describe_filters(section, ui)),
-                ("available", availability.matching.to_string()),
-            ],
-        );
-        if availability.matching >= availability.needed {
-            message.push_str(
-                &ui.text("exam.section_shared", &[("available", availability.available.to_string())]),
-            );
-        }
-        ui.error(&format!("{path}: {message}"));
-    }
-    if short {
-        return Err(CommandError::Rejected);
-    }
     let seed = args
         .seed
         .unwrap_or_else(|| std::collections::hash_map::RandomState::new().hash_one(now.as_nanosecond()));
-    store.create_exam(&spec, &text, seed, &pool, now)?;
+    let created = match create::create_exam(&mut store, &text, seed, now, ui) {
+        Ok(created) => created,
+        Err(xuefa_app::AppError::Refused(messages)) => {
+            for message in messages {
+                ui.error(&format!("{path}: {}", message.text(ui.lang)));
+            }
+            return Err(CommandError::Rejected);
+        }
+        Err(error) => return Err(error.into()),
+    };
     ui.note(&ui.text(
         "exam.created",
         &[
-            ("exam", spec.id.clone()),
-            ("questions", spec.question_count().to_string()),
-            ("points", super::points(spec.total_points())),
-            ("pool", pool.questions().len().to_string()),
+            ("exam", created.exam),
+            ("questions", created.questions.to_string()),
+            ("points", super::points(created.points)),
+            ("pool", created.pool.to_string()),
         ],
     ));
     Ok(())

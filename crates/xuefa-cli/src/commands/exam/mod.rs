@@ -28,7 +28,7 @@ pub fn run(command: ExamCommand, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     }
 }
 
-pub use xuefa_app::exam::{Source, paper_for, submit_expired};
+pub use xuefa_app::exam::{Source, paper_for};
 pub use xuefa_app::format::points;
 
 pub use crate::commands::bank::show::kind_label as kind_name;

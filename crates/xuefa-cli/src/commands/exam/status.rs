@@ -3,9 +3,9 @@
 
 use clap::Args;
 use serde_json::json;
-use xuefa_store::ExamStore;
+use xuefa_app::exam;
 
-use super::{points, submit_expired};
+use super::points;
 use crate::cli::{CheckFormat, GlobalArgs};
 use crate::error::CommandError;
 use crate::ui::Ui;
@@ -23,66 +23,45 @@ pub struct StatusArgs {
 
 pub fn cmd_status(args: &StatusArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
-    let now = workspace::now()?;
-    let exam = store.exam(&args.exam)?;
-    submit_expired(&mut store, &exam, now)?;
-    let attempts = store.attempts(&args.exam, &args.employee)?;
-    if attempts.is_empty() && store.person(&args.employee)?.is_none() {
-        return Err(CommandError::message_of(
-            "exam.unknown_employee",
-            vec![("employee", args.employee.clone()), ("exam", exam.spec.id.clone())],
-        ));
-    }
-    let last = attempts.last();
-    let state = match last {
-        None => "not_started",
-        Some(a) if a.submitted_at.is_none() => "in_progress",
-        Some(_) => "submitted",
-    };
-    let answered = last.map_or(0, |a| a.responses.iter().filter(|(_, r, _)| r.is_some()).count());
-    let remaining = match last {
-        Some(a) if a.submitted_at.is_none() => Some((a.deadline.as_second() - now.as_second()).max(0)),
-        _ => None,
-    };
-    let outcome = last.and_then(|a| a.outcome.as_ref());
+    let s = exam::standing(&mut store, &args.exam, &args.employee, workspace::now()?)?;
     let value = json!({
         "exam": args.exam,
         "employee": args.employee,
-        "state": state,
-        "attempt": last.map(|a| a.attempt),
-        "answered": answered,
-        "questions": last.map(|a| a.paper.questions.len()),
-        "remaining_seconds": remaining,
-        "deadline": last.map(|a| workspace::rfc3339(a.deadline)),
-        "attempts_used": attempts.len(),
-        "attempts_allowed": exam.spec.attempts,
-        "score": outcome.map(|o| o.score.total),
-        "passed": outcome.map(|o| o.passed),
-        "band": outcome.map(|o| o.band.clone()),
+        "state": s.state,
+        "attempt": s.attempt,
+        "answered": s.answered,
+        "questions": s.questions,
+        "remaining_seconds": s.remaining_seconds,
+        "deadline": s.deadline.map(workspace::rfc3339),
+        "attempts_used": s.attempts_used,
+        "attempts_allowed": s.attempts_allowed,
+        "score": s.score,
+        "passed": s.passed,
+        "band": s.band,
     });
     match args.format {
         crate::cli::CheckFormat::Json => {
             outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default())
         }
         crate::cli::CheckFormat::Text => {
-            outln!("{}{}", ui.label("status.state"), ui.text(&format!("state.{state}"), &[]));
-            outln!("{}{} / {}", ui.label("status.attempts"), attempts.len(), exam.spec.attempts);
-            if let Some(attempt) = last {
-                outln!("{}{} / {}", ui.label("status.answered"), answered, attempt.paper.questions.len());
+            outln!("{}{}", ui.label("status.state"), ui.text(&format!("state.{}", s.state), &[]));
+            outln!("{}{} / {}", ui.label("status.attempts"), s.attempts_used, s.attempts_allowed);
+            if let Some(questions) = s.questions {
+                outln!("{}{} / {}", ui.label("status.answered"), s.answered, questions);
             }
-            if let Some(seconds) = remaining {
+            if let Some(seconds) = s.remaining_seconds {
                 outln!("{}{}", ui.label("status.remaining"), clock(seconds));
             }
-            if let Some(attempt) = last.filter(|a| a.submitted_at.is_none()) {
-                outln!("{}{}", ui.label("status.deadline"), workspace::shown_time(attempt.deadline));
+            if let Some(deadline) = s.deadline {
+                outln!("{}{}", ui.label("status.deadline"), workspace::shown_time(deadline));
             }
-            if let Some(outcome) = outcome {
+            if let (Some(score), Some(total)) = (s.score, s.total) {
                 outln!(
                     "{}{} / {} ({})",
                     ui.label("status.score"),
-                    points(outcome.score.total),
-                    points(outcome.score.max),
-                    outcome.band
+                    points(score),
+                    points(total),
+                    s.band.clone().unwrap_or_default()
                 );
             }
         }
