@@ -9,6 +9,7 @@ pub mod exam;
 pub mod format;
 pub mod grade;
 pub mod i18n;
+pub mod import;
 pub mod render;
 pub mod report;
 pub mod sitting;

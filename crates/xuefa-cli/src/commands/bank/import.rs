@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
-use xuefa_core::{Loaded, Question};
-use xuefa_store::Store;
+use xuefa_app::import;
+use xuefa_core::Loaded;
 
 use crate::cli::{BankFiles, GlobalArgs};
 use crate::commands::bank::check::{report_problems, summary_of};
@@ -39,29 +39,27 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
         let name = args.bank.clone().unwrap_or_else(|| bank_name(path));
         groups.entry(name).or_default().push(path.clone());
     }
-    if let Some(empty) = groups.keys().find(|name| name.trim().is_empty()) {
-        return Err(CommandError::message_of("import.bad_bank_name", vec![("bank", empty.clone())]));
-    }
     let options = read_options(args.input.encoding.as_ref());
     let loaded: Vec<(String, Loaded)> =
         groups.iter().map(|(name, paths)| (name.clone(), load_paths(paths, &options))).collect();
-    let mut errors = false;
     for (_, bank) in &loaded {
         report_problems(bank, ui);
-        errors |= bank.has_errors();
     }
-    if errors {
-        let banks: Vec<&Loaded> = loaded.iter().map(|(_, bank)| bank).collect();
-        ui.note(&summary_of(&banks, args.input.files.len(), ui));
-        ui.note(&ui.text("import.refused", &[]));
-        return Err(CommandError::Rejected);
-    }
-    let banks: Vec<(&str, &[Question])> =
-        loaded.iter().map(|(name, bank)| (name.as_str(), bank.bank.questions())).collect();
-    let total: u64 = banks.iter().map(|(_, questions)| questions.len() as u64).sum();
+    let total: u64 = loaded.iter().map(|(_, bank)| bank.bank.len() as u64).sum();
     let bar = progress(total, ui.text("import.progress", &[]));
-    let reports = store.import_banks(&banks, now, &mut |done, _| bar.set_position(done))?;
+    let imported = import::import_banks(&mut store, &loaded, now, &mut |done, _| bar.set_position(done));
     bar.finish_and_clear();
+    let reports = match imported {
+        Ok(reports) => reports,
+        Err(xuefa_app::AppError::Problems(_)) => {
+            // Every problem is on the screen already, bank by bank.
+            let banks: Vec<&Loaded> = loaded.iter().map(|(_, bank)| bank).collect();
+            ui.note(&summary_of(&banks, args.input.files.len(), ui));
+            ui.note(&ui.text("import.refused", &[]));
+            return Err(CommandError::Rejected);
+        }
+        Err(error) => return Err(error.into()),
+    };
     for report in reports {
         ui.note(&ui.text(
             "import.bank_summary",

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use xuefa_core::{Problem, read_roster_each};
-use xuefa_store::Store;
+use xuefa_app::import;
 
 use crate::cli::GlobalArgs;
 use crate::commands::bank::import::shorten;
@@ -32,29 +31,26 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     })?;
     let name = args.file.display().to_string();
     let options = read_options(args.encoding.as_ref());
-    // People are written as they are read, in one transaction kept only when the whole
-    // roster is without error.
     let bar = progress(0, ui.text("import.progress", &[]));
-    let mut problems = Vec::new();
-    let imported = store.import_roster_each(now, &mut |writer| {
-        let mut count = 0u64;
-        problems = read_roster_each(&name, &bytes, &options, &mut |person, _| {
-            count += 1;
-            if count.is_multiple_of(1000) {
-                bar.set_position(count);
-            }
-            writer.write(&person);
-        });
-        !problems.iter().any(Problem::is_error)
-    })?;
+    let result =
+        import::import_roster(&mut store, &name, &bytes, &options, now, &mut |count| bar.set_position(count));
     bar.finish_and_clear();
-    for problem in &problems {
-        ui.problem(problem);
-    }
-    let Some(imported) = imported else {
-        let errors = problems.iter().filter(|p| p.is_error()).count();
-        ui.note(&ui.text("roster.refused", &[("errors", errors.to_string())]));
-        return Err(CommandError::Rejected);
+    let imported = match result {
+        Ok(imported) => {
+            for problem in &imported.warnings {
+                ui.problem(problem);
+            }
+            imported.import
+        }
+        Err(xuefa_app::AppError::Problems(problems)) => {
+            for problem in &problems {
+                ui.problem(problem);
+            }
+            let errors = problems.iter().filter(|p| p.is_error()).count();
+            ui.note(&ui.text("roster.refused", &[("errors", errors.to_string())]));
+            return Err(CommandError::Rejected);
+        }
+        Err(error) => return Err(error.into()),
     };
     ui.note(&ui.text(
         "roster.summary",
