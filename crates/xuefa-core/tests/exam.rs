@@ -322,3 +322,21 @@ fn planned_draws_equal_full_draws() {
         assert_eq!(planned, retake);
     }
 }
+
+#[test]
+fn a_paper_drawn_through_rand_core_is_the_papers_stream() {
+    // The exam's stream handed over as any `rand_core` generator gives the same paper; a
+    // generator of another seed gives another.
+    use xuefa_core::exam::PaperRng;
+    let pool = shipped_pool();
+    let spec = spec();
+    let drawer = Drawer::new(&spec, &pool);
+    let none = std::collections::HashSet::new();
+    let own = drawer.draw(7, "A001", 1, &none).expect("paper");
+    let mut stream = PaperRng::for_paper(7, "A001", 1);
+    let through = drawer.draw_with_rng(&mut stream, "A001", 1, &none).expect("paper");
+    assert_eq!(own, through);
+    let mut other = <PaperRng as rand_core::SeedableRng>::from_seed([9; 32]);
+    let elsewhere = drawer.draw_with_rng(&mut other, "A001", 1, &none).expect("paper");
+    assert_ne!(own.question_keys().collect::<Vec<_>>(), elsewhere.question_keys().collect::<Vec<_>>());
+}

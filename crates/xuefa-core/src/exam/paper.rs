@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::rng::PaperRng;
+use super::rng::{PaperRng, below, choose_front, shuffle};
 use super::spec::{ExamSpec, Scoring};
 use crate::question::{Answer, Kind, Letters, Question};
 
@@ -333,7 +333,31 @@ impl<'a> Drawer<'a> {
         let mut fetch = |positions: &[usize]| -> Result<Vec<PoolQuestion>, DrawError> {
             Ok(positions.iter().map(|&p| pool.questions[p].clone()).collect())
         };
-        draw_with(self.spec, &self.eligible, &self.order, (seed, employee, attempt), &seen, &mut fetch)
+        let mut rng = PaperRng::for_paper(seed, employee, attempt);
+        draw_with(self.spec, &self.eligible, &self.order, (employee, attempt), &mut rng, &seen, &mut fetch)
+    }
+
+    /// Returns a paper drawn from any `rand_core` generator instead of the stream of
+    /// (exam seed, employee, attempt): with `PaperRng::for_paper(seed, employee, attempt)`
+    /// it is the paper [`Drawer::draw`] gives. The exam's own papers always use that
+    /// stream, so they can be drawn again for an audit; another generator serves practice
+    /// quizzes and simulations that need no audit.
+    ///
+    /// # Errors
+    /// Returns [`DrawError::Short`] when a section cannot be filled.
+    pub fn draw_with_rng<R: rand_core::Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        employee: &str,
+        attempt: u32,
+        seen: &HashSet<String>,
+    ) -> Result<Paper, DrawError> {
+        let seen = self.seen_indexes(seen);
+        let pool = self.pool;
+        let mut fetch = |positions: &[usize]| -> Result<Vec<PoolQuestion>, DrawError> {
+            Ok(positions.iter().map(|&p| pool.questions[p].clone()).collect())
+        };
+        draw_with(self.spec, &self.eligible, &self.order, (employee, attempt), rng, &seen, &mut fetch)
     }
 }
 
@@ -355,18 +379,19 @@ pub fn draw_planned<E: From<DrawError>>(
     seen: &HashSet<usize>,
     fetch: &mut Fetch<'_, E>,
 ) -> Result<Paper, E> {
-    draw_with(spec, eligible, &draw_order(eligible), (seed, employee, attempt), seen, fetch)
+    let mut rng = PaperRng::for_paper(seed, employee, attempt);
+    draw_with(spec, eligible, &draw_order(eligible), (employee, attempt), &mut rng, seen, fetch)
 }
 
-fn draw_with<E: From<DrawError>>(
+fn draw_with<E: From<DrawError>, R: rand_core::Rng + ?Sized>(
     spec: &ExamSpec,
     eligible: &[Vec<usize>],
     order: &[usize],
-    (seed, employee, attempt): (u64, &str, u32),
+    (employee, attempt): (&str, u32),
+    rng: &mut R,
     seen: &HashSet<usize>,
     fetch: &mut Fetch<'_, E>,
 ) -> Result<Paper, E> {
-    let mut rng = PaperRng::for_paper(seed, employee, attempt);
     let mut used: HashSet<usize> = HashSet::new();
     let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); spec.sections.len()];
     for &index in order {
@@ -377,7 +402,7 @@ fn draw_with<E: From<DrawError>>(
             // redraw the few that are taken, so a paper costs its length, not the pool's.
             let mut picked: Vec<usize> = Vec::with_capacity(needed);
             while picked.len() < needed {
-                let q = candidates[rng.below(candidates.len() as u64) as usize];
+                let q = candidates[below(rng, candidates.len() as u64) as usize];
                 if !used.contains(&q) && !seen.contains(&q) && !picked.contains(&q) {
                     picked.push(q);
                 }
@@ -394,11 +419,11 @@ fn draw_with<E: From<DrawError>>(
                 }
                 .into());
             }
-            rng.choose_front(&mut fresh, needed);
+            choose_front(rng, &mut fresh, needed);
             let mut picked: Vec<usize> = fresh.into_iter().take(needed).collect();
             if picked.len() < needed {
                 let missing = needed - picked.len();
-                rng.choose_front(&mut old, missing);
+                choose_front(rng, &mut old, missing);
                 picked.extend(old.into_iter().take(missing));
             }
             picked
@@ -416,7 +441,7 @@ fn draw_with<E: From<DrawError>>(
             let question = &entry.question;
             let mut order: Vec<u8> = (0..question.options.len() as u8).collect();
             if spec.shuffle_options && question.kind != Kind::Judge {
-                rng.shuffle(&mut order);
+                shuffle(rng, &mut order);
             }
             let number = questions.len() as u32 + 1;
             questions.push(PaperQuestion::new(number, &entry, order, section.points, section.scoring()));

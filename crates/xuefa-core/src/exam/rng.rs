@@ -2,9 +2,20 @@
 //! the exam's seed, the employee and the attempt, with the integer and shuffle steps written
 //! here. Nothing in it depends on another crate's choice of algorithm, so a paper drawn today
 //! can be drawn again, identically, for an audit years from now.
+//!
+//! The stream is a `rand_core` generator ([`rand_core::Rng`], [`rand_core::SeedableRng`]
+//! with the 32-byte ChaCha20 key as its seed, and [`rand_core::TryCryptoRng`]), so an
+//! embedder can hand it to code written for `rand`; and the sampling steps ([`below`],
+//! [`choose_front`], [`shuffle`]) take any `rand_core` generator, so a paper can be drawn
+//! from another stream ([`super::Drawer::draw_with_rng`]). The integer and shuffle steps
+//! stay ours, not `rand`'s, because `rand` reserves the right to change them between
+//! versions, and a changed step would change every past paper.
+
+use std::convert::Infallible;
 
 use chacha20::ChaCha20;
 use chacha20::cipher::{KeyIvInit, StreamCipher};
+use rand_core::{Rng, SeedableRng, TryCryptoRng, TryRng};
 use sha2::{Digest, Sha256};
 
 /// A deterministic stream of random numbers for one paper.
@@ -42,35 +53,86 @@ impl PaperRng {
         u64::from_le_bytes(bytes)
     }
 
-    /// Returns a uniform number in `0..n` (`n > 0`), by rejection so no value is favoured.
+    /// Returns a uniform number in `0..n` (`n > 0`); see [`below`].
     pub fn below(&mut self, n: u64) -> u64 {
-        if n <= 1 {
-            return 0;
-        }
-        let limit = u64::MAX - (u64::MAX % n);
-        loop {
-            let value = self.next_u64();
-            if value < limit {
-                return value % n;
-            }
-        }
+        below(self, n)
     }
 
-    /// Moves `k` uniformly chosen items of `items` to its front, in a uniformly random
-    /// order (a partial Fisher–Yates shuffle). `k` larger than the slice shuffles it all.
+    /// Moves `k` uniformly chosen items to the front; see [`choose_front`].
     pub fn choose_front<T>(&mut self, items: &mut [T], k: usize) {
-        let n = items.len();
-        for i in 0..k.min(n.saturating_sub(1)) {
-            let j = i + self.below((n - i) as u64) as usize;
-            items.swap(i, j);
-        }
+        choose_front(self, items, k);
     }
 
-    /// Shuffles a slice uniformly.
+    /// Shuffles a slice uniformly; see [`shuffle`].
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        let n = items.len();
-        self.choose_front(items, n);
+        shuffle(self, items);
     }
+}
+
+impl TryRng for PaperRng {
+    type Error = Infallible;
+
+    /// Returns the next 32 bits of the keystream, little-endian.
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        let mut bytes = [0u8; 4];
+        self.cipher.apply_keystream(&mut bytes);
+        Ok(u32::from_le_bytes(bytes))
+    }
+
+    /// Returns the next 64 bits of the keystream, little-endian (as [`PaperRng::next_u64`]).
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        Ok(PaperRng::next_u64(self))
+    }
+
+    /// Fills `dst` with the next bytes of the keystream.
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        dst.fill(0);
+        self.cipher.apply_keystream(dst);
+        Ok(())
+    }
+}
+
+/// ChaCha20's keystream is unpredictable without its key.
+impl TryCryptoRng for PaperRng {}
+
+impl SeedableRng for PaperRng {
+    type Seed = [u8; 32];
+
+    /// Returns the stream keyed by the seed (see [`PaperRng::from_key`]).
+    fn from_seed(seed: [u8; 32]) -> Self {
+        PaperRng::from_key(seed)
+    }
+}
+
+/// Returns a uniform number in `0..n` (`n > 0`) from 64-bit draws, by rejection so no value
+/// is favoured: a draw at or above the largest multiple of `n` is drawn again.
+pub fn below<R: Rng + ?Sized>(rng: &mut R, n: u64) -> u64 {
+    if n <= 1 {
+        return 0;
+    }
+    let limit = u64::MAX - (u64::MAX % n);
+    loop {
+        let value = rng.next_u64();
+        if value < limit {
+            return value % n;
+        }
+    }
+}
+
+/// Moves `k` uniformly chosen items of `items` to its front, in a uniformly random order
+/// (a partial Fisher–Yates shuffle). `k` larger than the slice shuffles it all.
+pub fn choose_front<R: Rng + ?Sized, T>(rng: &mut R, items: &mut [T], k: usize) {
+    let n = items.len();
+    for i in 0..k.min(n.saturating_sub(1)) {
+        let j = i + below(rng, (n - i) as u64) as usize;
+        items.swap(i, j);
+    }
+}
+
+/// Shuffles a slice uniformly.
+pub fn shuffle<R: Rng + ?Sized, T>(rng: &mut R, items: &mut [T]) {
+    let n = items.len();
+    choose_front(rng, items, n);
 }
 
 #[cfg(test)]
@@ -98,6 +160,26 @@ mod tests {
     }
 
     const PINNED_BELOW_100: [u64; 6] = [49, 15, 14, 26, 34, 43];
+
+    #[test]
+    fn the_rand_core_traits_give_the_same_stream() {
+        // Through `rand_core`: the seed is the ChaCha20 key, so RFC 8439's vector holds, and
+        // the sampling steps over `impl Rng` give the pinned values.
+        let mut rng = PaperRng::from_seed([0; 32]);
+        assert_eq!(Rng::next_u32(&mut rng).to_le_bytes(), [0x76, 0xb8, 0xe0, 0xad]);
+        assert_eq!(Rng::next_u32(&mut rng).to_le_bytes(), [0xa0, 0xf1, 0x3d, 0x90]);
+        let mut bytes = [0u8; 8];
+        let mut again = PaperRng::from_seed([0; 32]);
+        again.fill_bytes(&mut bytes);
+        assert_eq!(bytes, [0x76, 0xb8, 0xe0, 0xad, 0xa0, 0xf1, 0x3d, 0x90]);
+        fn draws(rng: &mut dyn Rng) -> Vec<u64> {
+            (0..6).map(|_| below(rng, 100)).collect()
+        }
+        assert_eq!(draws(&mut PaperRng::for_paper(20261126, "A001", 1)), PINNED_BELOW_100);
+        let mut items: Vec<u32> = (0..10).collect();
+        shuffle(&mut PaperRng::for_paper(20261126, "A001", 2), &mut items);
+        assert_eq!(items, PINNED_SHUFFLE);
+    }
     const PINNED_SHUFFLE: [u32; 10] = [7, 2, 5, 3, 9, 4, 6, 0, 8, 1];
 
     #[test]
