@@ -14,7 +14,7 @@ pub use paper::{
     Availability, DrawError, Drawer, Fetch, Paper, PaperQuestion, Pool, PoolQuestion, draw_paper,
     draw_planned,
 };
-pub use rng::PaperRng;
+pub use rng::{PaperRng, below, choose_front, shuffle};
 pub use score::{Outcome, Response, Score, grade, mark, score};
 pub use sitting::{Sitting, SittingError};
 pub use spec::{
