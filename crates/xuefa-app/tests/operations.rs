@@ -35,9 +35,12 @@ fn tr() -> Tr {
     Tr::new(Lang::En)
 }
 
+/// Opens another connection to a backend's database.
+type Connect = Box<dyn Fn() -> SqliteStore>;
+
 /// Every backend the engine runs on, each a fresh, empty store, and a way to open another
 /// connection to it (a sitting owns its connection, as a server's request would).
-fn backends() -> Vec<(&'static str, Box<dyn Fn() -> SqliteStore>, SqliteStore)> {
+fn backends() -> Vec<(&'static str, Connect, SqliteStore)> {
     let dir = tempfile::tempdir().expect("folder");
     let path = dir.path().join("xuefa.db");
     let store = SqliteStore::open(&path).expect("SQLite store");
