@@ -35,20 +35,17 @@ fn tr() -> Tr {
     Tr::new(Lang::En)
 }
 
-/// Opens another connection to a backend's database.
-type Connect = Box<dyn Fn() -> SqliteStore>;
-
-/// Every backend the engine runs on, each a fresh, empty store, and a way to open another
-/// connection to it (a sitting owns its connection, as a server's request would).
-fn backends() -> Vec<(&'static str, Connect, SqliteStore)> {
-    let dir = tempfile::tempdir().expect("folder");
-    let path = dir.path().join("xuefa.db");
-    let store = SqliteStore::open(&path).expect("SQLite store");
-    let open = Box::new(move || {
-        let _keep = &dir;
-        SqliteStore::open(&path).expect("another connection")
-    });
-    vec![("sqlite", open, store)]
+/// Runs a scenario against every backend the engine runs on, each a fresh, empty store,
+/// with a way to open another connection to it (a sitting owns its connection, as a
+/// server's request would). A second backend is one more call here.
+macro_rules! on_every_backend {
+    ($scenario:ident) => {{
+        let dir = tempfile::tempdir().expect("folder");
+        let path = dir.path().join("xuefa.db");
+        let mut store = SqliteStore::open(&path).expect("SQLite store");
+        let connect = || SqliteStore::open(&path).expect("another connection");
+        $scenario("sqlite", &connect, &mut store);
+    }};
 }
 
 fn office<S: Backend>(store: &mut S) {
@@ -63,137 +60,167 @@ fn office<S: Backend>(store: &mut S) {
 
 #[test]
 fn a_bank_with_a_problem_is_refused_whole_and_nothing_is_stored() {
-    for (name, _connect, mut store) in backends() {
-        let broken = format!("{BANK}S3,单选,缺答案,甲,乙,丙,丁,,宪法,第一条\n");
-        let loaded = import::load_banks(
-            &[("宪法".into(), vec![("宪法.csv".into(), broken.into_bytes())])],
-            &ReadOptions::new(),
-        );
-        match import::import_banks(&mut store, &loaded, now(), &mut |_, _| {}) {
-            Err(AppError::Problems(problems)) => {
-                assert_eq!(problems.len(), 1, "{name}");
-                assert_eq!(problems[0].location.line, Some(6), "{name}: the file's line");
-            }
-            other => panic!("{name}: {other:?}"),
+    on_every_backend!(a_bank_with_a_problem_is_refused_whole_and_nothing_is_stored_on);
+}
+
+fn a_bank_with_a_problem_is_refused_whole_and_nothing_is_stored_on<S: Backend>(
+    name: &str,
+    connect: &dyn Fn() -> S,
+    store: &mut S,
+) {
+    let _ = connect; // this scenario needs one connection
+    let broken = format!("{BANK}S3,单选,缺答案,甲,乙,丙,丁,,宪法,第一条\n");
+    let loaded = import::load_banks(
+        &[("宪法".into(), vec![("宪法.csv".into(), broken.into_bytes())])],
+        &ReadOptions::new(),
+    );
+    match import::import_banks(store, &loaded, now(), &mut |_, _| {}) {
+        Err(AppError::Problems(problems)) => {
+            assert_eq!(problems.len(), 1, "{name}");
+            assert_eq!(problems[0].location.line, Some(6), "{name}: the file's line");
         }
-        assert!(xuefa_store::Store::banks(&store).expect("banks").is_empty(), "{name}");
+        other => panic!("{name}: {other:?}"),
     }
+    assert!(xuefa_store::Store::banks(&*store).expect("banks").is_empty(), "{name}");
 }
 
 #[test]
 fn a_blueprint_the_banks_cannot_fill_is_refused_with_what_it_needs() {
-    for (name, _connect, mut store) in backends() {
-        office(&mut store);
-        let greedy =
-            SPEC.replace("count = 2\npoints = 25\n[[sections]]", "count = 5\npoints = 10\n[[sections]]");
-        let greedy = greedy.replace("id = \"t\"", "id = \"g\"");
-        match create::create_exam(&mut store, &greedy, 7, now(), &tr()) {
-            Err(AppError::Refused(messages)) => {
-                let text = messages[0].text(Lang::En);
-                assert!(text.contains("needs 5") && text.contains("has 2"), "{name}: {text}");
-            }
-            other => panic!("{name}: {other:?}"),
+    on_every_backend!(a_blueprint_the_banks_cannot_fill_is_refused_with_what_it_needs_on);
+}
+
+fn a_blueprint_the_banks_cannot_fill_is_refused_with_what_it_needs_on<S: Backend>(
+    name: &str,
+    connect: &dyn Fn() -> S,
+    store: &mut S,
+) {
+    let _ = connect; // this scenario needs one connection
+    office(store);
+    let greedy = SPEC.replace("count = 2\npoints = 25\n[[sections]]", "count = 5\npoints = 10\n[[sections]]");
+    let greedy = greedy.replace("id = \"t\"", "id = \"g\"");
+    match create::create_exam(store, &greedy, 7, now(), &tr()) {
+        Err(AppError::Refused(messages)) => {
+            let text = messages[0].text(Lang::En);
+            assert!(text.contains("needs 5") && text.contains("has 2"), "{name}: {text}");
         }
+        other => panic!("{name}: {other:?}"),
     }
 }
 
 #[test]
 fn a_sitting_saves_every_answer_and_the_figures_follow() {
-    for (name, connect, mut store) in backends() {
-        office(&mut store);
-        let offset = jiff::tz::offset(8);
-        let opening = sitting::open(&mut store, "t", "A1", now(), offset).expect("may sit");
-        let paper = opening.paper().expect("a paper").clone();
-        assert_eq!(paper.questions.len(), 4, "{name}");
-        let mut session =
-            sitting::begin(connect(), opening, now(), Mode::Terminal).expect("begins").expect("a session");
-        // Every answer right: the key of each question on this paper.
-        for (index, question) in paper.questions.iter().enumerate() {
-            let response = match &question.key {
-                xuefa_core::Answer::Judge(truth) => Response::Judge(*truth),
-                xuefa_core::Answer::Choice(letters) => Response::Choice(*letters),
-                other => panic!("an answer of another kind: {other:?}"),
-            };
-            session.answer(index, response).expect("saved");
-        }
-        // A second device resumes the same attempt with every answer.
-        let resumed = sitting::open(&mut store, "t", "A1", now(), offset).expect("resumes");
-        match &resumed {
-            sitting::Opening::Resume { attempt, .. } => {
-                assert_eq!(attempt.responses.iter().filter(|(_, r, _)| r.is_some()).count(), 4, "{name}");
-            }
-            other => panic!("{name}: {other:?}"),
-        }
-        let outcome = session.submit().expect("submitted");
-        assert!(outcome.passed && (outcome.score.total - 100.0).abs() < 1e-9, "{name}");
+    on_every_backend!(a_sitting_saves_every_answer_and_the_figures_follow_on);
+}
 
-        let standing = exam::standing(&mut store, "t", "A1", now()).expect("standing");
-        assert_eq!((standing.state, standing.score), ("submitted", Some(100.0)), "{name}");
-        let unknown = exam::standing(&mut store, "t", "NOBODY", now());
-        assert!(matches!(unknown, Err(AppError::Message { key: "exam.unknown_employee", .. })), "{name}");
-
-        let results = exam::results(&mut store, "t", now()).expect("results");
-        assert_eq!(results.iter().map(|r| r.employee.as_str()).collect::<Vec<_>>(), ["A1", "A2", "B1"]);
-        let record = xuefa_store::ExamStore::exam(&store, "t").expect("exam");
-        let (figures, missing) =
-            report::exam::exam_report(&mut store, &record, Some(2), now()).expect("report");
-        assert_eq!((figures.total.expected, figures.total.took, figures.total.passed), (3, 1, 1), "{name}");
-        assert_eq!(missing.len(), 2, "{name}: A2 and B1 have not sat");
+fn a_sitting_saves_every_answer_and_the_figures_follow_on<S: Backend>(
+    name: &str,
+    connect: &dyn Fn() -> S,
+    store: &mut S,
+) {
+    office(store);
+    let offset = jiff::tz::offset(8);
+    let opening = sitting::open(store, "t", "A1", now(), offset).expect("may sit");
+    let paper = opening.paper().expect("a paper").clone();
+    assert_eq!(paper.questions.len(), 4, "{name}");
+    let mut session =
+        sitting::begin(connect(), opening, now(), Mode::Terminal).expect("begins").expect("a session");
+    // Every answer right: the key of each question on this paper.
+    for (index, question) in paper.questions.iter().enumerate() {
+        let response = match &question.key {
+            xuefa_core::Answer::Judge(truth) => Response::Judge(*truth),
+            xuefa_core::Answer::Choice(letters) => Response::Choice(*letters),
+            other => panic!("an answer of another kind: {other:?}"),
+        };
+        session.answer(index, response).expect("saved");
     }
+    // A second device resumes the same attempt with every answer.
+    let resumed = sitting::open(store, "t", "A1", now(), offset).expect("resumes");
+    match &resumed {
+        sitting::Opening::Resume { attempt, .. } => {
+            assert_eq!(attempt.responses.iter().filter(|(_, r, _)| r.is_some()).count(), 4, "{name}");
+        }
+        other => panic!("{name}: {other:?}"),
+    }
+    let outcome = session.submit().expect("submitted");
+    assert!(outcome.passed && (outcome.score.total - 100.0).abs() < 1e-9, "{name}");
+
+    let standing = exam::standing(store, "t", "A1", now()).expect("standing");
+    assert_eq!((standing.state, standing.score), ("submitted", Some(100.0)), "{name}");
+    let unknown = exam::standing(store, "t", "NOBODY", now());
+    assert!(matches!(unknown, Err(AppError::Message { key: "exam.unknown_employee", .. })), "{name}");
+
+    let results = exam::results(store, "t", now()).expect("results");
+    assert_eq!(results.iter().map(|r| r.employee.as_str()).collect::<Vec<_>>(), ["A1", "A2", "B1"]);
+    let record = xuefa_store::ExamStore::exam(&*store, "t").expect("exam");
+    let (figures, missing) = report::exam::exam_report(store, &record, Some(2), now()).expect("report");
+    assert_eq!((figures.total.expected, figures.total.took, figures.total.passed), (3, 1, 1), "{name}");
+    assert_eq!(missing.len(), 2, "{name}: A2 and B1 have not sat");
 }
 
 #[test]
 fn a_rejected_answers_file_starts_no_attempt() {
-    for (name, _connect, mut store) in backends() {
-        office(&mut store);
-        let opening = sitting::open(&mut store, "t", "A2", now(), jiff::tz::offset(8)).expect("may sit");
-        let paper = opening.paper().expect("paper").clone();
-        let answers: HashMap<String, serde_json::Value> =
-            [("NOT-ON-PAPER".to_owned(), serde_json::json!("A"))].into_iter().collect();
-        let problems = sitting::parse_answers(&paper, &answers).expect_err("refused");
-        assert_eq!(problems[0].key, "take.answers_unknown_id", "{name}");
-        // Nothing was begun: the person has used no attempt.
-        let standing = exam::standing(&mut store, "t", "A2", now()).expect("standing");
-        assert_eq!((standing.state, standing.attempts_used), ("not_started", 0), "{name}");
-    }
+    on_every_backend!(a_rejected_answers_file_starts_no_attempt_on);
+}
+
+fn a_rejected_answers_file_starts_no_attempt_on<S: Backend>(
+    name: &str,
+    connect: &dyn Fn() -> S,
+    store: &mut S,
+) {
+    let _ = connect; // this scenario needs one connection
+    office(store);
+    let opening = sitting::open(store, "t", "A2", now(), jiff::tz::offset(8)).expect("may sit");
+    let paper = opening.paper().expect("paper").clone();
+    let answers: HashMap<String, serde_json::Value> =
+        [("NOT-ON-PAPER".to_owned(), serde_json::json!("A"))].into_iter().collect();
+    let problems = sitting::parse_answers(&paper, &answers).expect_err("refused");
+    assert_eq!(problems[0].key, "take.answers_unknown_id", "{name}");
+    // Nothing was begun: the person has used no attempt.
+    let standing = exam::standing(store, "t", "A2", now()).expect("standing");
+    assert_eq!((standing.state, standing.attempts_used), ("not_started", 0), "{name}");
 }
 
 #[test]
 fn a_year_of_study_and_the_annual_report_add_up() {
-    for (name, _connect, mut store) in backends() {
-        office(&mut store);
-        let sessions = "编号,日期,类型,主题,学时,受众人数\nS1,2026-03-01,专题讲座,民法典讲座,3,\n\
-                        S2,2026-04-01,网络自学,平台学习,0,\nS3,2026-05-01,普法宣传,进社区,2,300\n";
-        let options = ReadOptions::new();
-        let custom: Vec<(String, String)> = Vec::new();
-        study::import_sessions(&mut store, "s.csv", sessions.as_bytes(), &options, &custom, now(), &tr())
-            .expect("sessions");
-        let again =
-            study::import_sessions(&mut store, "s.csv", sessions.as_bytes(), &options, &custom, now(), &tr());
-        assert!(matches!(again, Err(AppError::Problems(_))), "{name}: ids the workspace has are refused");
-        let marks = "场次,工号,状态,学时\nS1,A1,出席,\nS1,A2,缺席,\nS2,A1,出席,5.5\n";
-        let imported =
-            study::import_attendance(&mut store, "m.csv", marks.as_bytes(), &options, now(), &tr())
-                .expect("marks");
-        assert_eq!(imported.marks, 3, "{name}");
+    on_every_backend!(a_year_of_study_and_the_annual_report_add_up_on);
+}
 
-        let config = Config::default();
-        let today = jiff::civil::date(2026, 11, 20);
-        let year = report::attendance::study_year(&store, &config.study, 2026, None, today, &mut |_, _| {})
-            .expect("year");
-        assert_eq!(year.hours_by_kind.get("lecture"), Some(&3.0), "{name}");
-        assert_eq!(year.hours_by_kind.get("online"), Some(&5.5), "{name}");
+fn a_year_of_study_and_the_annual_report_add_up_on<S: Backend>(
+    name: &str,
+    connect: &dyn Fn() -> S,
+    store: &mut S,
+) {
+    let _ = connect; // this scenario needs one connection
+    office(store);
+    let sessions = "编号,日期,类型,主题,学时,受众人数\nS1,2026-03-01,专题讲座,民法典讲座,3,\n\
+                    S2,2026-04-01,网络自学,平台学习,0,\nS3,2026-05-01,普法宣传,进社区,2,300\n";
+    let options = ReadOptions::new();
+    let custom: Vec<(String, String)> = Vec::new();
+    study::import_sessions(store, "s.csv", sessions.as_bytes(), &options, &custom, now(), &tr())
+        .expect("sessions");
+    let again = study::import_sessions(store, "s.csv", sessions.as_bytes(), &options, &custom, now(), &tr());
+    assert!(matches!(again, Err(AppError::Problems(_))), "{name}: ids the workspace has are refused");
+    let marks = "场次,工号,状态,学时\nS1,A1,出席,\nS1,A2,缺席,\nS2,A1,出席,5.5\n";
+    let imported =
+        study::import_attendance(store, "m.csv", marks.as_bytes(), &options, now(), &tr()).expect("marks");
+    assert_eq!(imported.marks, 3, "{name}");
 
-        let options = AnnualOptions { year: 2026, depth: None, with_names: false };
-        let annual = annual::gather(&mut store, &config, options, today, now(), &tr()).expect("annual");
-        let json = annual::to_json(&annual);
-        let kinds = json["sessions_by_kind"].as_array().expect("kinds");
-        let sum: f64 = kinds.iter().map(|k| k["person_hours"].as_f64().unwrap_or(0.0)).sum();
-        assert_eq!(json["sessions_total"]["person_hours"].as_f64(), Some(sum), "{name}");
-        assert_eq!(json["sessions_total"]["sessions"], 2, "{name}: outreach is counted apart");
-        assert_eq!(json["outreach_total"]["headcount"], 300, "{name}");
-        assert!(json.get("owing").is_none(), "{name}: no names unless asked");
-        let markdown = annual::markdown(&annual, &tr());
-        assert!(!markdown.contains("甲一"), "{name}: {markdown}");
-    }
+    let config = Config::default();
+    let today = jiff::civil::date(2026, 11, 20);
+    let year = report::attendance::study_year(&*store, &config.study, 2026, None, today, &mut |_, _| {})
+        .expect("year");
+    assert_eq!(year.hours_by_kind.get("lecture"), Some(&3.0), "{name}");
+    assert_eq!(year.hours_by_kind.get("online"), Some(&5.5), "{name}");
+
+    let options = AnnualOptions { year: 2026, depth: None, with_names: false };
+    let annual = annual::gather(store, &config, options, today, now(), &tr()).expect("annual");
+    let json = annual::to_json(&annual);
+    let kinds = json["sessions_by_kind"].as_array().expect("kinds");
+    let sum: f64 = kinds.iter().map(|k| k["person_hours"].as_f64().unwrap_or(0.0)).sum();
+    assert_eq!(json["sessions_total"]["person_hours"].as_f64(), Some(sum), "{name}");
+    assert_eq!(json["sessions_total"]["sessions"], 2, "{name}: outreach is counted apart");
+    assert_eq!(json["outreach_total"]["headcount"], 300, "{name}");
+    assert!(json.get("owing").is_none(), "{name}: no names unless asked");
+    let markdown = annual::markdown(&annual, &tr());
+    assert!(!markdown.contains("甲一"), "{name}: {markdown}");
 }
