@@ -127,3 +127,53 @@ pub fn mark_attendance<S: xuefa_store::StudyStore + xuefa_store::ExamStore + ?Si
     store.record_study(&[], &marks, now)?;
     Ok(marks.len())
 }
+
+/// Returns the questions in use that cite law `law` and were written before `since`, the
+/// date the law was amended (see [`Store::stale_questions`]): what an office reviews after
+/// an amendment.
+///
+/// # Errors
+/// Returns a date that does not read, or store errors.
+pub fn stale_questions<S: Store + ?Sized>(
+    store: &S,
+    law: &str,
+    since: &str,
+) -> Result<Vec<xuefa_store::StoredQuestion>, AppError> {
+    let date = xuefa_core::roster::parse_date(since)
+        .ok_or_else(|| AppError::message_of("stale.bad_date", vec![("value", since.to_owned())]))?;
+    Ok(store.stale_questions(law, &date.to_string())?)
+}
+
+/// Returns stale questions as a listing in a language.
+pub fn stale_listing(
+    questions: &[xuefa_store::StoredQuestion],
+    ui: &crate::i18n::Tr,
+) -> crate::render::Listing {
+    let columns = [
+        ("bank", "col.bank"),
+        ("id", "col.question_id"),
+        ("law", "col.law"),
+        ("article", "col.article"),
+        ("law_version", "col.law_version"),
+        ("stem", "col.stem"),
+    ];
+    let mut listing =
+        crate::render::Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
+    let mut json = Vec::new();
+    for stored in questions {
+        let q = &stored.question;
+        listing.row(vec![
+            stored.bank.clone(),
+            q.id.clone(),
+            q.law.clone(),
+            q.article.clone(),
+            q.law_version.clone().unwrap_or_default(),
+            q.stem.clone(),
+        ]);
+        json.push(serde_json::json!({
+            "bank": stored.bank, "id": q.id, "law": q.law, "article": q.article,
+            "law_version": q.law_version, "stored_at": stored.stored_at, "stem": q.stem,
+        }));
+    }
+    listing.json(serde_json::Value::Array(json))
+}

@@ -91,6 +91,7 @@ pub enum BankCommand {
     List(commands::bank::list::ListArgs),
     Show(commands::bank::show::ShowArgs),
     Stats(commands::bank::stats::StatsArgs),
+    Stale(commands::bank::stale::StaleArgs),
     Export(commands::bank::export::ExportArgs),
     Remove(commands::bank::remove::RemoveArgs),
 }

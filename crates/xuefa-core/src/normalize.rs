@@ -28,6 +28,7 @@ pub(crate) enum Field {
     Explanation,
     Law,
     Article,
+    LawVersion,
     Difficulty,
     Tags,
     Points,
@@ -54,6 +55,9 @@ pub(crate) fn header_field(header: &str) -> Option<Field> {
         }
         "law" | "source" | "法律" | "法规" | "所属法律" | "出处" | "法律法规" => Field::Law,
         "article" | "条款" | "法条" | "条文" => Field::Article,
+        "lawversion" | "法律版本" | "版本" | "依据版本" | "法规版本" | "法律文本日期" => {
+            Field::LawVersion
+        }
         "difficulty" | "level" | "难度" | "难易程度" | "难度等级" => Field::Difficulty,
         "tags" | "tag" | "标签" | "知识点" | "所属知识点" => Field::Tags,
         "points" | "score" | "分值" | "分数" => Field::Points,

@@ -227,6 +227,11 @@ pub enum ProblemKind {
         /// The value as written.
         value: String,
     },
+    /// The law's version ``value`` must be the date of the law's text the question follows, such as 2023-03-13.
+    InvalidLawVersion {
+        /// The value as written.
+        value: String,
+    },
     /// Points ``value`` must be a positive number.
     InvalidPoints {
         /// The value as written.
@@ -346,6 +351,7 @@ impl ProblemKind {
             JudgeWithOptions => "problem.judge_with_options",
             ChoiceWithJudgeAnswer { .. } => "problem.choice_with_judge_answer",
             InvalidDifficulty { .. } => "problem.invalid_difficulty",
+            InvalidLawVersion { .. } => "problem.invalid_law_version",
             InvalidPoints { .. } => "problem.invalid_points",
             EmptyId => "problem.empty_id",
             DuplicateId { .. } => "problem.duplicate_id",
@@ -397,7 +403,9 @@ impl ProblemKind {
                 vec![("value", value.clone())]
             }
             JudgeAnswer { value } | ChoiceWithJudgeAnswer { value } => vec![("value", value.clone())],
-            InvalidDifficulty { value } | InvalidPoints { value } => vec![("value", value.clone())],
+            InvalidDifficulty { value } | InvalidPoints { value } | InvalidLawVersion { value } => {
+                vec![("value", value.clone())]
+            }
             OptionGap { missing, later } => {
                 vec![("missing", missing.to_string()), ("later", later.to_string())]
             }

@@ -210,6 +210,10 @@ pub struct Question {
     pub law: String,
     /// The article 条款 of that law, such as `第一百八十八条`; may be empty.
     pub article: String,
+    /// The version of the law the question follows: the date (`YYYY-MM-DD`) of the text it
+    /// was written against, normally the law's last amendment. A question whose law was
+    /// amended after this date needs review (`xuefa bank stale`).
+    pub law_version: Option<String>,
     /// Difficulty from 1 (easy) to 5 (hard), when the bank gives one.
     pub difficulty: Option<u8>,
     /// Topic tags, in the order the bank lists them, without duplicates.
@@ -237,6 +241,7 @@ impl Question {
             explanation: String::new(),
             law: String::new(),
             article: String::new(),
+            law_version: None,
             difficulty: None,
             tags: Vec::new(),
             points: None,

@@ -25,6 +25,8 @@ pub(crate) struct RawQuestion {
     pub explanation: Vec<String>,
     pub law: Option<String>,
     pub article: Option<String>,
+    /// The date of the law's text the question follows.
+    pub law_version: Option<String>,
     pub difficulty: Option<String>,
     pub tags: Vec<String>,
     pub points: Option<String>,
@@ -79,6 +81,16 @@ pub(crate) fn build(raw: RawQuestion, problems: &mut Vec<Problem>) -> Option<Que
             }
         },
     };
+    let law_version = match raw.law_version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(text) => match crate::roster::parse_date(text) {
+            Some(date) => Some(date.to_string()),
+            None => {
+                error(ProblemKind::InvalidLawVersion { value: text.to_owned() });
+                None
+            }
+        },
+    };
     let points = match raw.points.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
         Some(text) => match parse_points(text) {
@@ -121,6 +133,7 @@ pub(crate) fn build(raw: RawQuestion, problems: &mut Vec<Problem>) -> Option<Que
         explanation,
         law: raw.law.as_deref().map(clean_law).unwrap_or_default(),
         article: raw.article.as_deref().map(str::trim).unwrap_or_default().to_owned(),
+        law_version,
         difficulty,
         tags,
         points,

@@ -190,6 +190,15 @@ pub trait Store {
     /// Returns a database error.
     fn question_versions(&self, reference: &str) -> Result<Vec<StoredQuestion>>;
 
+    /// Returns the questions in use that cite law `law` (any form of its name: 民法典,
+    /// 《中华人民共和国民法典》 …) and were written before `since` (`YYYY-MM-DD`): their
+    /// `law_version` is earlier, or, when a bank gives none, the version was stored earlier.
+    /// After the law is amended on `since`, these are the questions to review.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn stale_questions(&self, law: &str, since: &str) -> Result<Vec<StoredQuestion>>;
+
     /// Returns counts of the questions in use by bank, law, kind and difficulty.
     ///
     /// # Errors

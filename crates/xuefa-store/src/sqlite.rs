@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_study.sql"),
     include_str!("migrations/0004_item_marks.sql"),
     include_str!("migrations/0005_exam_plan.sql"),
+    include_str!("migrations/0006_law_version.sql"),
 ];
 
 /// The schema version this build creates and reads.
@@ -115,7 +116,7 @@ fn json_list(items: &[String]) -> String {
 /// The columns of a question version, in the order [`question_from_row`] reads them.
 pub(crate) const VERSION_COLUMNS: &str = "b.name, q.code, v.version, q.current_version, q.retired, v.created_at, \
      v.kind, v.stem, v.options, v.answer, v.explanation, v.law, v.article, v.difficulty, v.tags, v.points, \
-     v.content_hash";
+     v.content_hash, v.law_version";
 
 pub(crate) fn question_from_row(
     row: &Row<'_>,
@@ -137,6 +138,7 @@ pub(crate) fn question_from_row(
     let tags: String = row.get(14)?;
     let points: Option<f64> = row.get(15)?;
     let content_hash: String = row.get(16)?;
+    let law_version: Option<String> = row.get(17)?;
     Ok((|| {
         let kind = match kind.as_str() {
             "single" => Kind::Single,
@@ -154,6 +156,7 @@ pub(crate) fn question_from_row(
         question.difficulty = difficulty;
         question.tags = serde_json::from_str(&tags).map_err(|e| format!("question {code}: {e}"))?;
         question.points = points;
+        question.law_version = law_version;
         Ok(StoredQuestion {
             bank,
             version,
@@ -186,8 +189,8 @@ fn insert_version(
 ) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO question_versions (question_id, version, content_hash, record_hash, kind, stem, options, \
-         answer, explanation, law, law_key, article, difficulty, tags, points, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         answer, explanation, law, law_key, article, difficulty, tags, points, created_at, law_version) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         question_id,
@@ -206,6 +209,7 @@ fn insert_version(
         json_list(&question.tags),
         question.points,
         now,
+        question.law_version,
     ])?;
     Ok(())
 }
@@ -535,6 +539,17 @@ impl Store for SqliteStore {
             }
             None => Ok(found),
         }
+    }
+
+    fn stale_questions(&self, law: &str, since: &str) -> Result<Vec<StoredQuestion>> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM questions q JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             WHERE q.retired = 0 AND v.law_key = ?1 \
+             AND COALESCE(v.law_version, substr(v.created_at, 1, 10)) < ?2 ORDER BY b.name, q.code"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        collect_questions(statement.query_map(params![law_key(law), since], question_from_row)?)
     }
 
     fn bank_stats(&self) -> Result<BankStats> {

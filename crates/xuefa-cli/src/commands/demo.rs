@@ -41,7 +41,7 @@ const BANKS: &[(&str, &str)] = &[
     ("行政处罚法", include_str!("../../../../question-banks/行政处罚法.csv")),
     ("行政许可法", include_str!("../../../../question-banks/行政许可法.csv")),
     ("防范和处置非法集资条例", include_str!("../../../../question-banks/防范和处置非法集资条例.csv")),
-    ("法治政府建设实施纲要", include_str!("../../../../question-banks/法治政府建设实施纲要.csv")),
+    ("立法法", include_str!("../../../../question-banks/立法法.csv")),
 ];
 
 /// The question whose key the demo plants wrong, and the wrong key.

@@ -63,6 +63,7 @@ pub(crate) fn read(text: &str, report: &mut SourceReport) {
                 "explanation" => Field::Explanation,
                 "law" => Field::Law,
                 "article" => Field::Article,
+                "law_version" => Field::LawVersion,
                 "difficulty" => Field::Difficulty,
                 "tags" => {
                     match string_list(&value) {
@@ -107,6 +108,7 @@ pub(crate) fn read(text: &str, report: &mut SourceReport) {
                 Field::Explanation => raw.explanation.push(text),
                 Field::Law => raw.law = Some(text),
                 Field::Article => raw.article = Some(text),
+                Field::LawVersion => raw.law_version = Some(text),
                 Field::Difficulty => raw.difficulty = Some(text),
                 Field::Points => raw.points = Some(text),
                 Field::Tags | Field::Option(_) => {}

@@ -82,6 +82,7 @@ fn question(
             Field::Explanation => raw.explanation.push(cell),
             Field::Law => raw.law = Some(cell),
             Field::Article => raw.article = Some(cell),
+            Field::LawVersion => raw.law_version = Some(cell),
             Field::Difficulty => raw.difficulty = Some(cell),
             Field::Tags => raw.tags.push(cell),
             Field::Points => raw.points = Some(cell),

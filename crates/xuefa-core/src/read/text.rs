@@ -139,6 +139,7 @@ impl Parser<'_> {
             Field::Kind => raw.kind = Some(value.to_owned()),
             Field::Law => raw.law = Some(value.to_owned()),
             Field::Article => raw.article = Some(value.to_owned()),
+            Field::LawVersion => raw.law_version = Some(value.to_owned()),
             Field::Difficulty => raw.difficulty = Some(value.to_owned()),
             Field::Tags => raw.tags.push(value.to_owned()),
             Field::Points => raw.points = Some(value.to_owned()),

@@ -26,6 +26,10 @@ pub struct CanonicalQuestion {
     pub law: String,
     /// The article; empty when there is none.
     pub article: String,
+    /// The date of the law's text the question follows; absent when the bank gives none
+    /// (so banks without it hash and serialise as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub law_version: Option<String>,
     /// 1 to 5, or null.
     pub difficulty: Option<u8>,
     /// Topic tags.
@@ -45,6 +49,7 @@ impl From<&Question> for CanonicalQuestion {
             explanation: question.explanation.clone(),
             law: question.law.clone(),
             article: question.article.clone(),
+            law_version: question.law_version.clone(),
             difficulty: question.difficulty,
             tags: question.tags.clone(),
             points: question.points,
@@ -74,6 +79,7 @@ impl TryFrom<CanonicalQuestion> for Question {
             explanation: vec![canonical.explanation],
             law: Some(canonical.law),
             article: Some(canonical.article),
+            law_version: canonical.law_version,
             difficulty: canonical.difficulty.map(|d| d.to_string()),
             tags: canonical.tags,
             points: canonical.points.map(|p| p.to_string()),

@@ -39,9 +39,11 @@ pub fn write_json(questions: &[Question]) -> String {
 pub(crate) struct Columns {
     pub headers: Vec<&'static str>,
     pub option_count: usize,
+    pub with_version: bool,
 }
 
 pub(crate) fn columns(questions: &[Question], lang: Lang) -> Columns {
+    let with_version = questions.iter().any(|q| q.law_version.is_some());
     let option_count = questions.iter().map(|q| q.options.len()).max().unwrap_or(0).max(4);
     let zh = lang == Lang::Zh;
     const OPTIONS_ZH: [&str; 8] = ["选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "选项G", "选项H"];
@@ -53,7 +55,12 @@ pub(crate) fn columns(questions: &[Question], lang: Lang) -> Columns {
     } else {
         &["answer", "explanation", "law", "article", "difficulty", "tags", "points"]
     });
-    Columns { headers, option_count }
+    // A bank that names the versions of its laws keeps them; one that does not is written
+    // as before.
+    if with_version {
+        headers.push(if zh { "法律版本" } else { "law_version" });
+    }
+    Columns { headers, option_count, with_version }
 }
 
 /// Returns a question's kind as a table writes it in a language.
@@ -79,7 +86,8 @@ pub(crate) fn number_cell(number: f64) -> String {
 }
 
 /// Returns the cells of one question in [`columns`] order.
-pub(crate) fn row_cells(question: &Question, option_count: usize, lang: Lang) -> Vec<String> {
+pub(crate) fn row_cells(question: &Question, columns: &Columns, lang: Lang) -> Vec<String> {
+    let option_count = columns.option_count;
     let mut cells =
         vec![question.id.clone(), kind_cell(question.kind, lang).to_owned(), question.stem.clone()];
     for index in 0..option_count {
@@ -92,6 +100,9 @@ pub(crate) fn row_cells(question: &Question, option_count: usize, lang: Lang) ->
     cells.push(question.difficulty.map(|d| d.to_string()).unwrap_or_default());
     cells.push(question.tags.join(";"));
     cells.push(question.points.map(number_cell).unwrap_or_default());
+    if columns.with_version {
+        cells.push(question.law_version.clone().unwrap_or_default());
+    }
     cells
 }
 
@@ -107,7 +118,7 @@ pub fn write_csv(questions: &[Question], lang: Lang) -> Result<Vec<u8>, WriteErr
     let csv_error = |error: ::csv::Error| WriteError::Csv(error.to_string());
     writer.write_record(&columns.headers).map_err(csv_error)?;
     for question in questions {
-        writer.write_record(row_cells(question, columns.option_count, lang)).map_err(csv_error)?;
+        writer.write_record(row_cells(question, &columns, lang)).map_err(csv_error)?;
     }
     writer.into_inner().map_err(|error| WriteError::Csv(error.to_string()))
 }

@@ -31,7 +31,7 @@ fn build(questions: &[Question], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let points_column = columns.headers.len() - 1;
     for (index, question) in questions.iter().enumerate() {
         let row = index as u32 + 1;
-        for (column, cell) in row_cells(question, columns.option_count, lang).into_iter().enumerate() {
+        for (column, cell) in row_cells(question, &columns, lang).into_iter().enumerate() {
             if cell.is_empty() {
                 continue;
             }

@@ -7,6 +7,7 @@ pub mod import;
 pub mod list;
 pub mod remove;
 pub mod show;
+pub mod stale;
 pub mod stats;
 
 use crate::cli::{BankCommand, GlobalArgs};
@@ -21,6 +22,7 @@ pub fn run(command: BankCommand, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         BankCommand::List(args) => list::cmd_list(&args, global, ui),
         BankCommand::Show(args) => show::cmd_show(&args, global, ui),
         BankCommand::Stats(args) => stats::cmd_stats(&args, global, ui),
+        BankCommand::Stale(args) => stale::cmd_stale(&args, global, ui),
         BankCommand::Export(args) => export::cmd_export(&args, global, ui),
         BankCommand::Remove(args) => remove::cmd_remove(&args, global, ui),
     }
