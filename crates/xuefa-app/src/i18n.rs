@@ -104,6 +104,12 @@ mod tests {
     }
 
     #[test]
+    fn chinese_addresses_the_person_as_nin() {
+        let informal: Vec<&str> = ZH.lines().filter(|line| line.contains('你')).collect();
+        assert_eq!(informal, Vec::<&str>::new(), "您, not 你");
+    }
+
+    #[test]
     fn plurals_and_separators_follow_the_language() {
         let en = Tr::new(Lang::En);
         assert_eq!(en.text("exam.minutes", &[("minutes", "1".into())]), "1 minute");
