@@ -35,6 +35,21 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Box<Problem>> {
     })
 }
 
+/// Returns a table file of the command line (a roster, sessions, sign-in or answer sheets)
+/// as its name, its bytes and the read options `--encoding` asks for; a file that cannot be
+/// read is reported as a problem of that file and refuses the command.
+pub fn read_file(
+    path: &Path,
+    encoding: Option<&String>,
+    ui: &crate::ui::Ui,
+) -> Result<(String, Vec<u8>, ReadOptions), crate::error::CommandError> {
+    let bytes = read_bytes(path).map_err(|problem| {
+        ui.problem(&problem);
+        crate::error::CommandError::Rejected
+    })?;
+    Ok((path.display().to_string(), bytes, read_options(encoding)))
+}
+
 fn read_path(path: &Path, options: &ReadOptions) -> SourceReport {
     let name = path.display().to_string();
     match read_bytes(path) {

@@ -328,13 +328,7 @@ impl<'a> Drawer<'a> {
         attempt: u32,
         seen: &HashSet<String>,
     ) -> Result<Paper, DrawError> {
-        let seen = self.seen_indexes(seen);
-        let pool = self.pool;
-        let mut fetch = |positions: &[usize]| -> Result<Vec<PoolQuestion>, DrawError> {
-            Ok(positions.iter().map(|&p| pool.questions[p].clone()).collect())
-        };
-        let mut rng = PaperRng::for_paper(seed, employee, attempt);
-        draw_with(self.spec, &self.eligible, &self.order, (employee, attempt), &mut rng, &seen, &mut fetch)
+        self.draw_with_rng(&mut PaperRng::for_paper(seed, employee, attempt), employee, attempt, seen)
     }
 
     /// Returns a paper drawn from any `rand_core` generator instead of the stream of

@@ -13,7 +13,7 @@ use xuefa_app::grade::{self, GradedSheet};
 use super::points;
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
-use crate::inputs::{read_bytes, read_options};
+use crate::inputs::read_file;
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -30,12 +30,7 @@ pub struct GradeArgs {
 pub fn cmd_grade(args: &GradeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
-    let name = args.sheet.display().to_string();
-    let bytes = read_bytes(&args.sheet).map_err(|problem| {
-        ui.problem(&problem);
-        CommandError::Rejected
-    })?;
-    let options = read_options(args.encoding.as_ref());
+    let (name, bytes, options) = read_file(&args.sheet, args.encoding.as_ref(), ui)?;
     let offset = workspace::office_offset();
     let mut each = |sheet: &GradedSheet<'_>| {
         // A file of a hundred sheets or fewer is listed sheet by sheet; a larger one only

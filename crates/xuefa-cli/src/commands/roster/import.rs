@@ -9,7 +9,7 @@ use xuefa_app::import;
 use crate::cli::GlobalArgs;
 use crate::commands::bank::import::shorten;
 use crate::error::CommandError;
-use crate::inputs::{read_bytes, read_options};
+use crate::inputs::read_file;
 use crate::output::progress;
 use crate::ui::Ui;
 use crate::workspace;
@@ -25,12 +25,7 @@ pub struct ImportArgs {
 pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
-    let bytes = read_bytes(&args.file).map_err(|problem| {
-        ui.problem(&problem);
-        CommandError::Rejected
-    })?;
-    let name = args.file.display().to_string();
-    let options = read_options(args.encoding.as_ref());
+    let (name, bytes, options) = read_file(&args.file, args.encoding.as_ref(), ui)?;
     let bar = progress(0, ui.text("import.progress", &[]));
     let result =
         import::import_roster(&mut store, &name, &bytes, &options, now, &mut |count| bar.set_position(count));

@@ -7,7 +7,7 @@ use xuefa_app::study;
 
 use crate::cli::GlobalArgs;
 use crate::error::{CommandError, refused_with_problems};
-use crate::inputs::{read_bytes, read_options};
+use crate::inputs::read_file;
 use crate::ui::Ui;
 use crate::workspace;
 
@@ -23,12 +23,7 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
     let custom = workspace.config.study.custom_kinds();
-    let name = args.file.display().to_string();
-    let bytes = read_bytes(&args.file).map_err(|problem| {
-        ui.problem(&problem);
-        CommandError::Rejected
-    })?;
-    let options = read_options(args.encoding.as_ref());
+    let (name, bytes, options) = read_file(&args.file, args.encoding.as_ref(), ui)?;
     let imported = refused_with_problems(
         study::import_sessions(&mut store, &name, &bytes, &options, &custom, now, ui),
         ui,
