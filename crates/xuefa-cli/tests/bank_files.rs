@@ -422,3 +422,33 @@ fn an_unclosed_quote_is_named_and_utf16_without_a_bom_is_read() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json(&out)[0]["answer"], "T", "a 是/否 pair is a judge question");
 }
+
+#[test]
+fn a_workbook_with_one_cell_at_the_last_column_and_row_is_read_by_its_cells() {
+    // Reported by a hostile run: a 5 KB XLSX with one cell at XFD1048576 made every reader
+    // allocate the whole 17-billion-cell range and abort. Its cells are read one by one now;
+    // the far cell is named and ignored, and the bank above it reads as it is.
+    let dir = tempfile::tempdir().expect("folder");
+    let path = dir.path().join("far.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, header) in ["题号", "题型", "题干", "答案"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *header).expect("cell");
+    }
+    for (c, cell) in ["J1", "判断", "宪法是国家的根本法。", "对"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *cell).expect("cell");
+    }
+    sheet.write_string(1_048_575, 16_383, "far").expect("the last cell");
+    workbook.save(&path).expect("saved");
+    assert!(std::fs::metadata(&path).expect("file").len() < 10_000, "a small file");
+    let path = path.display().to_string();
+    let out = run(&["bank", "check", "--format", "json", &path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = json(&out);
+    assert_eq!(report["questions"], 1, "{report}");
+    let warnings = report["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings.iter().any(|w| w["message"].as_str().is_some_and(|m| m.contains("XFD1048576"))),
+        "{warnings:?}"
+    );
+}

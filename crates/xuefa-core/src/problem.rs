@@ -151,6 +151,13 @@ pub enum ProblemKind {
         /// The fields.
         fields: Vec<String>,
     },
+    /// Cells past column ``column`` are ignored, the first at ``cell``: no bank, roster or sheet xuefa reads needs that many columns.
+    FarCellsIgnored {
+        /// The last column read, as Excel names it.
+        column: String,
+        /// The first cell past it, such as `XFD1048576`.
+        cell: String,
+    },
     /// Cell in column ``column`` holds the Excel error `value`.
     CellError {
         /// The column.
@@ -335,6 +342,7 @@ impl ProblemKind {
             JsonFieldType { .. } => "problem.json_field_type",
             JsonUnknownFields { .. } => "problem.json_unknown_fields",
             CellError { .. } => "problem.cell_error",
+            FarCellsIgnored { .. } => "problem.far_cells_ignored",
             EmptyStem => "problem.empty_stem",
             MissingAnswer => "problem.missing_answer",
             UnsupportedKind { .. } => "problem.unsupported_kind",
@@ -399,6 +407,7 @@ impl ProblemKind {
             }
             JsonUnknownFields { fields } => vec![("fields", list(fields))],
             CellError { column, value } => vec![("column", column.clone()), ("value", value.clone())],
+            FarCellsIgnored { column, cell } => vec![("column", column.clone()), ("cell", cell.clone())],
             UnsupportedKind { value } | UnknownKind { value } | InvalidAnswer { value } => {
                 vec![("value", value.clone())]
             }

@@ -2,9 +2,10 @@
 //! anything, fed to a table sink with rows numbered as Excel numbers them and numbers given
 //! back as the text a person typed.
 
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Seek};
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 
 use crate::problem::{Location, Problem, ProblemKind};
 
@@ -23,31 +24,52 @@ pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
     let mut skipped = Vec::new();
     for sheet in workbook.sheet_names() {
         let sheet_location = Location::row(file.source.clone(), sheet.as_str(), 0).without_line();
-        let range = match workbook.worksheet_range(&sheet) {
-            Ok(range) => range,
-            Err(error) => {
-                let kind = ProblemKind::UnreadableWorkbook { detail: error.to_string() };
+        let cells = match sheet_cells(&mut workbook, &sheet) {
+            Ok(cells) => cells,
+            Err(detail) => {
+                let kind = ProblemKind::UnreadableWorkbook { detail };
                 sink.problems().push(Problem::error(sheet_location, kind));
                 continue;
             }
         };
-        let Some((first_row, first_column)) = range.start() else { continue };
-        if range.used_cells().all(|(_, _, cell)| matches!(cell, Data::Empty)) {
+        let (cells, far) = keep_near(cells);
+        let (Some(first_row), Some(first_column)) =
+            (cells.keys().next().copied(), cells.values().flatten().map(|(c, _)| *c).min())
+        else {
             continue;
-        }
+        };
+        let last_column = cells.values().flatten().map(|(c, _)| *c).max().unwrap_or(first_column);
+        let last_row = cells.keys().next_back().copied().unwrap_or(first_row);
         sink.begin(Some(&sheet));
+        if let Some((row, column)) = far {
+            let kind = ProblemKind::FarCellsIgnored {
+                column: column_name(MAX_COLUMN as usize),
+                cell: format!("{}{}", column_name(column as usize), u64::from(row) + 1),
+            };
+            sink.problems().push(Problem::warning(sheet_location.clone(), kind));
+        }
+        let width = (last_column - first_column + 1) as usize;
         let mut texts: Vec<String> = Vec::new();
-        for (offset, cells) in range.rows().enumerate() {
-            let location = sheet_location.at_line(u64::from(first_row) + offset as u64 + 1);
+        for row in first_row..=last_row {
+            let location = sheet_location.at_line(u64::from(row) + 1);
+            let Some(row_cells) = cells.get(&row) else {
+                // A blank row only matters while a header may still be below it (readers
+                // look at the first rows for one); a sheet whose last cell is a million
+                // rows down is not walked row by row.
+                if row - first_row < 20 {
+                    sink.row(location, &vec![""; width]);
+                }
+                continue;
+            };
             texts.clear();
-            for cell in cells {
+            texts.resize(width, String::new());
+            for (column, cell) in row_cells {
+                let index = (column - first_column) as usize;
                 match cell_text(cell) {
-                    Ok(text) => texts.push(text),
+                    Ok(text) => texts[index] = text,
                     Err(value) => {
-                        let column = column_name(texts.len() + first_column as usize);
-                        let kind = ProblemKind::CellError { column, value };
+                        let kind = ProblemKind::CellError { column: column_name(*column as usize), value };
                         sink.problems().push(Problem::error(location.clone(), kind));
-                        texts.push(String::new());
                     }
                 }
             }
@@ -68,6 +90,56 @@ pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
         let kind = sink.no_header();
         sink.problems().push(Problem::error(file.clone(), kind));
     }
+}
+
+/// The last column read (0-based; `AMJ`, the 1,024th): wide answer sheets have a few
+/// hundred columns, and a cell far past that only makes every row that wide.
+const MAX_COLUMN: u32 = 1023;
+
+/// A sheet's cells that hold something, by row, each row's cells by column.
+type SheetCells = BTreeMap<u32, Vec<(u32, Data)>>;
+
+/// Returns the cells of a sheet that hold something. Workbooks that XLSX readers give
+/// cell by cell are read that way, so a file with one cell at `XFD1048576` costs one cell,
+/// not a range of 17 billion; the other formats come as the reader's range.
+fn sheet_cells<RS: Read + Seek>(workbook: &mut Sheets<RS>, sheet: &str) -> Result<SheetCells, String> {
+    let mut cells: SheetCells = BTreeMap::new();
+    if let Sheets::Xlsx(xlsx) = workbook {
+        let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+        while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            let (row, column) = cell.get_position();
+            let value = Data::from(cell.get_value().clone());
+            if !matches!(value, Data::Empty) {
+                cells.entry(row).or_default().push((column, value));
+            }
+        }
+    } else {
+        let range = workbook.worksheet_range(sheet).map_err(|e| e.to_string())?;
+        for (row, column, value) in range.used_cells() {
+            if !matches!(value, Data::Empty) {
+                let (row, column) = (row as u32, column as u32);
+                let start = range.start().unwrap_or_default();
+                cells.entry(start.0 + row).or_default().push((start.1 + column, value.clone()));
+            }
+        }
+    }
+    for row in cells.values_mut() {
+        row.sort_by_key(|(column, _)| *column);
+    }
+    Ok(cells)
+}
+
+/// Returns the cells up to [`MAX_COLUMN`], and the first cell past it (row, column).
+fn keep_near(mut cells: SheetCells) -> (SheetCells, Option<(u32, u32)>) {
+    let mut far = None;
+    for (row, row_cells) in cells.iter_mut() {
+        if let Some(&(column, _)) = row_cells.iter().find(|(c, _)| *c > MAX_COLUMN) {
+            far.get_or_insert((*row, column));
+        }
+        row_cells.retain(|(c, _)| *c <= MAX_COLUMN);
+    }
+    cells.retain(|_, row_cells| !row_cells.is_empty());
+    (cells, far)
 }
 
 /// Returns a cell as the text a person typed: `1`, not `1.0`; an Excel error as `Err`.
