@@ -104,8 +104,18 @@ pub fn submit_expired<S: ExamStore + ?Sized>(
             attempt.responses.clone(),
         );
         let outcome = sitting.submit().clone();
-        store.submit_attempt(attempt.id, sitting.paper(), sitting.responses(), &outcome, attempt.deadline)?;
-        submitted.push((attempt, outcome));
+        match store.submit_attempt(
+            attempt.id,
+            sitting.paper(),
+            sitting.responses(),
+            &outcome,
+            attempt.deadline,
+        ) {
+            Ok(()) => submitted.push((attempt, outcome)),
+            // Another process submitted it a moment ago: its result stands.
+            Err(xuefa_store::StoreError::AlreadySubmitted { .. }) => {}
+            Err(error) => return Err(error.into()),
+        }
     }
     Ok(submitted)
 }

@@ -224,3 +224,65 @@ fn a_year_of_study_and_the_annual_report_add_up_on<S: Backend>(
     let markdown = annual::markdown(&annual, &tr());
     assert!(!markdown.contains("甲一"), "{name}: {markdown}");
 }
+
+#[test]
+fn one_attempt_has_one_result_when_two_sittings_race() {
+    on_every_backend!(one_attempt_has_one_result_when_two_sittings_race_on);
+}
+
+fn one_attempt_has_one_result_when_two_sittings_race_on<S: Backend>(
+    name: &str,
+    connect: &dyn Fn() -> S,
+    store: &mut S,
+) {
+    office(store);
+    let offset = jiff::tz::offset(8);
+    // Two windows open the same new attempt at once: the first to begin stands.
+    let first = sitting::open(store, "t", "B1", now(), offset).expect("opens");
+    let second = sitting::open(store, "t", "B1", now(), offset).expect("opens too");
+    let mut winner =
+        sitting::begin(connect(), first, now(), Mode::Terminal).expect("begins").expect("session");
+    let late = sitting::begin(connect(), second, now(), Mode::Terminal);
+    assert!(
+        matches!(late, Err(AppError::Store(xuefa_store::StoreError::StartedElsewhere { attempt: 1, .. }))),
+        "{name}: {:?}",
+        late.err()
+    );
+    // Both resume the one attempt; each answers differently and submits.
+    let resumed = sitting::open(store, "t", "B1", now(), offset).expect("resumes");
+    let mut loser =
+        sitting::begin(connect(), resumed, now(), Mode::Terminal).expect("begins").expect("session");
+    let paper = winner.sitting.paper().clone();
+    let right: Vec<(usize, Response)> = paper
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| match &q.key {
+            xuefa_core::Answer::Judge(truth) => (i, Response::Judge(*truth)),
+            xuefa_core::Answer::Choice(letters) => (i, Response::Choice(*letters)),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let outcome = sitting::sit_answers(&mut winner, &right).expect("the first submits");
+    assert!((outcome.score.total - 100.0).abs() < 1e-9, "{name}");
+    // The loser's answers: the same but the last (a judge question) turned round.
+    let mut wrong = right.clone();
+    if let Some((_, Response::Judge(truth))) = wrong.last_mut() {
+        *truth = !*truth;
+    }
+    let refused = sitting::sit_answers(&mut loser, &wrong);
+    assert!(
+        matches!(refused, Err(AppError::Store(xuefa_store::StoreError::AlreadySubmitted { attempt: 1, .. }))),
+        "{name}: {refused:?}"
+    );
+    assert!(matches!(
+        loser.submit(),
+        Err(sitting::SessionError::Sitting(_) | sitting::SessionError::Store(_))
+    ));
+    // The stored result and answers are the first sitting's.
+    let standing = exam::standing(store, "t", "B1", now()).expect("standing");
+    assert_eq!((standing.attempts_used, standing.score), (1, Some(100.0)), "{name}");
+    let attempts = xuefa_store::ExamStore::attempts(&*store, "t", "B1").expect("attempts");
+    let stored: Vec<_> = attempts[0].responses.iter().filter_map(|(i, r, _)| r.map(|r| (*i, r))).collect();
+    assert_eq!(stored, right, "{name}: the answers it was scored on");
+}

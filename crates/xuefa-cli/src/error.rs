@@ -127,6 +127,16 @@ pub fn store_message(error: &StoreError, lang: Lang) -> String {
             text(lang, "store.bank_in_use", &[("bank", bank.clone()), ("exams", exams.join(", "))])
         }
         StoreError::Corrupt(detail) => text(lang, "store.corrupt", &[("detail", detail.clone())]),
+        StoreError::AlreadySubmitted { exam, employee, attempt } => text(
+            lang,
+            "store.already_submitted",
+            &[("exam", exam.clone()), ("employee", employee.clone()), ("attempt", attempt.to_string())],
+        ),
+        StoreError::StartedElsewhere { exam, employee, attempt } => text(
+            lang,
+            "store.started_elsewhere",
+            &[("exam", exam.clone()), ("employee", employee.clone()), ("attempt", attempt.to_string())],
+        ),
         other => other.to_string(),
     }
 }

@@ -795,6 +795,20 @@ impl ExamStore for SqliteStore {
         let tx = self.write()?;
         let ids = question_ids(&tx, paper)?;
         let stored = encode_paper(paper, &ids)?;
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM attempts WHERE exam_id = ?1 AND employee_id = ?2 AND attempt = ?3)",
+            params![paper.exam, paper.employee, paper.attempt],
+            |row| row.get(0),
+        )?;
+        if taken {
+            // Two sittings of one person opened the same new attempt at once; the first
+            // one's stands.
+            return Err(StoreError::StartedElsewhere {
+                exam: paper.exam.clone(),
+                employee: paper.employee.clone(),
+                attempt: paper.attempt,
+            });
+        }
         tx.execute(
             "INSERT INTO attempts (exam_id, employee_id, attempt, mode, paper, started_at, deadline) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -841,6 +855,9 @@ impl ExamStore for SqliteStore {
         at: Timestamp,
     ) -> Result<()> {
         let tx = self.write()?;
+        // Refuse before writing any answer: a submitted attempt keeps the answers it was
+        // scored on.
+        ensure_open(&tx, attempt, paper)?;
         {
             let mut insert = tx.prepare(SAVE_RESPONSE)?;
             for (index, response) in responses {
@@ -1117,8 +1134,27 @@ fn submit(
             attempt
         ],
     )?;
-    if changed > 0 {
-        tx.execute(INSERT_ITEM_MARKS, params![attempt, paper.exam, outcome.score.total, item_marks])?;
+    if changed == 0 {
+        return Err(already_submitted(paper));
     }
+    tx.execute(INSERT_ITEM_MARKS, params![attempt, paper.exam, outcome.score.total, item_marks])?;
     Ok(())
+}
+
+fn already_submitted(paper: &Paper) -> StoreError {
+    StoreError::AlreadySubmitted {
+        exam: paper.exam.clone(),
+        employee: paper.employee.clone(),
+        attempt: paper.attempt,
+    }
+}
+
+/// Returns an error when the attempt is no longer open.
+fn ensure_open(tx: &rusqlite::Transaction<'_>, attempt: i64, paper: &Paper) -> Result<()> {
+    let open: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM attempts WHERE id = ?1 AND submitted_at IS NULL)",
+        params![attempt],
+        |row| row.get(0),
+    )?;
+    if open { Ok(()) } else { Err(already_submitted(paper)) }
 }

@@ -58,6 +58,27 @@ pub enum StoreError {
     /// An exam with this id exists already.
     #[error("an exam `{0}` exists already")]
     ExamExists(String),
+    /// The attempt was submitted already (by another sitting of the same person, or at its
+    /// deadline); it keeps that one result.
+    #[error("attempt {attempt} of {employee} at exam {exam} was submitted already")]
+    AlreadySubmitted {
+        /// The exam.
+        exam: String,
+        /// The person.
+        employee: String,
+        /// The attempt's number.
+        attempt: u32,
+    },
+    /// Another sitting started this attempt at the same moment.
+    #[error("attempt {attempt} of {employee} at exam {exam} was started elsewhere at the same moment")]
+    StartedElsewhere {
+        /// The exam.
+        exam: String,
+        /// The person.
+        employee: String,
+        /// The attempt's number.
+        attempt: u32,
+    },
     /// Stored data could not be read back (a file edited by hand, or a bug).
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
