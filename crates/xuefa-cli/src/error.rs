@@ -127,6 +127,9 @@ pub fn store_message(error: &StoreError, lang: Lang) -> String {
             text(lang, "store.bank_in_use", &[("bank", bank.clone()), ("exams", exams.join(", "))])
         }
         StoreError::Corrupt(detail) => text(lang, "store.corrupt", &[("detail", detail.clone())]),
+        StoreError::NotXuefa { path, reason } => {
+            text(lang, &format!("store.not_xuefa_{reason}"), &[("path", path.display().to_string())])
+        }
         StoreError::AlreadySubmitted { exam, employee, attempt } => text(
             lang,
             "store.already_submitted",

@@ -79,6 +79,15 @@ pub enum StoreError {
         /// The attempt's number.
         attempt: u32,
     },
+    /// The database file is not a xuefa database: `reason` is `empty` (0 bytes), `foreign`
+    /// (another program's SQLite database) or `not_sqlite`.
+    #[error("{path} is not a xuefa database ({reason})")]
+    NotXuefa {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        reason: &'static str,
+    },
     /// Stored data could not be read back (a file edited by hand, or a bug).
     #[error("stored data is damaged: {0}")]
     Corrupt(String),

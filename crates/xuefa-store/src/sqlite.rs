@@ -44,7 +44,22 @@ impl SqliteStore {
     /// # Errors
     /// Returns a database error, or [`StoreError::TooNew`] for a file from a newer xuefa.
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        // An existing file must be a xuefa database: an empty file or another program's
+        // database is refused, not turned into an empty workspace.
+        let existing = std::fs::metadata(path).ok().filter(|m| m.is_file());
+        if existing.as_ref().is_some_and(|m| m.len() == 0) {
+            return Err(StoreError::NotXuefa { path: path.to_path_buf(), reason: "empty" });
+        }
         let conn = Connection::open(path)?;
+        if existing.is_some() {
+            let tables: Vec<String> = conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+                .map_err(|_| StoreError::NotXuefa { path: path.to_path_buf(), reason: "not_sqlite" })?;
+            if !tables.is_empty() && !tables.iter().any(|t| t == "schema_migrations") {
+                return Err(StoreError::NotXuefa { path: path.to_path_buf(), reason: "foreign" });
+            }
+        }
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL lets readers go on while one process writes; FULL makes each commit survive
         // a power cut, which matters for exam answers.

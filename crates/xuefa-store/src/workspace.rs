@@ -160,6 +160,37 @@ impl Config {
                 config.office.utc_offset
             ));
         }
+        let credit = &config.study.credit;
+        for (status, share) in [
+            ("present", credit.present),
+            ("late", credit.late),
+            ("left_early", credit.left_early),
+            ("excused", credit.excused),
+            ("absent", credit.absent),
+        ] {
+            if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
+                return Err(format!(
+                    "[study] credit.{status} = {share} must be a share of the session's hours from 0 to 1 (1.0 = all of them)"
+                ));
+            }
+        }
+        for requirement in &config.study.requirements {
+            if requirement.name.trim().is_empty() {
+                return Err("[[study.requirements]] needs a name".to_owned());
+            }
+            if requirement.min_hours.is_some_and(|h| !(h.is_finite() && h >= 0.0)) {
+                return Err(format!(
+                    "[[study.requirements]] {}: min_hours must be a number of hours, 0 or more",
+                    requirement.name
+                ));
+            }
+            if requirement.min_hours.is_none() && requirement.min_sessions.is_none() {
+                return Err(format!(
+                    "[[study.requirements]] {}: give min_hours or min_sessions",
+                    requirement.name
+                ));
+            }
+        }
         if let Some(language) = &config.language
             && !matches!(language.as_str(), "zh" | "en")
         {
@@ -339,6 +370,18 @@ mod tests {
         let error = Config::parse("[office]\nname = 1\n").expect_err("a number is not a name");
         assert!(error.contains("line 2"), "{error}");
         assert!(Config::parse("[office]\nnmae = \"x\"\n").is_err(), "typos are caught");
+    }
+
+    #[test]
+    fn credits_and_requirements_that_cannot_be_meant_are_refused() {
+        let credit = Config::parse(
+            "[study]\ncredit = { present = 7.5, late = 1.0, left_early = 1.0, excused = 0.0, absent = 0.0 }\n",
+        );
+        assert!(credit.expect_err("7.5").contains("credit.present"));
+        let hours = Config::parse("[[study.requirements]]\nname = \"学时\"\nmin_hours = -40\n");
+        assert!(hours.expect_err("-40").contains("min_hours"));
+        let neither = Config::parse("[[study.requirements]]\nname = \"学时\"\n");
+        assert!(neither.expect_err("no minimum").contains("min_hours or min_sessions"));
     }
 
     #[test]

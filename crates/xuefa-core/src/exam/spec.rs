@@ -289,6 +289,12 @@ impl ExamSpec {
         if self.id.trim().is_empty() || self.id.contains(char::is_whitespace) {
             invalid("id".into(), "must be a short name without spaces, such as 2026-annual");
         }
+        if !(2000..=2100).contains(&self.year) {
+            invalid("year".into(), "must be the exam's year, such as 2026");
+        }
+        if self.title.trim().is_empty() {
+            invalid("title".into(), "must name the exam, such as 2026年度学法考试");
+        }
         if self.duration_minutes == 0 {
             invalid("duration_minutes".into(), "must be at least 1");
         }
@@ -347,8 +353,18 @@ impl ExamSpec {
             invalid("closes".into(), "must be after opens");
         }
         for (index, band) in self.bands.iter().enumerate() {
+            let field = || format!("bands[{}]", index + 1);
             if band.min_percent.is_some() == band.min_points.is_some() {
-                invalid(format!("bands[{}]", index + 1), "needs exactly one of min_percent and min_points");
+                invalid(field(), "needs exactly one of min_percent and min_points");
+            }
+            if band.min_percent.is_some_and(|p| !(p.is_finite() && (0.0..=100.0).contains(&p))) {
+                invalid(field(), "min_percent must be from 0 to 100");
+            }
+            if band.min_points.is_some_and(|p| !(p.is_finite() && (0.0..=total).contains(&p))) {
+                invalid(field(), &format!("min_points must be from 0 to the total of {total} points"));
+            }
+            if band.name.trim().is_empty() {
+                invalid(field(), "needs a name, such as 优秀");
             }
         }
         problems
