@@ -1,15 +1,20 @@
 //! The `xuefa` command: the definition of its interface and the glue between the terminal
 //! and the libraries that do the work.
 
-/// `println!` for stdout, quiet on a closed pipe (see `out!`).
+/// `println!` for stdout: a closed pipe (`xuefa … | head`) ends the output quietly; any
+/// other failure (a full disk) is kept and fails the command at its end.
 macro_rules! outln {
     () => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout());
+        if let Err(error) = writeln!(std::io::stdout()) {
+            $crate::output::stdout_failed(error);
+        }
     }};
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        if let Err(error) = writeln!(std::io::stdout(), $($arg)*) {
+            $crate::output::stdout_failed(error);
+        }
     }};
 }
 
@@ -56,7 +61,8 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(error, lang),
     };
     let ui = Ui::new(cli.global.lang.unwrap_or(lang));
-    match commands::run(cli.command, &cli.global, &ui) {
+    let result = commands::run(cli.command, &cli.global, &ui).and_then(|()| output::stdout_result());
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if let error::CommandError::Problems(problems) = &error {

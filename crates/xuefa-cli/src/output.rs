@@ -11,6 +11,32 @@ pub use xuefa_app::render::{Cell, Listing, csv_row, escape_markdown};
 
 use crate::error::CommandError;
 
+/// The first failure to write to stdout through `outln!` (a full disk), kept so the command
+/// fails at its end instead of reporting success.
+static STDOUT_FAILED: std::sync::OnceLock<std::io::Error> = std::sync::OnceLock::new();
+
+/// Records a failed write to stdout; a closed pipe (`| head`) is not a failure.
+pub fn stdout_failed(error: std::io::Error) {
+    if error.kind() != std::io::ErrorKind::BrokenPipe {
+        let _ = STDOUT_FAILED.set(error);
+    }
+}
+
+/// Returns the command's failure to write its data to stdout, if there was one (flushing
+/// what is still buffered first).
+pub fn stdout_result() -> Result<(), CommandError> {
+    if let Err(error) = std::io::stdout().flush() {
+        stdout_failed(error);
+    }
+    match STDOUT_FAILED.get() {
+        None => Ok(()),
+        Some(error) => Err(CommandError::message_of(
+            "output.stdout_failed",
+            vec![("detail", crate::i18n::io_error(error))],
+        )),
+    }
+}
+
 /// How a listing is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ListFormat {
@@ -153,9 +179,12 @@ pub trait ListingOut {
     /// Writes the listing in a listing format; errors are the writer's to keep (see [`Out`]).
     fn write(&self, format: ListFormat, out: &mut dyn Write);
 
-    /// Prints the listing on stdout in the format.
-    fn print(&self, format: ListFormat) {
-        self.write(format, &mut std::io::stdout().lock());
+    /// Prints the listing on stdout in the format. A closed pipe ends it quietly; any other
+    /// failure to write (a full disk) fails the command.
+    fn print(&self, format: ListFormat) -> Result<(), CommandError> {
+        let mut out = Out::open(None)?;
+        self.write(format, &mut out);
+        out.finish()
     }
 
     /// Writes the listing in a report format; XLSX as a workbook of one sheet.

@@ -53,7 +53,8 @@ impl Ui {
             return;
         }
         let label = self.paint(RED, &xuefa_core::i18n::message(self.lang, "severity.error", &[]));
-        self.line(&format!("{label}: {message}"));
+        let colon = if self.lang == Lang::Zh { "：" } else { ": " };
+        self.line(&format!("{label}{colon}{message}"));
     }
 
     /// Prints a line of information for people (stderr, never stdout).

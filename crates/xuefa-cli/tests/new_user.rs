@@ -92,18 +92,34 @@ fn a_failed_write_fails_the_command_and_leaves_no_file() {
     let missing = xuefa(d, &["report", "annual", "--format", "md", "-o", "no/such/folder/report.md"]);
     assert_eq!(missing.code, 1, "{}", missing.stderr);
     assert!(missing.stderr.contains("could not write no/such/folder/report.md"), "{}", missing.stderr);
-    if Path::new("/dev/full").exists() {
-        // A full disk: the data cannot be written, and the command must say so.
+    if !Path::new("/dev/full").exists() {
+        eprintln!("skipped: this machine has no /dev/full");
+        return;
+    }
+    // A full disk: the data cannot be written, and every command must say so.
+    let commands: [&[&str]; 6] = [
+        &["report", "annual", "--format", "html"],
+        &["report", "exam", "2026-annual", "--format", "csv"],
+        &["bank", "list"],
+        &["session", "list", "--format", "json"],
+        &["exam", "status", "2026-annual", "--employee", "A001"],
+        &["exam", "paper", "2026-annual", "--employee", "A001", "--format", "md"],
+    ];
+    for args in commands {
         let full = std::process::Command::new(env!("CARGO_BIN_EXE_xuefa"))
-            .args(["report", "annual", "--format", "html"])
+            .args(args)
             .current_dir(d)
             .env("LANG", "en_US.UTF-8")
             .env("XUEFA_NOW", NOW)
             .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
             .output()
             .expect("runs");
-        assert_eq!(full.status.code(), Some(1), "{}", String::from_utf8_lossy(&full.stderr));
-        assert!(String::from_utf8_lossy(&full.stderr).contains("could not write to standard output"));
+        let stderr = String::from_utf8_lossy(&full.stderr);
+        assert_eq!(full.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("could not write to standard output: the disk is full"),
+            "{args:?}: {stderr}"
+        );
     }
 }
 

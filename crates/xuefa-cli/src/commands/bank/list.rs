@@ -53,6 +53,6 @@ pub fn cmd_list(args: &ListArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             value
         })
         .collect();
-    listing.json(json!(json)).print(args.format);
+    listing.json(json!(json)).print(args.format)?;
     Ok(())
 }

@@ -78,7 +78,7 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
                     })
                 })
                 .collect();
-            listing.json(serde_json::Value::Array(json)).print(format);
+            listing.json(serde_json::Value::Array(json)).print(format)?;
         }
     }
     Ok(())

@@ -24,7 +24,7 @@ pub struct StaleArgs {
 pub fn cmd_stale(args: &StaleArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, store) = workspace::open(global.workspace.as_ref())?;
     let questions = import::stale_questions(&store, &args.law, &args.since)?;
-    import::stale_listing(&questions, ui).print(args.format);
+    import::stale_listing(&questions, ui).print(args.format)?;
     ui.note(&ui.text(
         "stale.summary",
         &[("count", questions.len().to_string()), ("law", args.law.clone()), ("since", args.since.clone())],

@@ -61,6 +61,6 @@ pub fn cmd_stats(args: &StatsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
             vec![ui.text(&format!("dimension.{dimension}"), &[]), shown.clone(), count.to_string()],
         );
     }
-    listing.json(json).print(args.format);
+    listing.json(json).print(args.format)?;
     Ok(())
 }

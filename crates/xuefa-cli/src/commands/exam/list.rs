@@ -41,6 +41,6 @@ pub fn cmd_list(args: &ListArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             exam.submitted.to_string(),
         ]);
     }
-    listing.json(json!(exams)).print(args.format);
+    listing.json(json!(exams)).print(args.format)?;
     Ok(())
 }

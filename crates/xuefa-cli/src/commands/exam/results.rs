@@ -22,6 +22,6 @@ pub struct ResultsArgs {
 pub fn cmd_results(args: &ResultsArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let results = exam::results(&mut store, &args.exam, workspace::now()?)?;
-    exam::results_listing(&results, ui).print(args.format);
+    exam::results_listing(&results, ui).print(args.format)?;
     Ok(())
 }

@@ -114,6 +114,6 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             "attempts_started": summaries.len(),
             "attempts_submitted": submitted,
         }))
-        .print(args.format);
+        .print(args.format)?;
     Ok(())
 }

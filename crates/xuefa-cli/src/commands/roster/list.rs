@@ -58,6 +58,6 @@ pub fn cmd_list(args: &ListArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         shown[4] = status_label(person.status, ui);
         listing.row_shown(raw, shown);
     }
-    listing.json(json!(people)).print(args.format);
+    listing.json(json!(people)).print(args.format)?;
     Ok(())
 }

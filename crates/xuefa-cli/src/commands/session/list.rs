@@ -51,6 +51,6 @@ pub fn cmd_list(args: &ListArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         let (raw, shown) = super::session_cells(session, &custom, ui);
         listing.row_shown(raw, shown);
     }
-    listing.json(json!(sessions)).print(args.format);
+    listing.json(json!(sessions)).print(args.format)?;
     Ok(())
 }
