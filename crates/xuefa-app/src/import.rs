@@ -3,7 +3,7 @@
 //! disk), every problem is found with its place, and nothing is stored when there is one.
 
 use jiff::Timestamp;
-use xuefa_core::read_roster_each;
+use xuefa_core::read_roster_columns;
 use xuefa_core::{Bank, Loaded, Problem, Question, ReadOptions, SourceReport, read};
 use xuefa_store::{BankImport, RosterImport, Store};
 
@@ -75,12 +75,12 @@ pub fn import_roster<S: Store + ?Sized>(
     let mut problems = Vec::new();
     let imported = store.import_roster_each(now, &mut |writer| {
         let mut count = 0u64;
-        problems = read_roster_each(name, bytes, options, &mut |person, _| {
+        problems = read_roster_columns(name, bytes, options, &mut |person, _, columns| {
             count += 1;
             if count.is_multiple_of(1000) {
                 progress(count);
             }
-            writer.write(&person);
+            writer.write_columns(&person, columns);
         });
         !problems.iter().any(Problem::is_error)
     })?;

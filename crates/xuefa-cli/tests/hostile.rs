@@ -51,3 +51,39 @@ fn settings_and_blueprints_that_cannot_be_meant_are_refused() {
         out.stderr
     );
 }
+
+#[test]
+fn a_roster_without_some_columns_changes_nothing_they_would_say() {
+    let dir = tempfile::tempdir().expect("folder");
+    let d = dir.path();
+    let run = |args: &[&str]| run_in(d, args, &[]);
+    assert_eq!(run(&["init", "."]).code, 0);
+    std::fs::write(
+        d.join("full.csv"),
+        "工号,姓名,部门,职务,状态,入职日期,离职日期\nA1,甲一,局/甲科,领导干部,免考,2020-01-01,\nA2,甲二,局/甲科,,离职,2019-01-01,2025-06-30\nA3,甲三,局/乙科,,在职,,\n",
+    )
+    .expect("roster");
+    assert_eq!(run(&["roster", "import", "full.csv"]).code, 0);
+    // The next roster has names and departments only; 甲三 moved department.
+    std::fs::write(
+        d.join("short.csv"),
+        "工号,姓名,部门\nA1,甲一,局/甲科\nA2,甲二,局/甲科\nA3,甲三,局/甲科\n",
+    )
+    .expect("roster");
+    let again = run(&["roster", "import", "short.csv"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stderr.contains("1 updated, 2 unchanged"), "only the move is a change: {}", again.stderr);
+    let people = common::json(&run(&["roster", "list", "--format", "json"]));
+    let person =
+        |id: &str| people.as_array().expect("people").iter().find(|p| p["id"] == id).expect("person").clone();
+    assert_eq!(
+        (person("A1")["status"].as_str(), person("A1")["role"].as_str()),
+        (Some("exempt"), Some("领导干部"))
+    );
+    assert_eq!(person("A1")["joined"], "2020-01-01");
+    assert_eq!(
+        (person("A2")["status"].as_str(), person("A2")["left"].as_str()),
+        (Some("left"), Some("2025-06-30"))
+    );
+    assert_eq!(person("A3")["department"], "局/甲科");
+}

@@ -115,7 +115,10 @@ pub use normalize::{fold_width, law_key};
 pub use problem::{Location, Problem, ProblemKind, Severity};
 pub use question::{Answer, ContentHash, Kind, LETTERS, Letters, MAX_OPTIONS, Question};
 pub use read::{Format, ReadOptions, SourceReport, read};
-pub use roster::{Department, Person, RosterReport, Status, read_roster, read_roster_each};
+pub use roster::{
+    Department, Person, RosterColumns, RosterReport, Status, read_roster, read_roster_columns,
+    read_roster_each,
+};
 #[cfg(feature = "xlsx")]
 pub use write::write_xlsx;
 pub use write::{CanonicalQuestion, WriteError, letter, write_csv, write_json};

@@ -247,9 +247,32 @@ static ROSTER_HEADER: HeaderSpec<Column> = HeaderSpec {
     },
 };
 
+/// Which of a roster's optional columns a file has. A column the file does not have says
+/// nothing about anyone: a store keeps what it knew (an exempt person stays exempt when a
+/// re-imported roster has no status column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct RosterColumns {
+    /// 职务 / role.
+    pub role: bool,
+    /// 状态 / status.
+    pub status: bool,
+    /// 入职日期 / joined.
+    pub joined: bool,
+    /// 离职日期 / left.
+    pub left: bool,
+}
+
+impl RosterColumns {
+    /// Returns columns as a file with every optional column has them.
+    pub fn all() -> Self {
+        RosterColumns { role: true, status: true, joined: true, left: true }
+    }
+}
+
 struct RosterSink<'a> {
     report: &'a mut RosterReport,
-    emit: &'a mut dyn FnMut(Person, Location),
+    emit: &'a mut dyn FnMut(Person, Location, RosterColumns),
     people: usize,
     header: Header<Column>,
     /// Where each employee id was first seen (sheet, line): a million ids in 40 MB.
@@ -332,6 +355,13 @@ impl TableSink for RosterSink<'_> {
             return;
         }
         let (Some(department), Some(status)) = (department, status) else { return };
+        let has = |wanted: Column| columns.contains(&Some(wanted));
+        let present = RosterColumns {
+            role: has(Column::Role),
+            status: has(Column::Status),
+            joined: has(Column::Joined),
+            left: has(Column::Left),
+        };
         let person = Person {
             id: id.to_owned(),
             name: name.to_owned(),
@@ -342,7 +372,7 @@ impl TableSink for RosterSink<'_> {
             left,
         };
         self.people += 1;
-        (self.emit)(person, location);
+        (self.emit)(person, location, present);
     }
 
     fn end(&mut self) -> bool {
@@ -366,6 +396,17 @@ pub fn read_roster_each(
     bytes: &[u8],
     options: &ReadOptions,
     each: &mut dyn FnMut(Person, Location),
+) -> Vec<Problem> {
+    read_roster_columns(source, bytes, options, &mut |person, location, _| each(person, location))
+}
+
+/// Reads a roster as [`read_roster_each`] does, giving each person with the optional columns
+/// the file has, so a store can keep what a file without a column does not say.
+pub fn read_roster_columns(
+    source: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    each: &mut dyn FnMut(Person, Location, RosterColumns),
 ) -> Vec<Problem> {
     let mut report = RosterReport::default();
     let file = Location::file(source);

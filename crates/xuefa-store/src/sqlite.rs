@@ -260,19 +260,27 @@ impl RosterWriter<'_> {
     /// Writes one person. After a database error nothing more is written and the import
     /// fails.
     pub fn write(&mut self, person: &Person) {
+        self.write_columns(person, xuefa_core::RosterColumns::all());
+    }
+
+    /// Writes one person from a file that has only `columns` of the optional ones: for a
+    /// person already stored, a column the file does not have keeps what was stored (a
+    /// roster without a status column leaves the exempt exempt and the departed departed).
+    pub fn write_columns(&mut self, person: &Person, columns: xuefa_core::RosterColumns) {
         if self.failed.is_none()
-            && let Err(error) = self.try_write(person)
+            && let Err(error) = self.try_write(person, columns)
         {
             self.failed = Some(error);
         }
     }
 
-    fn try_write(&mut self, person: &Person) -> Result<()> {
+    fn try_write(&mut self, person: &Person, columns: xuefa_core::RosterColumns) -> Result<()> {
         self.seen.execute([&person.id])?;
         let department = department_id(self.tx, &mut self.departments, &person.department)?;
-        let status = person.status.as_str();
-        let joined = person.joined.map(|d| d.to_string());
-        let left_on = person.left.map(|d| d.to_string());
+        let mut status = person.status.as_str().to_owned();
+        let mut role = person.role.clone();
+        let mut joined = person.joined.map(|d| d.to_string());
+        let mut left_on = person.left.map(|d| d.to_string());
         let old: Option<Stored> = self
             .find
             .query_row([&person.id], |row| {
@@ -287,11 +295,25 @@ impl RosterWriter<'_> {
                 ))
             })
             .optional()?;
+        if let Some((_, _, _, old_role, old_status, old_joined, old_left)) = &old {
+            if !columns.role {
+                role.clone_from(old_role);
+            }
+            if !columns.status {
+                status.clone_from(old_status);
+            }
+            if !columns.joined {
+                joined.clone_from(old_joined);
+            }
+            if !columns.left {
+                left_on.clone_from(old_left);
+            }
+        }
         let person_id = match old {
-            Some((id, name, department_id, role, old_status, old_joined, old_left))
+            Some((id, name, department_id, old_role, old_status, old_joined, old_left))
                 if name == person.name
                     && department_id == department
-                    && role == person.role
+                    && old_role == role
                     && old_status == status
                     && old_joined == joined
                     && old_left == left_on =>
@@ -304,7 +326,7 @@ impl RosterWriter<'_> {
                 self.update.execute(params![
                     person.name,
                     department,
-                    person.role,
+                    role,
                     status,
                     joined,
                     left_on,
@@ -319,7 +341,7 @@ impl RosterWriter<'_> {
                     person.id,
                     person.name,
                     department,
-                    person.role,
+                    role,
                     status,
                     joined,
                     left_on,
@@ -334,7 +356,7 @@ impl RosterWriter<'_> {
             self.now,
             person.name,
             department,
-            person.role,
+            role,
             status,
             joined,
             left_on
