@@ -45,6 +45,9 @@ pub struct Created {
     pub points: f64,
     /// Questions in its pool.
     pub pool: usize,
+    /// What the blueprint names that matches nobody (a department or person not on the
+    /// roster): the exam is created, but those parts of its audience expect no one.
+    pub warnings: Vec<Message>,
 }
 
 /// Creates the exam of blueprint `text` with `seed`: checks every field, then every
@@ -76,6 +79,22 @@ pub fn create_exam<S: Store + ExamStore + ?Sized>(
             return Err(AppError::Refused(messages));
         }
     };
+    let mut nobody = Vec::new();
+    for department in &spec.audience.departments {
+        let matches = xuefa_core::Department::parse(department)
+            .map(|d| store.people(Some(&d)).map(|people| !people.is_empty()))
+            .transpose()?
+            .unwrap_or(false);
+        if !matches {
+            nobody
+                .push(Message::new("exam.audience_no_department", vec![("department", department.clone())]));
+        }
+    }
+    for employee in &spec.audience.people {
+        if store.person(employee)?.is_none() {
+            nobody.push(Message::new("exam.audience_no_person", vec![("employee", employee.clone())]));
+        }
+    }
     let everything = Pool::new(
         store
             .questions(None)?
@@ -113,5 +132,6 @@ pub fn create_exam<S: Store + ExamStore + ?Sized>(
         questions: spec.question_count(),
         points: spec.total_points(),
         pool: pool.questions().len(),
+        warnings: nobody,
     })
 }

@@ -339,7 +339,7 @@ pub fn standing<S: ExamStore + ?Sized>(
         attempt: last.map(|a| a.attempt),
         answered: last.map_or(0, |a| a.responses.iter().filter(|(_, r, _)| r.is_some()).count()),
         questions: last.map(|a| a.paper.questions.len()),
-        remaining_seconds: open.map(|a| (a.deadline.as_second() - now.as_second()).max(0)),
+        remaining_seconds: open.map(|a| remaining_seconds(a, now)),
         deadline: open.map(|a| a.deadline),
         attempts_used: attempts.len(),
         attempts_allowed: record.spec.attempts,
@@ -348,4 +348,11 @@ pub fn standing<S: ExamStore + ?Sized>(
         band: outcome.map(|o| o.band.clone()),
         total: outcome.map(|o| o.score.max),
     })
+}
+
+/// Returns the seconds an open attempt has left at `now`: never below 0, and never more than
+/// the attempt was given (a clock set back does not hand out extra time).
+pub fn remaining_seconds(attempt: &AttemptRecord, now: Timestamp) -> i64 {
+    let given = (attempt.deadline.as_second() - attempt.started_at.as_second()).max(0);
+    (attempt.deadline.as_second() - now.as_second()).clamp(0, given)
 }

@@ -36,7 +36,9 @@ pub fn import_banks<S: Store + ?Sized>(
     now: Timestamp,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<BankImport>, AppError> {
-    if let Some((empty, _)) = loaded.iter().find(|(name, _)| name.trim().is_empty()) {
+    if let Some((empty, _)) =
+        loaded.iter().find(|(name, _)| name.trim().is_empty() || name.chars().any(char::is_control))
+    {
         return Err(AppError::message_of("import.bad_bank_name", vec![("bank", empty.clone())]));
     }
     if loaded.iter().any(|(_, bank)| bank.has_errors()) {

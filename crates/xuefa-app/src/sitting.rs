@@ -226,9 +226,12 @@ pub fn begin<S: ExamStore>(
     now: Timestamp,
     mode: Mode,
 ) -> Result<Option<Session<S>>, AppError> {
+    let mut now = now;
     let (exam, attempt, sitting) = match opening {
         Opening::SubmittedAtDeadline { .. } => return Ok(None),
         Opening::Resume { exam, attempt } => {
+            // A clock set back since the attempt started gives no extra time.
+            now = now.max(attempt.started_at);
             let sitting = Sitting::resume(
                 attempt.paper.clone(),
                 exam.spec.grading(),
@@ -324,4 +327,48 @@ pub fn attempt_responses(attempt: &AttemptRecord) -> Vec<Option<Response>> {
         }
     }
     responses
+}
+
+/// Returns the answers of an answers file's JSON text (`{question_id: answer}`), refusing an
+/// id given twice (a JSON object keeps only the last, and the person would lose an answer
+/// without a word).
+///
+/// # Errors
+/// Returns `take.answers_not_json` with the parser's words, or one message per id given
+/// twice.
+pub fn answers_json(text: &str) -> Result<HashMap<String, serde_json::Value>, Vec<Message>> {
+    struct Pairs(Vec<(String, serde_json::Value)>);
+    impl<'de> serde::Deserialize<'de> for Pairs {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = Pairs;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an object of question ids and answers")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+                    let mut pairs = Vec::new();
+                    while let Some(pair) = map.next_entry::<String, serde_json::Value>()? {
+                        pairs.push(pair);
+                    }
+                    Ok(Pairs(pairs))
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    let Pairs(pairs) = serde_json::from_str(text)
+        .map_err(|error| vec![Message::new("take.answers_not_json", vec![("detail", error.to_string())])])?;
+    let mut answers = HashMap::new();
+    let mut twice = Vec::new();
+    for (id, value) in pairs {
+        if answers.insert(id.clone(), value).is_some() && !twice.contains(&id) {
+            twice.push(id);
+        }
+    }
+    if twice.is_empty() {
+        Ok(answers)
+    } else {
+        Err(twice.into_iter().map(|id| Message::new("take.answers_twice", vec![("id", id)])).collect())
+    }
 }

@@ -57,6 +57,13 @@ impl Ui {
         self.line(&format!("{label}{colon}{message}"));
     }
 
+    /// Prints a warning: the command goes on.
+    pub fn warning(&self, message: &str) {
+        let label = self.paint(YELLOW, &xuefa_core::i18n::message(self.lang, "severity.warning", &[]));
+        let colon = if self.lang == Lang::Zh { "：" } else { ": " };
+        self.line(&format!("{label}{colon}{message}"));
+    }
+
     /// Prints a line of information for people (stderr, never stdout).
     pub fn note(&self, message: &str) {
         self.line(message);

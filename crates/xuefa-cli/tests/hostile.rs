@@ -87,3 +87,92 @@ fn a_roster_without_some_columns_changes_nothing_they_would_say() {
     );
     assert_eq!(person("A3")["department"], "局/甲科");
 }
+
+#[test]
+fn one_file_twice_and_two_files_of_one_name_are_told_apart() {
+    let dir = tempfile::tempdir().expect("folder");
+    let d = dir.path();
+    let run = |args: &[&str]| run_in(d, args, &[]);
+    assert_eq!(run(&["init", "."]).code, 0);
+    let bank = "题号,题型,题干,答案\nJ1,判断,甲。,对\n";
+    std::fs::create_dir_all(d.join("a")).expect("folder");
+    std::fs::create_dir_all(d.join("b")).expect("folder");
+    std::fs::write(d.join("a/宪法.csv"), bank).expect("bank");
+    std::fs::write(d.join("b/宪法.csv"), "题号,题型,题干,答案\nJ2,判断,乙。,错\n").expect("bank");
+    let twice = run(&["bank", "import", "a/宪法.csv", "a/宪法.csv"]);
+    assert_eq!(twice.code, 0, "{}", twice.stderr);
+    assert!(twice.stderr.contains("is named twice; it is read once"), "{}", twice.stderr);
+    assert!(!twice.stderr.contains("error"), "no question is a duplicate of itself: {}", twice.stderr);
+    let same_name = run(&["bank", "import", "a/宪法.csv", "b/宪法.csv"]);
+    assert_eq!(same_name.code, 1);
+    assert!(same_name.stderr.contains("would both be bank 宪法"), "{}", same_name.stderr);
+}
+
+#[test]
+fn an_audience_of_nobody_is_said_and_answers_given_twice_are_refused() {
+    let dir = tempfile::tempdir().expect("folder");
+    let d = dir.path();
+    let now = [("XUEFA_NOW", "2026-11-20T09:00:00+08:00")];
+    let run = |args: &[&str]| run_in(d, args, &now);
+    assert_eq!(run(&["init", "."]).code, 0);
+    std::fs::write(d.join("b.csv"), "题号,题型,题干,答案\nJ1,判断,甲。,对\nJ2,判断,乙。,错\n").expect("bank");
+    std::fs::write(d.join("r.csv"), "工号,姓名,部门\nA1,甲一,局/甲科\n").expect("roster");
+    assert_eq!(run(&["bank", "import", "b.csv"]).code, 0);
+    assert_eq!(run(&["roster", "import", "r.csv"]).code, 0);
+    let spec = "id = \"x\"\ntitle = \"考试\"\nyear = 2026\nduration_minutes = 30\npass_mark = 50\n\
+                [audience]\ndepartments = [\"局/丁科\"]\npeople = [\"A1\", \"Z9\"]\n\
+                [[sections]]\nkind = \"judge\"\ncount = 2\npoints = 50\n";
+    std::fs::write(d.join("x.toml"), spec).expect("spec");
+    let created = run(&["exam", "create", "x.toml", "--seed", "1"]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    assert!(created.stderr.contains("department `局/丁科`, which has nobody"), "{}", created.stderr);
+    assert!(created.stderr.contains("names `Z9`, who is not on the roster"), "{}", created.stderr);
+
+    std::fs::write(d.join("twice.json"), r#"{"J1": "T", "J1": "F", "J2": "F"}"#).expect("answers");
+    let twice = run(&["exam", "take", "x", "--employee", "A1", "--answers", "twice.json"]);
+    assert_eq!(twice.code, 1);
+    assert!(twice.stderr.contains("question `J1` is answered twice"), "{}", twice.stderr);
+    let status = common::json(&run(&["exam", "status", "x", "--employee", "A1", "--format", "json"]));
+    assert_eq!(status["state"], "not_started", "a refused file starts nothing");
+}
+
+#[test]
+fn a_clock_set_back_gives_no_extra_time() {
+    let dir = tempfile::tempdir().expect("folder");
+    let d = dir.path();
+    let at = |now: &str, args: &[&str]| run_in(d, args, &[("XUEFA_NOW", now)]);
+    let start = "2026-11-20T09:00:00+08:00";
+    assert_eq!(at(start, &["init", "."]).code, 0);
+    std::fs::write(d.join("b.csv"), "题号,题型,题干,答案\nJ1,判断,甲。,对\nJ2,判断,乙。,错\n").expect("bank");
+    std::fs::write(d.join("r.csv"), "工号,姓名,部门\nA1,甲一,局/甲科\n").expect("roster");
+    std::fs::write(
+        d.join("x.toml"),
+        "id = \"x\"\ntitle = \"考试\"\nyear = 2026\nduration_minutes = 30\npass_mark = 50\n\
+         [[sections]]\nkind = \"judge\"\ncount = 2\npoints = 50\n",
+    )
+    .expect("spec");
+    for args in
+        [&["bank", "import", "b.csv"][..], &["roster", "import", "r.csv"], &["exam", "create", "x.toml"]]
+    {
+        assert_eq!(at(start, args).code, 0);
+    }
+    // Start a sitting, leave it open, then look at it with the clock set back years.
+    let mut plain = std::process::Command::new(env!("CARGO_BIN_EXE_xuefa"));
+    plain
+        .args(["exam", "take", "x", "--employee", "A1", "--plain"])
+        .current_dir(d)
+        .env("LANG", "en_US.UTF-8")
+        .env("XUEFA_NOW", start)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = plain.spawn().expect("sitting");
+    drop(child.stdin.take());
+    let _ = child.wait();
+    let status = common::json(&at(
+        "2020-01-01T00:00:00Z",
+        &["exam", "status", "x", "--employee", "A1", "--format", "json"],
+    ));
+    assert_eq!(status["state"], "in_progress", "{status}");
+    assert_eq!(status["remaining_seconds"], 30 * 60, "{status}");
+}

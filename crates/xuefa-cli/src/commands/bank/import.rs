@@ -35,9 +35,31 @@ pub fn cmd_import(args: &ImportArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     let (_workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
     let mut groups: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
     for path in &args.input.files {
+        // The same file named twice (`*.csv banks/*.csv`) is read once.
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if seen.contains(&canonical) {
+            ui.note(&ui.text("import.given_twice", &[("path", path.display().to_string())]));
+            continue;
+        }
+        seen.push(canonical);
         let name = args.bank.clone().unwrap_or_else(|| bank_name(path));
-        groups.entry(name).or_default().push(path.clone());
+        let group = groups.entry(name.clone()).or_default();
+        // Two files of one name in different folders would silently become one bank.
+        if args.bank.is_none()
+            && let Some(other) = group.first()
+        {
+            return Err(CommandError::message_of(
+                "import.same_name",
+                vec![
+                    ("bank", name),
+                    ("first", other.display().to_string()),
+                    ("second", path.display().to_string()),
+                ],
+            ));
+        }
+        group.push(path.clone());
     }
     let options = read_options(args.input.encoding.as_ref());
     let loaded: Vec<(String, Loaded)> =

@@ -44,6 +44,9 @@ pub fn cmd_create(args: &CreateArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
         }
         Err(error) => return Err(error.into()),
     };
+    for warning in &created.warnings {
+        ui.warning(&format!("{path}: {}", warning.text(ui.lang)));
+    }
     ui.note(&ui.text(
         "exam.created",
         &[

@@ -6,7 +6,6 @@
 mod plain;
 mod tui;
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -89,10 +88,7 @@ pub fn cmd_take(args: &TakeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
                     ("attempt", attempt.attempt.to_string()),
                     ("answered", answered.to_string()),
                     ("questions", attempt.paper.questions.len().to_string()),
-                    (
-                        "remaining",
-                        super::status::clock((attempt.deadline.as_second() - start.as_second()).max(0)),
-                    ),
+                    ("remaining", super::status::clock(xuefa_app::exam::remaining_seconds(attempt, start))),
                 ],
             ));
         }
@@ -128,12 +124,20 @@ fn read_answers(
             vec![("path", name.clone()), ("detail", crate::i18n::io_error(&error))],
         )
     })?;
-    let answers: HashMap<String, serde_json::Value> = serde_json::from_str(&text).map_err(|error| {
-        CommandError::message_of(
-            "take.answers_not_json",
-            vec![("path", name.clone()), ("detail", error.to_string())],
-        )
-    })?;
+    let refuse = |problems: Vec<xuefa_app::Message>| {
+        for mut problem in problems {
+            if problem.key == "take.answers_not_json" {
+                // That message names the file itself.
+                problem.args.push(("path", name.clone()));
+                ui.error(&problem.text(ui.lang));
+            } else {
+                ui.error(&format!("{name}: {}", problem.text(ui.lang)));
+            }
+        }
+        ui.note(&ui.text("take.answers_refused", &[]));
+        CommandError::Rejected
+    };
+    let answers = sitting::answers_json(&text).map_err(refuse)?;
     sitting::parse_answers(paper, &answers).map_err(|problems| {
         for problem in problems {
             ui.error(&format!("{name}: {}", problem.text(ui.lang)));
