@@ -176,3 +176,32 @@ fn a_clock_set_back_gives_no_extra_time() {
     assert_eq!(status["state"], "in_progress", "{status}");
     assert_eq!(status["remaining_seconds"], 30 * 60, "{status}");
 }
+
+#[test]
+fn invisible_ids_dates_in_the_wrong_order_and_cells_past_the_header_are_named() {
+    let dir = tempfile::tempdir().expect("folder");
+    let d = dir.path();
+    let run = |args: &[&str]| run_in(d, args, &[]);
+    assert_eq!(run(&["init", "."]).code, 0);
+    std::fs::write(
+        d.join("r.csv"),
+        "工号,姓名,部门,入职日期,离职日期\nA\u{200b}1,甲,局/科,2024-01-01,\nA2,乙,局/科,2024-05-01,2024-03-01\nA3,丙,局/科,,,多余\n",
+    )
+    .expect("roster");
+    let out = run(&["roster", "import", "r.csv"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("r.csv:2: error: employee id `A\\u{200b}1` holds characters that cannot be seen")
+    );
+    assert!(
+        out.stderr
+            .contains("r.csv:3: error: the leaving date 2024-03-01 is before the joining date 2024-05-01")
+    );
+    assert!(
+        out.stderr.contains(
+            "r.csv:4: warning: the row has 1 cell past the last column of the header; it is ignored"
+        )
+    );
+    let people = common::json(&run(&["roster", "list", "--format", "json"]));
+    assert_eq!(people.as_array().map(Vec::len), Some(0), "nothing was imported");
+}

@@ -285,6 +285,23 @@ pub enum ProblemKind {
         /// The value as written.
         value: String,
     },
+    /// The leaving date ``left`` is before the joining date ``joined``.
+    InvalidDateOrder {
+        /// The joining date.
+        joined: String,
+        /// The leaving date.
+        left: String,
+    },
+    /// Employee id ``value`` holds characters that cannot be seen (a zero-width space, a control character): retype it.
+    InvisibleCharacters {
+        /// The id as written, with the characters shown as `\u{…}`.
+        value: String,
+    },
+    /// The row has ``count`` cells past the last column of the header; they are ignored.
+    ExtraCells {
+        /// How many.
+        count: usize,
+    },
     /// ``value`` is not a date; write it as 2024-03-01.
     InvalidDate {
         /// The value as written.
@@ -374,6 +391,9 @@ impl ProblemKind {
             EmptyDepartment => "problem.empty_department",
             InvalidStatus { .. } => "problem.invalid_status",
             InvalidDate { .. } => "problem.invalid_date",
+            InvalidDateOrder { .. } => "problem.invalid_date_order",
+            InvisibleCharacters { .. } => "problem.invisible_characters",
+            ExtraCells { .. } => "problem.extra_cells",
             DuplicateEmployee { .. } => "problem.duplicate_employee",
             TableFormatOnly => "problem.table_format_only",
             NoPeople => "problem.no_people",
@@ -429,7 +449,11 @@ impl ProblemKind {
             DuplicateContent { other } => vec![("other", other.to_string())],
             TextIgnored { text } | Message { text } => vec![("text", text.clone())],
             MissingColumns { columns } | NoTableHeader { columns } => vec![("columns", list(columns))],
-            InvalidStatus { value } | InvalidDate { value } => vec![("value", value.clone())],
+            InvalidStatus { value } | InvalidDate { value } | InvisibleCharacters { value } => {
+                vec![("value", value.clone())]
+            }
+            InvalidDateOrder { joined, left } => vec![("joined", joined.clone()), ("left", left.clone())],
+            ExtraCells { count } => vec![("count", count.to_string())],
             DuplicateEmployee { id, other } => vec![("id", id.clone()), ("other", other.to_string())],
             EmptyFile | NoQuestions | BinaryFile | UnknownFormat | NoHeader | NoAnswerColumn
             | JsonNotArray | JsonNotObject | EmptyStem | MissingAnswer | TooManyOptions | TooFewOptions

@@ -303,6 +303,24 @@ impl TableSink for RosterSink<'_> {
         if id.is_empty() {
             errors.push(ProblemKind::EmptyEmployeeId);
         }
+        // An id with a zero-width space looks like another person's and matches nobody.
+        let invisible = |c: char| {
+            c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}')
+        };
+        if id.chars().any(invisible) {
+            let shown: String = id
+                .chars()
+                .map(|c| if invisible(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() })
+                .collect();
+            errors.push(ProblemKind::InvisibleCharacters { value: shown });
+        }
+        let extra = cells.iter().skip(columns.len()).filter(|c| !c.trim().is_empty()).count();
+        if extra > 0 {
+            self.report
+                .problems
+                .push(Problem::warning(location.clone(), ProblemKind::ExtraCells { count: extra }));
+        }
         let name = cell(Column::Name);
         if name.is_empty() {
             errors.push(ProblemKind::EmptyName);
@@ -336,6 +354,11 @@ impl TableSink for RosterSink<'_> {
         };
         let joined = date(Column::Joined);
         let left = date(Column::Left);
+        if let (Some(joined), Some(left)) = (joined, left)
+            && left < joined
+        {
+            errors.push(ProblemKind::InvalidDateOrder { joined: joined.to_string(), left: left.to_string() });
+        }
         if !id.is_empty() {
             match self.seen.get(id) {
                 Some((sheet, line)) => {
