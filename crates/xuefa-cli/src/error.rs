@@ -116,9 +116,33 @@ fn workspace_message(error: &WorkspaceError, lang: Lang) -> String {
     }
 }
 
+/// Returns a database error in words an administrator can act on, naming the file: a
+/// damaged file, a read-only one, a full disk, a file another program holds; anything else
+/// with SQLite's own words.
+fn database_message(error: &StoreError, lang: Lang) -> String {
+    use xuefa_store::DatabaseFailure;
+    let path =
+        crate::workspace::database_path().map_or_else(|| "xuefa.db".to_owned(), |p| p.display().to_string());
+    let key = match error.database_failure() {
+        Some(DatabaseFailure::Damaged) => "store.db_damaged",
+        Some(DatabaseFailure::ReadOnly) => "store.db_read_only",
+        Some(DatabaseFailure::DiskFull) => "store.db_disk_full",
+        Some(DatabaseFailure::CannotOpen) => "store.db_cannot_open",
+        Some(DatabaseFailure::Busy) => "store.db_busy",
+        Some(DatabaseFailure::Io) => "store.db_io",
+        // SQLite's words, without the SQL it sometimes quotes in full.
+        _ => {
+            let detail = error.to_string();
+            let detail: String = detail.lines().next().unwrap_or_default().chars().take(300).collect();
+            return text(lang, "store.database", &[("detail", detail)]);
+        }
+    };
+    text(lang, key, &[("path", path), ("detail", error.to_string())])
+}
+
 pub fn store_message(error: &StoreError, lang: Lang) -> String {
     match error {
-        StoreError::Database(error) => text(lang, "store.database", &[("detail", error.to_string())]),
+        StoreError::Database(_) => database_message(error, lang),
         StoreError::TooNew { found, known } => {
             text(lang, "store.too_new", &[("found", found.to_string()), ("known", known.to_string())])
         }
@@ -126,7 +150,11 @@ pub fn store_message(error: &StoreError, lang: Lang) -> String {
         StoreError::BankInUse { bank, exams } => {
             text(lang, "store.bank_in_use", &[("bank", bank.clone()), ("exams", exams.join(", "))])
         }
-        StoreError::Corrupt(detail) => text(lang, "store.corrupt", &[("detail", detail.clone())]),
+        StoreError::Corrupt(detail) => {
+            let path = crate::workspace::database_path()
+                .map_or_else(|| "xuefa.db".to_owned(), |p| p.display().to_string());
+            text(lang, "store.corrupt", &[("detail", detail.clone()), ("path", path)])
+        }
         StoreError::NotXuefa { path, reason } => {
             text(lang, &format!("store.not_xuefa_{reason}"), &[("path", path.display().to_string())])
         }

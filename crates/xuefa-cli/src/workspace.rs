@@ -19,6 +19,7 @@ pub fn open(explicit: Option<&PathBuf>) -> Result<(Workspace, SqliteStore), Comm
     let from_env = std::env::var_os("XUEFA_WORKSPACE").filter(|v| !v.is_empty()).map(PathBuf::from);
     let workspace = Workspace::find(explicit.map(PathBuf::as_path), from_env.as_deref(), &cwd)?;
     let _ = OFFICE_OFFSET.set(workspace.config.offset());
+    let _ = DATABASE_PATH.set(workspace.database_path());
     let store = workspace.open_store()?;
     Ok((workspace, store))
 }
@@ -26,6 +27,14 @@ pub fn open(explicit: Option<&PathBuf>) -> Result<(Workspace, SqliteStore), Comm
 /// The office's offset from UTC, set when the command opens its workspace: a command works
 /// in one workspace, and every time it shows is the office's.
 static OFFICE_OFFSET: OnceLock<Offset> = OnceLock::new();
+
+/// The database file of the command's workspace, named in database errors.
+static DATABASE_PATH: OnceLock<PathBuf> = OnceLock::new();
+
+/// Returns the database file of the open workspace, if one is open.
+pub fn database_path() -> Option<&'static PathBuf> {
+    DATABASE_PATH.get()
+}
 
 /// Returns the office's offset (China Standard Time before a workspace is open).
 pub fn office_offset() -> Offset {

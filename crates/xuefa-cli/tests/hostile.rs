@@ -205,3 +205,26 @@ fn invisible_ids_dates_in_the_wrong_order_and_cells_past_the_header_are_named() 
     let people = common::json(&run(&["roster", "list", "--format", "json"]));
     assert_eq!(people.as_array().map(Vec::len), Some(0), "nothing was imported");
 }
+
+#[test]
+fn a_damaged_database_is_named_with_what_to_do_not_with_sqlites_words() {
+    let dir = tempfile::tempdir().expect("folder");
+    let d = dir.path();
+    assert_eq!(run_in(d, &["init", "."], &[]).code, 0);
+    // The record of which migrations were applied is lost: applying them again would fail
+    // half-way through SQL that SQLite quotes in full.
+    let db = rusqlite::Connection::open(d.join("xuefa.db")).expect("db");
+    db.execute("DELETE FROM schema_migrations", []).expect("damage");
+    drop(db);
+    let out = run_in(d, &["bank", "list"], &[]);
+    assert_eq!(out.code, 1);
+    let path = d.join("xuefa.db").display().to_string();
+    assert!(
+        out.stderr.contains(&format!("the workspace's database {path} holds damaged data")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Restore it from a backup"), "{}", out.stderr);
+    assert!(!out.stderr.contains("CREATE TABLE"), "no SQL: {}", out.stderr);
+    assert!(out.stderr.lines().count() <= 2, "{}", out.stderr);
+}

@@ -93,6 +93,42 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// What kind of database failure a [`StoreError::Database`] is, for a message an
+/// administrator can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DatabaseFailure {
+    /// The file is damaged (restore it from a backup).
+    Damaged,
+    /// The file or its folder is read-only.
+    ReadOnly,
+    /// The disk is full.
+    DiskFull,
+    /// The file cannot be opened (permissions, a missing folder).
+    CannotOpen,
+    /// Another process held the database for longer than the wait allows.
+    Busy,
+    /// The disk failed to read or write.
+    Io,
+}
+
+impl StoreError {
+    /// Returns the kind of database failure this is, when it is one xuefa can word.
+    pub fn database_failure(&self) -> Option<DatabaseFailure> {
+        use rusqlite::ErrorCode;
+        let StoreError::Database(error) = self else { return None };
+        Some(match error.sqlite_error_code()? {
+            ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => DatabaseFailure::Damaged,
+            ErrorCode::ReadOnly => DatabaseFailure::ReadOnly,
+            ErrorCode::DiskFull => DatabaseFailure::DiskFull,
+            ErrorCode::CannotOpen | ErrorCode::PermissionDenied => DatabaseFailure::CannotOpen,
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => DatabaseFailure::Busy,
+            ErrorCode::SystemIoFailure => DatabaseFailure::Io,
+            _ => return None,
+        })
+    }
+}
+
 /// Reports progress of long work: (done, total).
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 

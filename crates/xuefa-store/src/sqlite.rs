@@ -94,7 +94,16 @@ impl SqliteStore {
             return Err(StoreError::TooNew { found: current, known: SCHEMA_VERSION });
         }
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            tx.execute_batch(sql)?;
+            // A migration that cannot be applied to a database that says it needs it means
+            // the record of its schema is damaged: say so, without SQLite's copy of the SQL.
+            tx.execute_batch(sql).map_err(|error| {
+                let detail = error.to_string();
+                let first = detail.split(" in ").next().unwrap_or_default().trim().to_owned();
+                StoreError::Corrupt(format!(
+                    "schema version {current} is recorded, but migration {} cannot be applied ({first})",
+                    index + 1
+                ))
+            })?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                 params![index as i64 + 1, Timestamp::now().to_string()],
