@@ -10,8 +10,12 @@ use xuefa_core::study::{Credit, ExpectedCounter, PersonYear, StudySession, Total
 use xuefa_core::{Department, Person, Status};
 use xuefa_store::{Store, StudyConfig, StudyStore};
 
+use serde_json::{Value, json};
+
 use crate::error::AppError;
+use crate::format::{percent, points, rate};
 use crate::i18n::Tr;
+use crate::render::{Cell, Listing};
 
 /// Returns the depth `--by department:DEPTH` asks for (`None`: the full path).
 pub fn depth(by: Option<&str>) -> Result<Option<usize>, AppError> {
@@ -241,4 +245,203 @@ pub fn kind_label(kind: &xuefa_core::study::SessionKind, custom: &[(String, Stri
         }
         built_in => ui.text(&format!("session_kind.{}", built_in.as_str()), &[]),
     }
+}
+
+/// The columns of the people of a year of study: everyone (`owing` false) or one row per
+/// requirement someone still owes (`owing` true), as (field, label, cell).
+pub fn people_columns(owing: bool, ui: &Tr) -> Vec<(&'static str, String, Cell)> {
+    let label = |key: &str| ui.text(key, &[]);
+    if owing {
+        vec![
+            ("employee", label("col.employee"), Cell::Text),
+            ("name", label("col.name"), Cell::Text),
+            ("department", label("col.department"), Cell::Text),
+            ("requirement", label("col.requirement"), Cell::Text),
+            ("shortfall", label("col.shortfall"), Cell::Decimal),
+        ]
+    } else {
+        vec![
+            ("employee", label("col.employee"), Cell::Text),
+            ("name", label("col.name"), Cell::Text),
+            ("department", label("col.department"), Cell::Text),
+            ("hours", label("col.hours"), Cell::Decimal),
+            ("met_all", label("col.met_all"), Cell::Text),
+            ("owing", label("col.owing"), Cell::Text),
+        ]
+    }
+}
+
+/// A row of a listing as programs read it, as people read it, and as JSON.
+pub type Row = (Vec<String>, Vec<String>, Value);
+
+/// Returns a person's rows: one (everyone), or one per requirement they still owe.
+pub fn person_rows(person: &Person, year: &PersonYear, owing: bool, ui: &Tr) -> Vec<Row> {
+    let department = person.department.path();
+    if owing {
+        return year
+            .requirements
+            .iter()
+            .filter(|r| !r.met)
+            .map(|requirement| {
+                let unit = ui.text(&format!("unit.{}", requirement.unit), &[("count", points(requirement.shortfall))]);
+                (
+                    vec![
+                        person.id.clone(),
+                        person.name.clone(),
+                        department.clone(),
+                        requirement.name.clone(),
+                        requirement.shortfall.to_string(),
+                    ],
+                    vec![
+                        person.id.clone(),
+                        person.name.clone(),
+                        department.clone(),
+                        requirement.name.clone(),
+                        format!("{} {unit}", points(requirement.shortfall)),
+                    ],
+                    json!({"employee": person.id, "name": person.name, "department": department, "requirement": requirement.name, "shortfall": requirement.shortfall, "unit": requirement.unit}),
+                )
+            })
+            .collect();
+    }
+    let owed: Vec<String> = year
+        .requirements
+        .iter()
+        .filter(|r| !r.met)
+        .map(|r| format!("{} −{}", r.name, points(r.shortfall)))
+        .collect();
+    let met = if year.evaluated {
+        ui.text(if year.met_all() { "yes" } else { "no" }, &[])
+    } else {
+        ui.text("report.exempt", &[])
+    };
+    vec![(
+        vec![
+            person.id.clone(),
+            person.name.clone(),
+            department.clone(),
+            year.hours.to_string(),
+            year.met_all().to_string(),
+            owed.join("; "),
+        ],
+        vec![
+            person.id.clone(),
+            person.name.clone(),
+            department.clone(),
+            points(year.hours),
+            met,
+            owed.join(ui.clause_separator()),
+        ],
+        json!({
+            "employee": person.id,
+            "name": person.name,
+            "department": department,
+            "status": person.status.as_str(),
+            "hours": year.hours,
+            "hours_by_kind": year.hours_by_kind,
+            "sessions_by_kind": year.sessions_by_kind,
+            "evaluated": year.evaluated,
+            "requirements": year.requirements.iter().map(|r| json!({
+                "name": r.name, "met": r.met, "shortfall": r.shortfall, "required": r.required, "done": r.done, "unit": r.unit,
+            })).collect::<Vec<_>>(),
+        }),
+    )]
+}
+
+/// Returns the year's sessions as JSON: expected, attended and the attendance rate of each.
+pub fn sessions_json(study: &StudyYear) -> Vec<Value> {
+    study
+        .sessions
+        .iter()
+        .map(|row| {
+            json!({
+                "id": row.session.id,
+                "date": row.session.date.to_string(),
+                "kind": row.session.kind.as_str(),
+                "title": row.session.title,
+                "hours": row.session.hours,
+                "expected": row.expected,
+                "attended": row.attended,
+                "attendance_rate": rate(row.attended, row.expected),
+                "headcount": row.session.headcount,
+                "materials": row.session.materials,
+            })
+        })
+        .collect()
+}
+
+/// Returns the departments of a year as JSON: people, who met everything, the rate, mean hours.
+pub fn departments_json(study: &StudyYear) -> Vec<Value> {
+    study
+        .departments
+        .iter()
+        .map(|(department, (evaluated, met, hours))| {
+            json!({
+                "department": department,
+                "people": evaluated,
+                "met_all": met,
+                "met_rate": rate(*met, *evaluated),
+                "mean_hours": (*evaluated > 0).then(|| hours / *evaluated as f64),
+            })
+        })
+        .collect()
+}
+
+/// Returns the year's sessions as a listing in a language (`custom`: the office's kinds).
+pub fn sessions_listing(study: &StudyYear, custom: &[(String, String)], ui: &Tr) -> Listing {
+    let label = |key: &str| ui.text(key, &[]);
+    let mut sessions = Listing::typed(vec![
+        ("id", label("col.session_id"), Cell::Text),
+        ("date", label("col.date"), Cell::Date),
+        ("kind", label("col.session_kind"), Cell::Text),
+        ("title", label("col.topic"), Cell::Text),
+        ("hours", label("col.hours"), Cell::Decimal),
+        ("expected", label("col.expected"), Cell::Count),
+        ("attended", label("col.attended"), Cell::Count),
+        ("attendance_rate", label("col.attendance_rate"), Cell::Percent),
+    ]);
+    for row in &study.sessions {
+        let s = &row.session;
+        let r = rate(row.attended, row.expected);
+        let raw = vec![
+            s.id.clone(),
+            s.date.to_string(),
+            s.kind.as_str().to_owned(),
+            s.title.clone(),
+            s.hours.to_string(),
+            row.expected.to_string(),
+            row.attended.to_string(),
+            r.map(|v| v.to_string()).unwrap_or_default(),
+        ];
+        let mut shown = raw.clone();
+        shown[2] = kind_label(&s.kind, custom, ui);
+        shown[4] = points(s.hours);
+        shown[7] = percent(r);
+        sessions.row_shown(raw, shown);
+    }
+    sessions
+}
+
+/// Returns the departments of a year as a listing in a language.
+pub fn departments_listing(study: &StudyYear, ui: &Tr) -> Listing {
+    let label = |key: &str| ui.text(key, &[]);
+    let mut departments = Listing::typed(vec![
+        ("department", label("col.department"), Cell::Text),
+        ("people", label("col.people"), Cell::Count),
+        ("met_all", label("col.met_all"), Cell::Count),
+        ("met_rate", label("col.met_rate"), Cell::Percent),
+    ]);
+    for (department, (evaluated, met, _)) in &study.departments {
+        let r = rate(*met, *evaluated);
+        departments.row_shown(
+            vec![
+                department.clone(),
+                evaluated.to_string(),
+                met.to_string(),
+                r.map(|v| v.to_string()).unwrap_or_default(),
+            ],
+            vec![department.clone(), evaluated.to_string(), met.to_string(), percent(r)],
+        );
+    }
+    departments
 }

@@ -5,13 +5,12 @@
 use std::io::Write as _;
 
 use clap::Args;
-use serde_json::{Value, json};
+use serde_json::Value;
+use xuefa_app::report::attendance;
 use xuefa_core::Person;
 use xuefa_core::study::PersonYear;
 
 use crate::cli::GlobalArgs;
-use crate::commands::exam::points;
-use crate::commands::session::kind_label;
 use crate::error::CommandError;
 use crate::output::ListingOut as _;
 use crate::output::{Cell, Listing, Out, ReportFormat, csv_row, escape_markdown, write_workbook};
@@ -32,7 +31,6 @@ pub struct AttendanceArgs {
     pub output: Option<std::path::PathBuf>,
 }
 
-pub use xuefa_app::format::{percent, rate};
 pub use xuefa_app::report::attendance::{StudyYear, depth};
 
 /// Returns a year of study of the workspace (see [`xuefa_app::report::attendance::study_year`]).
@@ -103,24 +101,7 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
     };
     let custom = workspace.config.study.custom_kinds();
     let label = |key: &str| ui.text(key, &[]);
-    let columns: Vec<(&str, String, Cell)> = if args.owing {
-        vec![
-            ("employee", label("col.employee"), Cell::Text),
-            ("name", label("col.name"), Cell::Text),
-            ("department", label("col.department"), Cell::Text),
-            ("requirement", label("col.requirement"), Cell::Text),
-            ("shortfall", label("col.shortfall"), Cell::Decimal),
-        ]
-    } else {
-        vec![
-            ("employee", label("col.employee"), Cell::Text),
-            ("name", label("col.name"), Cell::Text),
-            ("department", label("col.department"), Cell::Text),
-            ("hours", label("col.hours"), Cell::Decimal),
-            ("met_all", label("col.met_all"), Cell::Text),
-            ("owing", label("col.owing"), Cell::Text),
-        ]
-    };
+    let columns = attendance::people_columns(args.owing, ui);
     let mut out = Out::open(args.output.as_deref())?;
     // JSON streams the people first: a province's million rows are never held.
     match (args.format, args.owing) {
@@ -134,75 +115,9 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
     }
     let mut rows = Rows::new(args.format, columns, &mut out);
     let study = study_year(&workspace, &store, report_year, depth, &mut |person, year| {
-        if args.owing {
-            for requirement in year.requirements.iter().filter(|r| !r.met) {
-                let unit = ui.text(&format!("unit.{}", requirement.unit), &[]);
-                rows.push(
-                    &mut out,
-                    vec![
-                        person.id.clone(),
-                        person.name.clone(),
-                        person.department.path(),
-                        requirement.name.clone(),
-                        requirement.shortfall.to_string(),
-                    ],
-                    vec![
-                        person.id.clone(),
-                        person.name.clone(),
-                        person.department.path(),
-                        requirement.name.clone(),
-                        format!("{} {unit}", points(requirement.shortfall)),
-                    ],
-                    || json!({"employee": person.id, "name": person.name, "department": person.department.path(), "requirement": requirement.name, "shortfall": requirement.shortfall, "unit": requirement.unit}),
-                );
-            }
-            return;
+        for (raw, shown, json) in attendance::person_rows(person, year, args.owing, ui) {
+            rows.push(&mut out, raw, shown, || json);
         }
-        let owing: Vec<String> = year
-            .requirements
-            .iter()
-            .filter(|r| !r.met)
-            .map(|r| format!("{} −{}", r.name, points(r.shortfall)))
-            .collect();
-        let met = if year.evaluated {
-            ui.text(if year.met_all() { "yes" } else { "no" }, &[])
-        } else {
-            ui.text("report.exempt", &[])
-        };
-        rows.push(
-            &mut out,
-            vec![
-                person.id.clone(),
-                person.name.clone(),
-                person.department.path(),
-                year.hours.to_string(),
-                year.met_all().to_string(),
-                owing.join("; "),
-            ],
-            vec![
-                person.id.clone(),
-                person.name.clone(),
-                person.department.path(),
-                points(year.hours),
-                met,
-                owing.join(ui.clause_separator()),
-            ],
-            || {
-                json!({
-                    "employee": person.id,
-                    "name": person.name,
-                    "department": person.department.path(),
-                    "status": person.status.as_str(),
-                    "hours": year.hours,
-                    "hours_by_kind": year.hours_by_kind,
-                    "sessions_by_kind": year.sessions_by_kind,
-                    "evaluated": year.evaluated,
-                    "requirements": year.requirements.iter().map(|r| json!({
-                        "name": r.name, "met": r.met, "shortfall": r.shortfall, "required": r.required, "done": r.done, "unit": r.unit,
-                    })).collect::<Vec<_>>(),
-                })
-            },
-        );
     })?;
     let people = rows.finish(&mut out);
     if args.owing {
@@ -216,37 +131,8 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
         return out.finish();
     }
 
-    let sessions_json: Vec<Value> = study
-        .sessions
-        .iter()
-        .map(|row| {
-            json!({
-                "id": row.session.id,
-                "date": row.session.date.to_string(),
-                "kind": row.session.kind.as_str(),
-                "title": row.session.title,
-                "hours": row.session.hours,
-                "expected": row.expected,
-                "attended": row.attended,
-                "attendance_rate": rate(row.attended, row.expected),
-                "headcount": row.session.headcount,
-                "materials": row.session.materials,
-            })
-        })
-        .collect();
-    let departments_json: Vec<Value> = study
-        .departments
-        .iter()
-        .map(|(department, (evaluated, met, hours))| {
-            json!({
-                "department": department,
-                "people": evaluated,
-                "met_all": met,
-                "met_rate": rate(*met, *evaluated),
-                "mean_hours": (*evaluated > 0).then(|| hours / *evaluated as f64),
-            })
-        })
-        .collect();
+    let sessions_json = attendance::sessions_json(&study);
+    let departments_json = attendance::departments_json(&study);
     match args.format {
         ReportFormat::Json => {
             let indent =
@@ -260,54 +146,8 @@ pub fn cmd_attendance(args: &AttendanceArgs, global: &GlobalArgs, ui: &Ui) -> Re
         }
         ReportFormat::Csv => {}
         format => {
-            let mut sessions = Listing::typed(vec![
-                ("id", label("col.session_id"), Cell::Text),
-                ("date", label("col.date"), Cell::Date),
-                ("kind", label("col.session_kind"), Cell::Text),
-                ("title", label("col.topic"), Cell::Text),
-                ("hours", label("col.hours"), Cell::Decimal),
-                ("expected", label("col.expected"), Cell::Count),
-                ("attended", label("col.attended"), Cell::Count),
-                ("attendance_rate", label("col.attendance_rate"), Cell::Percent),
-            ]);
-            for row in &study.sessions {
-                let s = &row.session;
-                let r = rate(row.attended, row.expected);
-                let mut raw = vec![
-                    s.id.clone(),
-                    s.date.to_string(),
-                    s.kind.as_str().to_owned(),
-                    s.title.clone(),
-                    s.hours.to_string(),
-                    row.expected.to_string(),
-                    row.attended.to_string(),
-                    r.map(|v| v.to_string()).unwrap_or_default(),
-                ];
-                let mut shown = raw.clone();
-                shown[2] = kind_label(&s.kind, &custom, ui);
-                shown[4] = points(s.hours);
-                shown[7] = percent(r);
-                raw.truncate(8);
-                sessions.row_shown(raw, shown);
-            }
-            let mut departments = Listing::typed(vec![
-                ("department", label("col.department"), Cell::Text),
-                ("people", label("col.people"), Cell::Count),
-                ("met_all", label("col.met_all"), Cell::Count),
-                ("met_rate", label("col.met_rate"), Cell::Percent),
-            ]);
-            for (department, (evaluated, met, _)) in &study.departments {
-                let r = rate(*met, *evaluated);
-                departments.row_shown(
-                    vec![
-                        department.clone(),
-                        evaluated.to_string(),
-                        met.to_string(),
-                        r.map(|v| v.to_string()).unwrap_or_default(),
-                    ],
-                    vec![department.clone(), evaluated.to_string(), met.to_string(), percent(r)],
-                );
-            }
+            let sessions = attendance::sessions_listing(&study, &custom, ui);
+            let departments = attendance::departments_listing(&study, ui);
             let people = people.unwrap_or_else(|| Listing::typed::<&str>(vec![]));
             let sheets = [
                 (label("report.h_sessions"), &sessions),
