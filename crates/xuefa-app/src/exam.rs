@@ -356,3 +356,29 @@ pub fn remaining_seconds(attempt: &AttemptRecord, now: Timestamp) -> i64 {
     let given = (attempt.deadline.as_second() - attempt.started_at.as_second()).max(0);
     (attempt.deadline.as_second() - now.as_second()).clamp(0, given)
 }
+
+/// An exam as an administrator looks it over: its blueprint, how many pool questions each
+/// section may draw, and how many attempts there are and were submitted.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The exam.
+    pub exam: ExamRecord,
+    /// Per section, what its pool holds for it.
+    pub availability: Vec<xuefa_core::exam::Availability>,
+    /// Attempts started.
+    pub attempts: usize,
+    /// Of them, submitted.
+    pub submitted: usize,
+}
+
+/// Returns the overview of an exam.
+///
+/// # Errors
+/// Returns an unknown exam or store errors.
+pub fn overview<S: ExamStore + ?Sized>(store: &S, exam: &str) -> Result<Overview, AppError> {
+    let record = store.exam(exam)?;
+    let availability = store.exam_pool(exam)?.availability(&record.spec);
+    let summaries = store.attempt_summaries(exam)?;
+    let submitted = summaries.iter().filter(|s| s.submitted_at.is_some()).count();
+    Ok(Overview { exam: record, availability, attempts: summaries.len(), submitted })
+}

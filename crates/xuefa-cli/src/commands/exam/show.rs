@@ -2,7 +2,6 @@
 
 use clap::Args;
 use serde_json::json;
-use xuefa_store::ExamStore;
 
 use super::create::describe_filters;
 use super::{kind_name, points};
@@ -23,12 +22,9 @@ pub struct ShowArgs {
 
 pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (_workspace, store) = workspace::open(global.workspace.as_ref())?;
-    let exam = store.exam(&args.exam)?;
-    let pool = store.exam_pool(&args.exam)?;
-    let availability = pool.availability(&exam.spec);
+    let xuefa_app::exam::Overview { exam, availability, attempts, submitted } =
+        xuefa_app::exam::overview(&store, &args.exam)?;
     let spec = &exam.spec;
-    let summaries = store.attempt_summaries(&args.exam)?;
-    let submitted = summaries.iter().filter(|s| s.submitted_at.is_some()).count();
     if args.format == ListFormat::Table {
         let line = |key: &str, value: String| outln!("{}{value}", ui.label(key));
         line("exam.field.title", format!("{} ({})", spec.title, spec.id));
@@ -50,7 +46,7 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             line("exam.field.closes", crate::workspace::shown_time(closes));
         }
         line("exam.field.seed", exam.seed.to_string());
-        line("exam.field.taken", format!("{} / {submitted}", summaries.len()));
+        line("exam.field.taken", format!("{attempts} / {submitted}"));
     }
     let columns = [
         ("section", "col.section"),
@@ -111,7 +107,7 @@ pub fn cmd_show(args: &ShowArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
             "closes": spec.closes_at().map(crate::workspace::rfc3339),
             "seed": exam.seed.to_string(),
             "sections": sections,
-            "attempts_started": summaries.len(),
+            "attempts_started": attempts,
             "attempts_submitted": submitted,
         }))
         .print(args.format)?;
