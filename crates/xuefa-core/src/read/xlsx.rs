@@ -2,7 +2,6 @@
 //! anything, fed to a table sink with rows numbered as Excel numbers them and numbers given
 //! back as the text a person typed.
 
-use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
@@ -33,13 +32,10 @@ pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
             }
         };
         let (cells, far) = keep_near(cells);
-        let (Some(first_row), Some(first_column)) =
-            (cells.keys().next().copied(), cells.values().flatten().map(|(c, _)| *c).min())
-        else {
-            continue;
-        };
-        let last_column = cells.values().flatten().map(|(c, _)| *c).max().unwrap_or(first_column);
-        let last_row = cells.keys().next_back().copied().unwrap_or(first_row);
+        let (Some(first), Some(last)) = (cells.first(), cells.last()) else { continue };
+        let (first_row, last_row) = (first.0, last.0);
+        let first_column = cells.iter().map(|c| c.1).min().unwrap_or(0);
+        let last_column = cells.iter().map(|c| c.1).max().unwrap_or(first_column);
         sink.begin(Some(&sheet));
         if let Some((row, column)) = far {
             let kind = ProblemKind::FarCellsIgnored {
@@ -50,9 +46,10 @@ pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
         }
         let width = (last_column - first_column + 1) as usize;
         let mut texts: Vec<String> = Vec::new();
+        let mut next = 0;
         for row in first_row..=last_row {
             let location = sheet_location.at_line(u64::from(row) + 1);
-            let Some(row_cells) = cells.get(&row) else {
+            if cells.get(next).is_none_or(|c| c.0 != row) {
                 // A blank row only matters while a header may still be below it (readers
                 // look at the first rows for one); a sheet whose last cell is a million
                 // rows down is not walked row by row.
@@ -60,10 +57,11 @@ pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
                     sink.row(location, &vec![""; width]);
                 }
                 continue;
-            };
+            }
             texts.clear();
             texts.resize(width, String::new());
-            for (column, cell) in row_cells {
+            while let Some((_, column, cell)) = cells.get(next).filter(|c| c.0 == row) {
+                next += 1;
                 let index = (column - first_column) as usize;
                 match cell_text(cell) {
                     Ok(text) => texts[index] = text,
@@ -96,49 +94,45 @@ pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
 /// hundred columns, and a cell far past that only makes every row that wide.
 const MAX_COLUMN: u32 = 1023;
 
-/// A sheet's cells that hold something, by row, each row's cells by column.
-type SheetCells = BTreeMap<u32, Vec<(u32, Data)>>;
+/// A sheet's cells that hold something, as (row, column, value) in row and column order.
+type SheetCells = Vec<(u32, u32, Data)>;
 
 /// Returns the cells of a sheet that hold something. Workbooks that XLSX readers give
 /// cell by cell are read that way, so a file with one cell at `XFD1048576` costs one cell,
 /// not a range of 17 billion; the other formats come as the reader's range.
 fn sheet_cells<RS: Read + Seek>(workbook: &mut Sheets<RS>, sheet: &str) -> Result<SheetCells, String> {
-    let mut cells: SheetCells = BTreeMap::new();
+    let mut cells: SheetCells = Vec::new();
     if let Sheets::Xlsx(xlsx) = workbook {
         let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
         while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
             let (row, column) = cell.get_position();
             let value = Data::from(cell.get_value().clone());
             if !matches!(value, Data::Empty) {
-                cells.entry(row).or_default().push((column, value));
+                cells.push((row, column, value));
             }
         }
     } else {
         let range = workbook.worksheet_range(sheet).map_err(|e| e.to_string())?;
+        let start = range.start().unwrap_or_default();
         for (row, column, value) in range.used_cells() {
             if !matches!(value, Data::Empty) {
-                let (row, column) = (row as u32, column as u32);
-                let start = range.start().unwrap_or_default();
-                cells.entry(start.0 + row).or_default().push((start.1 + column, value.clone()));
+                cells.push((start.0 + row as u32, start.1 + column as u32, value.clone()));
             }
         }
     }
-    for row in cells.values_mut() {
-        row.sort_by_key(|(column, _)| *column);
+    // Files list cells in order; one that does not is put in order.
+    if !cells.is_sorted_by_key(|c| (c.0, c.1)) {
+        cells.sort_by_key(|c| (c.0, c.1));
     }
     Ok(cells)
 }
 
 /// Returns the cells up to [`MAX_COLUMN`], and the first cell past it (row, column).
 fn keep_near(mut cells: SheetCells) -> (SheetCells, Option<(u32, u32)>) {
-    let mut far = None;
-    for (row, row_cells) in cells.iter_mut() {
-        if let Some(&(column, _)) = row_cells.iter().find(|(c, _)| *c > MAX_COLUMN) {
-            far.get_or_insert((*row, column));
-        }
-        row_cells.retain(|(c, _)| *c <= MAX_COLUMN);
+    let far = cells.iter().find(|c| c.1 > MAX_COLUMN).map(|c| (c.0, c.1));
+    if far.is_some() {
+        cells.retain(|c| c.1 <= MAX_COLUMN);
     }
-    cells.retain(|_, row_cells| !row_cells.is_empty());
     (cells, far)
 }
 
