@@ -132,8 +132,26 @@ pub fn usage_error_message(error: &clap::Error, lang: Lang) -> Option<String> {
 /// a language (`LC_ALL`, `LC_MESSAGES`, `LANG`), else the workspace's `language` setting,
 /// else English.
 pub fn detect_lang(args: &[OsString]) -> Lang {
+    let (lang, named) = match named_lang(args) {
+        Some(lang) => (lang, true),
+        None => (Lang::En, false),
+    };
+    let _ = LANG_NAMED.set(named);
+    lang
+}
+
+/// Whether this run's language was named (by `--lang`, the locale or the workspace) rather
+/// than English by default.
+static LANG_NAMED: OnceLock<bool> = OnceLock::new();
+
+/// Returns whether this run's language was named rather than English by default.
+pub fn lang_named() -> bool {
+    LANG_NAMED.get().copied().unwrap_or(true)
+}
+
+fn named_lang(args: &[OsString]) -> Option<Lang> {
     if let Some(lang) = option_value(args, "lang").and_then(|value| value.parse().ok()) {
-        return lang;
+        return Some(lang);
     }
     let var = |name: &str| std::env::var(name).ok();
     if let Some(lang) = Lang::named_by_env_values(
@@ -141,9 +159,9 @@ pub fn detect_lang(args: &[OsString]) -> Lang {
         var("LC_MESSAGES").as_deref(),
         var("LANG").as_deref(),
     ) {
-        return lang;
+        return Some(lang);
     }
-    workspace_language(args).unwrap_or(Lang::En)
+    workspace_language(args)
 }
 
 /// Returns the `language` of the workspace the command would use, if it names one. Only

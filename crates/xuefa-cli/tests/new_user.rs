@@ -340,3 +340,19 @@ fn column_widths(sheet: &str) -> Vec<f64> {
     }
     widths
 }
+
+#[test]
+fn the_demo_speaks_its_workspaces_language_when_the_locale_names_none() {
+    let dir = tempfile::tempdir().expect("folder");
+    let demo =
+        run_in(dir.path(), &["demo", "office", "--year", "2025"], &[("LANG", "C"), ("XUEFA_NOW", NOW)]);
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    assert!(demo.stdout.starts_with("# 示范区司法局2025年度学法工作报告"), "{}", demo.stdout);
+    assert!(demo.stdout.contains("学法活动（按形式）"), "{}", demo.stdout);
+    let english = run_in(dir.path(), &["demo", "again", "--year", "2025", "--lang", "en"], &[("LANG", "C")]);
+    assert!(
+        english.stdout.contains("rule-of-law study report 2025"),
+        "--lang still wins: {}",
+        english.stdout
+    );
+}

@@ -312,6 +312,15 @@ points = 1
 }
 
 pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    // On a machine whose locale names no language, the demo speaks the language of the
+    // workspace it makes (Chinese), as every command in that workspace will.
+    let chinese;
+    let ui = if crate::i18n::lang_named() {
+        ui
+    } else {
+        chinese = Ui::new(xuefa_core::Lang::Zh);
+        &chinese
+    };
     let now = crate::workspace::now()?;
     let year = args.year.unwrap_or_else(|| jiff::tz::offset(8).to_datetime(now).date().year() - 1);
     let dir = &args.dir;
