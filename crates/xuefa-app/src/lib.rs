@@ -41,6 +41,7 @@
 //! takes any store that implements the traits ([`Backend`] is all three), and the tests in
 //! `tests/operations.rs` run each scenario against every backend.
 
+pub mod access;
 pub mod create;
 pub mod error;
 pub mod exam;
@@ -48,6 +49,7 @@ pub mod format;
 pub mod grade;
 pub mod i18n;
 pub mod import;
+pub mod online;
 pub mod render;
 pub mod report;
 pub mod sitting;
@@ -57,6 +59,13 @@ pub use error::{AppError, Message, Result};
 
 /// Everything a workspace's store does: banks and rosters, exams, study records. The
 /// embedded SQLite store is one; every operation takes any.
-pub trait Backend: xuefa_store::Store + xuefa_store::ExamStore + xuefa_store::StudyStore {}
+pub trait Backend:
+    xuefa_store::Store + xuefa_store::ExamStore + xuefa_store::StudyStore + xuefa_store::OnlineStore
+{
+}
 
-impl<T: xuefa_store::Store + xuefa_store::ExamStore + xuefa_store::StudyStore + ?Sized> Backend for T {}
+impl<
+    T: xuefa_store::Store + xuefa_store::ExamStore + xuefa_store::StudyStore + xuefa_store::OnlineStore + ?Sized,
+> Backend for T
+{
+}

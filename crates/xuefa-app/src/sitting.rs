@@ -203,15 +203,32 @@ pub fn open<S: ExamStore + ?Sized>(
     }
     check_may_start(store, &record, employee, attempts.len() as u32, now, offset)?;
     let number = attempts.len() as u32 + 1;
-    let paper = match store.exam_plan(exam)? {
-        Some(plan) => paper_for(&record, &Source::Planned(plan, &*store), employee, number, &attempts)?,
+    let paper = next_paper(store, &record, employee, &attempts)?;
+    Ok(Opening::New { exam: record, number, paper })
+}
+
+/// Returns the paper of a person's next attempt, after `attempts` (all of theirs): drawn
+/// from the exam's stored plan reading only its own questions, or from the whole pool for
+/// exams created before plans were stored.
+///
+/// # Errors
+/// Returns a pool too small for the paper, or store errors.
+pub fn next_paper<S: ExamStore + ?Sized>(
+    store: &S,
+    record: &ExamRecord,
+    employee: &str,
+    attempts: &[AttemptRecord],
+) -> Result<Paper, AppError> {
+    let number = attempts.len() as u32 + 1;
+    let exam = &record.spec.id;
+    match store.exam_plan(exam)? {
+        Some(plan) => paper_for(record, &Source::Planned(plan, store), employee, number, attempts),
         None => {
             let pool = store.exam_pool(exam)?;
             let drawer = xuefa_core::exam::Drawer::new(&record.spec, &pool);
-            paper_for(&record, &Source::<S>::Pool(&drawer), employee, number, &attempts)?
+            paper_for(record, &Source::<S>::Pool(&drawer), employee, number, attempts)
         }
-    };
-    Ok(Opening::New { exam: record, number, paper })
+    }
 }
 
 /// Begins the sitting an [`Opening`] found: resumes the open attempt, or stores the new one

@@ -48,6 +48,15 @@ pub enum Command {
     Attendance(AttendanceCommand),
     #[command(subcommand)]
     Report(ReportCommand),
+    #[command(subcommand)]
+    Access(AccessCommand),
+    Serve(commands::serve::ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    Issue(commands::access::issue::IssueArgs),
+    Revoke(commands::access::revoke::RevokeArgs),
 }
 
 #[derive(Debug, Subcommand)]

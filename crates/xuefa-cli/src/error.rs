@@ -42,6 +42,24 @@ pub fn refused_with_problems<T>(
     }
 }
 
+/// Returns an operation's result, or, when it refused its input for reasons (each a
+/// message), prints each and refuses the command.
+pub fn refused_messages<T>(
+    result: Result<T, xuefa_app::AppError>,
+    ui: &crate::ui::Ui,
+) -> Result<T, CommandError> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(xuefa_app::AppError::Refused(messages)) => {
+            for message in messages {
+                ui.error(&message.text(ui.lang));
+            }
+            Err(CommandError::Rejected)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 impl From<xuefa_app::sitting::SessionError> for CommandError {
     fn from(error: xuefa_app::sitting::SessionError) -> Self {
         xuefa_app::AppError::from(error).into()

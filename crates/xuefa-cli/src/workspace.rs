@@ -87,3 +87,22 @@ pub fn now() -> Result<Timestamp, CommandError> {
     // Records show seconds; finer digits would only make the same second look different.
     Ok(Timestamp::from_second(now.as_second()).unwrap_or(now))
 }
+
+/// Returns the end of a validity given as a date (`2026-12-31`: through that day at the
+/// office) or an RFC 3339 time.
+pub fn parse_until(workspace: &Workspace, text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(time) = text.parse::<Timestamp>() {
+        return Some(time);
+    }
+    let date: jiff::civil::Date = text.parse().ok()?;
+    let next = date.tomorrow().ok()?;
+    workspace.config.offset().to_timestamp(next.to_datetime(jiff::civil::Time::midnight())).ok()
+}
+
+/// Returns a function that opens another connection to the workspace's store, for a
+/// server that holds several.
+pub fn opener(workspace: &Workspace) -> xuefa_server::Opener<SqliteStore> {
+    let path = workspace.database_path();
+    std::sync::Arc::new(move || SqliteStore::open(&path).map_err(xuefa_app::AppError::Store))
+}

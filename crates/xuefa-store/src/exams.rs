@@ -57,6 +57,8 @@ pub enum Mode {
     Terminal,
     /// On paper, graded from an answer sheet.
     Paper,
+    /// In a browser, through `xuefa serve`.
+    Browser,
 }
 
 impl Mode {
@@ -64,6 +66,7 @@ impl Mode {
         match self {
             Mode::Terminal => "terminal",
             Mode::Paper => "paper",
+            Mode::Browser => "browser",
         }
     }
 }
@@ -513,7 +516,11 @@ type AttemptRow = (
 );
 
 impl SqliteStore {
-    fn attempt_records(&self, sql_filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<AttemptRecord>> {
+    pub(crate) fn attempt_records(
+        &self,
+        sql_filter: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<AttemptRecord>> {
         let sql = format!(
             "SELECT id, employee_id, attempt, paper, started_at, deadline, submitted_at, marks, score, passed, band \
              FROM attempts WHERE {sql_filter} ORDER BY employee_id, attempt"

@@ -10,6 +10,7 @@
 //! the database exactly as it was.
 
 mod exams;
+mod online;
 mod sqlite;
 mod study;
 pub mod workspace;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use xuefa_core::{Department, Kind, Person, Question};
 
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
+pub use online::{AccessCode, OnlineStore, Saved};
 pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
 pub use workspace::{Config, CustomKind, Office, StudyConfig, Workspace, WorkspaceError, parse_offset};

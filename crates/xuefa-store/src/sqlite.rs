@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_item_marks.sql"),
     include_str!("migrations/0005_exam_plan.sql"),
     include_str!("migrations/0006_law_version.sql"),
+    include_str!("migrations/0007_access.sql"),
 ];
 
 /// The schema version this build creates and reads.

@@ -1,5 +1,6 @@
 //! One module per noun; this file only dispatches.
 
+pub mod access;
 pub mod attendance;
 pub mod bank;
 pub mod demo;
@@ -7,6 +8,7 @@ pub mod exam;
 pub mod init;
 pub mod report;
 pub mod roster;
+pub mod serve;
 pub mod session;
 
 use crate::cli::{Command, GlobalArgs};
@@ -23,5 +25,7 @@ pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
         Command::Session(command) => session::run(command, global, ui),
         Command::Attendance(command) => attendance::run(command, global, ui),
         Command::Report(command) => report::run(command, global, ui),
+        Command::Access(command) => access::run(command, global, ui),
+        Command::Serve(args) => serve::cmd_serve(&args, global, ui),
     }
 }

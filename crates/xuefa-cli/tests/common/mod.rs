@@ -61,3 +61,4 @@ pub fn run(args: &[&str]) -> Run {
 pub fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", run.stdout))
 }
+pub mod server;

@@ -18,5 +18,6 @@ pub use rng::{PaperRng, below, choose_front, shuffle};
 pub use score::{Outcome, Response, Score, grade, mark, score};
 pub use sitting::{Sitting, SittingError};
 pub use spec::{
-    Audience, Band, Counts, DifficultyFilter, ExamSpec, Grading, Scoring, Section, SpecProblem, When, round3,
+    Audience, Band, Counts, DifficultyFilter, ExamSpec, Grading, Review, Scoring, Section, SpecProblem, When,
+    round3,
 };

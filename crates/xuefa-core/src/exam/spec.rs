@@ -39,6 +39,20 @@ pub enum Counts {
     First,
 }
 
+/// When a person may see a submitted attempt's questions with the keys and explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Review {
+    /// As soon as the attempt is submitted.
+    #[default]
+    AfterSubmit,
+    /// Once the exam has closed (so nobody passes the keys on while others still sit).
+    AfterClose,
+    /// Never: only the score is shown.
+    Never,
+}
+
 /// A difficulty filter: one level, or an inclusive range `[min, max]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -228,6 +242,14 @@ pub struct ExamSpec {
     /// Who must sit; everyone active when not given.
     #[serde(default)]
     pub audience: Audience,
+    /// When a submitted attempt may be reviewed with keys and explanations (in a browser).
+    #[serde(default)]
+    pub review: Review,
+    /// How many times a person may leave the exam page (切屏) in a browser before the
+    /// attempt is submitted with what was saved; no limit when not given (leaving is still
+    /// recorded).
+    #[serde(default)]
+    pub max_leaves: Option<u32>,
     /// The sections, in the order the paper shows them.
     pub sections: Vec<Section>,
 }

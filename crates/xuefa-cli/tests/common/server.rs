@@ -1,0 +1,227 @@
+//! `xuefa serve` in a test: the real binary on a free port of 127.0.0.1, and a small HTTP
+//! client that shows every status and header as the server sent them.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+/// A running `xuefa serve`.
+pub struct Server {
+    child: Child,
+    /// The port it listens on.
+    pub port: u16,
+    /// Its stderr so far.
+    pub stderr: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts `xuefa serve --listen 127.0.0.1:0` in a workspace, its clock starting at `now`.
+    pub fn start(dir: &Path, now: &str) -> Server {
+        Server::start_with(dir, now, &[])
+    }
+
+    /// Starts it with more arguments.
+    pub fn start_with(dir: &Path, now: &str, args: &[&str]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xuefa"));
+        command
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .current_dir(dir)
+            .env_clear()
+            .env("LANG", "en_US.UTF-8")
+            .env("TZ", "UTC")
+            .env("XUEFA_NOW", now)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        let mut child = command.spawn().expect("xuefa serve starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let (found, port) = mpsc::channel();
+        let kept = Arc::clone(&lines);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    let _ = found.send(digits.parse::<u16>().unwrap_or(0));
+                }
+                kept.lock().expect("lines").push(line);
+            }
+        });
+        let port = port.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
+            let _ = child.kill();
+            panic!("xuefa serve did not say where it listens: {:?}", lines.lock().expect("lines"))
+        });
+        Server { child, port, stderr: lines }
+    }
+
+    /// A client of this server, signed in as nobody.
+    pub fn client(&self) -> Client {
+        Client { port: self.port, cookie: None, lang: None }
+    }
+
+    /// Returns the process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server with SIGKILL, as a power cut or an OOM killer would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends SIGTERM and waits: returns the exit code.
+    pub fn terminate(&mut self) -> i32 {
+        let status =
+            Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
+        assert!(status.success());
+        for _ in 0..300 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code().unwrap_or(-1);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("xuefa serve did not stop on SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response as the server sent it.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    /// Returns a header's value (the first of that name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Returns the body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("JSON ({e}): {} {}", self.status, self.body))
+    }
+
+    /// Returns the `error` message of an error response.
+    pub fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap_or_else(|| panic!("an error: {}", self.body)).to_owned()
+    }
+}
+
+/// A browser-like client: keeps the session cookie it was given.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub port: u16,
+    pub cookie: Option<String>,
+    pub lang: Option<&'static str>,
+}
+
+impl Client {
+    /// Sends a request with these extra headers; JSON bodies get `Content-Type: application/json`.
+    pub fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut all: Vec<(String, String)> =
+            headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        if body.is_some() && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+            all.push(("Content-Type".into(), "application/json".into()));
+        }
+        if let Some(cookie) = &self.cookie {
+            all.push(("Cookie".into(), format!("xuefa_session={cookie}")));
+        }
+        if let Some(lang) = self.lang {
+            all.push(("Accept-Language".into(), lang.into()));
+        }
+        let response = request(self.port, method, path, body, &all);
+        if let Some(set) = response.header("set-cookie") {
+            let value = set.split(';').next().unwrap_or_default();
+            let token = value.strip_prefix("xuefa_session=").unwrap_or_default();
+            self.cookie = (!token.is_empty()).then(|| token.to_owned());
+        }
+        response
+    }
+
+    pub fn get(&mut self, path: &str) -> Response {
+        self.send("GET", path, None, &[])
+    }
+
+    pub fn post(&mut self, path: &str, body: &str) -> Response {
+        self.send("POST", path, Some(body), &[])
+    }
+
+    pub fn put(&mut self, path: &str, body: &str) -> Response {
+        self.send("PUT", path, Some(body), &[])
+    }
+
+    /// Signs in; panics unless it worked.
+    pub fn login(&mut self, employee: &str, code: &str) -> Response {
+        let body = serde_json::json!({ "employee": employee, "code": code }).to_string();
+        let response = self.post("/api/v1/login", &body);
+        assert_eq!(response.status, 200, "sign-in of {employee}: {}", response.body);
+        response
+    }
+}
+
+/// Sends one HTTP/1.1 request and reads the whole response.
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(String, String)],
+) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+    let body = body.unwrap_or_default();
+    let mut text = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(text.as_bytes()).expect("sends");
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("reads");
+    let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+    let mut raw = bytes[split + 4..].to_vec();
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("status");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())))
+        .collect();
+    if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
+        let mut decoded = Vec::new();
+        let mut rest = &raw[..];
+        while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..end]).trim(), 16).unwrap_or(0);
+            if size == 0 {
+                break;
+            }
+            decoded.extend_from_slice(&rest[end + 2..end + 2 + size]);
+            rest = &rest[end + 2 + size + 2..];
+        }
+        raw = decoded;
+    }
+    Response { status, headers, body: String::from_utf8_lossy(&raw).into_owned() }
+}

@@ -1,0 +1,3 @@
+//! The exam-day load generator of bench/serve.
+
+fn main() {}
