@@ -200,9 +200,36 @@ pub fn request(
     }
     text.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
     stream.write_all(text.as_bytes()).expect("sends");
+    // Read the head, then the body by its length (some peers keep the connection open),
+    // else to the end.
     let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).expect("reads");
-    let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+    let mut chunk = [0u8; 8192];
+    let split = loop {
+        if let Some(split) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+            break split;
+        }
+        let n = stream.read(&mut chunk).expect("reads");
+        assert!(n > 0, "the connection closed before a response head");
+        bytes.extend_from_slice(&chunk[..n]);
+    };
+    let length = String::from_utf8_lossy(&bytes[..split])
+        .lines()
+        .find_map(|l| l.split_once(':').filter(|(n, _)| n.trim().eq_ignore_ascii_case("content-length")))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+    match length {
+        Some(length) => {
+            while bytes.len() < split + 4 + length {
+                let n = stream.read(&mut chunk).expect("reads");
+                if n == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&chunk[..n]);
+            }
+        }
+        None => {
+            stream.read_to_end(&mut bytes).expect("reads");
+        }
+    }
     let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
     let mut raw = bytes[split + 4..].to_vec();
     let mut lines = head.lines();

@@ -1,0 +1,410 @@
+//! The pages of `xuefa serve` in a real headless Chromium, driven over WebDriver by
+//! Debian's chromedriver: sign in, answer, reload and find the answers, resume in a second
+//! browser, submit, see the result and the review; a 360×740 phone screenshot is checked;
+//! no page breaks its Content-Security-Policy or logs an error.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::run_in;
+use common::server::{Server, request};
+use serde_json::{Value, json};
+
+const NOW: &str = "2026-11-20T09:00:00+08:00";
+
+const SPEC: &str = r#"
+id = "main"
+title = "2026年度学法考试"
+year = 2026
+duration_minutes = 60
+pass_mark = 12
+
+[[sections]]
+kind = "single"
+count = 5
+points = 2
+
+[[sections]]
+kind = "multiple"
+count = 3
+points = 2
+laws = ["民法典", "行政处罚法"]
+
+[[sections]]
+kind = "judge"
+count = 2
+points = 2
+"#;
+
+/// chromedriver and a Chromium, or why the test cannot run here.
+fn browser() -> Option<(&'static str, &'static str)> {
+    let chromium =
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists())?;
+    let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
+    Some((chromium, driver))
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    fn start(path: &str) -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("a free port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let child = Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let driver = Driver { child, port };
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return driver;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("chromedriver did not listen");
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let body = body.map(|b| b.to_string());
+        let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        let response = request(self.port, method, path, body.as_deref(), &headers);
+        let value: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+        assert_eq!(response.status, 200, "WebDriver {method} {path}: {}", response.body);
+        value["value"].clone()
+    }
+
+    /// A new browser with its own profile (its own cookies): `phone` emulates a 360×740 screen.
+    fn session(&self, chromium: &str, profile: &Path, phone: bool) -> Browser<'_> {
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        let mut options = json!({ "binary": chromium });
+        if phone {
+            options["mobileEmulation"] =
+                json!({ "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 1.0 } });
+        } else {
+            args.push("--window-size=1366,768".to_owned());
+        }
+        options["args"] = json!(args);
+        let created = self.call(
+            "POST",
+            "/session",
+            Some(json!({ "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": options,
+                "goog:loggingPrefs": { "browser": "ALL" },
+            } } })),
+        );
+        let id = created["sessionId"].as_str().expect("a session").to_owned();
+        Browser { driver: self, id }
+    }
+}
+
+struct Browser<'a> {
+    driver: &'a Driver,
+    id: String,
+}
+
+impl Drop for Browser<'_> {
+    fn drop(&mut self) {
+        let path = format!("/session/{}", self.id);
+        let _ = request(self.driver.port, "DELETE", &path, None, &[]);
+    }
+}
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+impl Browser<'_> {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.driver.call(method, &format!("/session/{}{path}", self.id), body)
+    }
+
+    fn open(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn script(&self, script: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
+    }
+
+    /// Waits until a script returns true.
+    fn wait(&self, what: &str, condition: &str) {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if self.script(&format!("return !!({condition});")) == json!(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let page = self.script("return location.href + '\\n' + document.body.innerText;");
+        panic!("waited for {what} ({condition}); the page: {page}");
+    }
+
+    fn find(&self, css: &str) -> String {
+        self.wait(css, &format!("document.querySelector({})", json!(css)));
+        let found = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": css })));
+        found[ELEMENT].as_str().unwrap_or_else(|| panic!("an element for {css}: {found}")).to_owned()
+    }
+
+    fn click(&self, css: &str) {
+        let element = self.find(css);
+        self.call("POST", &format!("/element/{element}/click"), Some(json!({})));
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        self.call("POST", &format!("/element/{element}/value"), Some(json!({ "text": text })));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let element = self.find(css);
+        self.call("GET", &format!("/element/{element}/text"), None).as_str().unwrap_or_default().to_owned()
+    }
+
+    fn screenshot(&self) -> Vec<u8> {
+        let encoded = self.call("GET", "/screenshot", None);
+        decode_base64(encoded.as_str().expect("base64"))
+    }
+
+    /// The browser's console: errors and CSP violations.
+    fn console_errors(&self) -> Vec<String> {
+        let entries = self.call("POST", "/se/log", Some(json!({ "type": "browser" })));
+        entries
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| {
+                        e["level"] == "SEVERE"
+                            || e["message"].as_str().is_some_and(|m| m.contains("Content Security Policy"))
+                    })
+                    .filter_map(|e| e["message"].as_str().map(str::to_owned))
+                    // A refused request (401 on the sign-in page's probe) is logged by the browser itself.
+                    .filter(|m| !m.contains("Failed to load resource"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn sign_in(&self, base: &str, employee: &str, code: &str) {
+        self.open(&format!("{base}/"));
+        self.type_into("#employee", employee);
+        self.type_into("#code", code);
+        self.click("#login");
+        self.wait(
+            "my exams",
+            "location.pathname === '/exams' && document.querySelector('li.exam[data-exam=\"main\"]')",
+        );
+    }
+
+    /// Picks an answer for the question shown and waits until it is saved.
+    fn answer_shown(&self) -> String {
+        let kind = self.script("return document.querySelector('#options').dataset.kind;");
+        let value = if kind == "judge" { "T" } else { "A" };
+        self.click(&format!("input[name=option][value={value}]"));
+        self.wait("saved", "document.querySelector('#saved').dataset.state === 'saved'");
+        self.script("return document.querySelector('#qnumber').textContent;")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+fn decode_base64(text: &str) -> Vec<u8> {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0);
+    for byte in text.bytes().filter(|b| *b != b'=' && !b.is_ascii_whitespace()) {
+        let value = alphabet.iter().position(|a| *a == byte).expect("base64") as u32;
+        buffer = (buffer << 6) | value;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+#[test]
+fn an_employee_sits_the_exam_in_a_browser_and_a_phone_shows_it_whole() {
+    let Some((chromium, chromedriver)) = browser() else {
+        println!(
+            "skipped: Chromium and chromedriver not installed (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let d = dir.path();
+    assert_eq!(run_in(d, &["init", "."], &[]).code, 0);
+    let banks: Vec<String> = ["宪法.csv", "民法典.csv", "行政处罚法.csv"]
+        .iter()
+        .map(|b| common::root().join("question-banks").join(b).display().to_string())
+        .collect();
+    let mut args = vec!["bank", "import"];
+    args.extend(banks.iter().map(String::as_str));
+    assert_eq!(run_in(d, &args, &[]).code, 0);
+    std::fs::write(
+        d.join("roster.csv"),
+        "工号,姓名,部门\nA001,王一,区司法局/办公室\nB001,<b>张三</b>,区司法局/执法科\n",
+    )
+    .expect("roster");
+    assert_eq!(run_in(d, &["roster", "import", "roster.csv"], &[]).code, 0);
+    std::fs::write(d.join("exam.toml"), SPEC).expect("spec");
+    assert_eq!(run_in(d, &["exam", "create", "exam.toml", "--seed", "3"], &[("XUEFA_NOW", NOW)]).code, 0);
+    let issued = run_in(d, &["access", "issue", "--format", "csv"], &[]);
+    assert_eq!(issued.code, 0, "{}", issued.stderr);
+    let code_of = |employee: &str| {
+        issued
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(employee))
+            .and_then(|l| l.split(',').nth(3))
+            .expect("a code")
+            .to_owned()
+    };
+
+    let server = Server::start(d, NOW);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let driver = Driver::start(chromedriver);
+    let profiles = tempfile::tempdir().expect("profiles");
+
+    // A desk PC: sign in (Chinese by default), start, answer three questions.
+    let desk = driver.session(chromium, &profiles.path().join("desk"), false);
+    desk.sign_in(&base, "A001", &code_of("A001").to_lowercase());
+    assert_eq!(desk.script("return document.documentElement.lang;"), "zh-CN");
+    desk.click("li.exam[data-exam=\"main\"] a.start");
+    desk.wait("the paper", "location.pathname === '/sit/main' && document.querySelector('#stem') && document.querySelector('#stem').textContent.length > 0");
+    let mut answered = Vec::new();
+    for _ in 0..3 {
+        answered.push(desk.answer_shown());
+        desk.click("#next");
+    }
+    desk.wait("progress", "document.querySelector('#progress').textContent.indexOf('3') >= 0");
+    let remaining = desk.text("#remaining");
+    assert!(remaining.starts_with("59:") || remaining.starts_with("1:00:"), "the server's time: {remaining}");
+
+    // A reload finds every answer.
+    desk.script("location.reload(); return true;");
+    desk.wait("the paper again", "document.querySelector('#nav button.navq') && document.querySelectorAll('#nav button.navq.answered').length === 3");
+    // A second browser (another device) resumes the same paper with the same answers.
+    let other = driver.session(chromium, &profiles.path().join("other"), false);
+    other.sign_in(&base, "A001", &code_of("A001"));
+    other.click("li.exam[data-exam=\"main\"] a.start");
+    other.wait("the same answers", "document.querySelectorAll('#nav button.navq.answered').length === 3");
+    let first_desk =
+        desk.script("return document.querySelector('#nav button.navq[data-number=\"1\"]').className;");
+    let first_other =
+        other.script("return document.querySelector('#nav button.navq[data-number=\"1\"]').className;");
+    assert!(
+        first_desk.as_str().is_some_and(|c| c.contains("answered"))
+            && first_other.as_str().is_some_and(|c| c.contains("answered"))
+    );
+
+    // English by the switch.
+    other.click("#lang");
+    other.wait("English", "document.documentElement.lang === 'en'");
+    assert!(other.text("#submit").to_lowercase().contains("submit"));
+
+    // Submit from the second device: the dialog lists the unanswered questions.
+    other.click("#submit");
+    other.wait("the confirmation", "!document.querySelector('#confirm').hidden");
+    let unanswered = other.text("#unanswered");
+    assert!(unanswered.contains('4') && unanswered.contains("10"), "{unanswered}");
+    other.click("#confirm-submit");
+    other.wait("the result", "location.pathname.indexOf('/result/main/') === 0 && document.querySelector('#score') && /\\d/.test(document.querySelector('#score').textContent)");
+    assert!(other.text("#score").contains("/ 20"), "{}", other.text("#score"));
+    other.wait("the review", "document.querySelectorAll('#review li.review-item').length === 10");
+    assert!(
+        other.script("return document.querySelectorAll('#review li.review-option.key').length >= 10;")
+            == json!(true)
+    );
+
+    // The first device learns the paper was submitted: its next answer goes to the result.
+    desk.click("#next");
+    desk.answer_shown_or_result();
+    desk.wait("the result", "location.pathname.indexOf('/result/main/') === 0");
+
+    // A phone: 360×740, the whole question and its options without sideways scrolling;
+    // a name with markup is shown as text.
+    let phone = driver.session(chromium, &profiles.path().join("phone"), true);
+    phone.sign_in(&base, "B001", &code_of("B001"));
+    let who = phone.text("#who");
+    assert!(who.contains("<b>张三</b>"), "escaped, shown as typed: {who}");
+    phone.click("li.exam[data-exam=\"main\"] a.start");
+    phone.wait(
+        "the paper",
+        "document.querySelector('#stem') && document.querySelectorAll('#options label.option').length > 0",
+    );
+    assert_eq!(phone.script("return window.innerWidth;"), 360);
+    assert_eq!(
+        phone.script("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        json!(true),
+        "no sideways scrolling"
+    );
+    let option_width =
+        phone.script("return document.querySelector('#options label.option').getBoundingClientRect().right;");
+    assert!(option_width.as_f64().is_some_and(|r| r <= 360.0), "options fit: {option_width}");
+    let png = phone.screenshot();
+    let shot = std::env::temp_dir().join("xuefa-phone.png");
+    std::fs::write(&shot, &png).expect("screenshot saved");
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut pixels).expect("a frame");
+    assert_eq!((info.width, info.height), (360, 740), "the phone's viewport ({})", shot.display());
+    let channels = info.line_size / info.width as usize;
+    let mut dark = 0usize;
+    let mut colours = std::collections::HashSet::new();
+    for pixel in pixels[..info.buffer_size()].chunks(channels) {
+        colours.insert((pixel[0] / 16, pixel[1] / 16, pixel[2] / 16));
+        if pixel[0] < 100 && pixel[1] < 100 && pixel[2] < 100 {
+            dark += 1;
+        }
+    }
+    assert!(dark > 2000, "text is drawn ({dark} dark pixels, {})", shot.display());
+    assert!(colours.len() > 8, "not a blank page ({} colours)", colours.len());
+
+    for (name, browser) in [("desk", &desk), ("other", &other), ("phone", &phone)] {
+        let errors = browser.console_errors();
+        assert!(errors.is_empty(), "{name}'s console: {errors:?}");
+    }
+}
+
+impl Browser<'_> {
+    /// Answers the question shown, or finds that the attempt was submitted elsewhere.
+    fn answer_shown_or_result(&self) {
+        let kind = self.script("return document.querySelector('#options') ? document.querySelector('#options').dataset.kind : '';");
+        let value = if kind == "judge" { "T" } else { "A" };
+        self.click(&format!("input[name=option][value={value}]"));
+    }
+}
