@@ -339,6 +339,102 @@ fn time_up(attempt: i64) -> OnlineError {
     OnlineError::Conflict(Message::new("online.time_up", vec![]), attempt)
 }
 
+/// What starting found before anything is written: a server plans on a reading connection
+/// (the paper's draw is the costly part) and takes the writer's turn only to store it.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // made once per request
+#[non_exhaustive]
+pub enum StartPlan {
+    /// The person's open attempt, to resume.
+    Ready(AttemptView),
+    /// A new attempt to store: its paper and deadline.
+    Begin {
+        /// The exam.
+        record: ExamRecord,
+        /// The paper drawn.
+        paper: xuefa_core::exam::Paper,
+        /// When it must be submitted.
+        deadline: Timestamp,
+    },
+    /// The open attempt ran out of time: to submit with what was saved.
+    Expired {
+        /// The exam.
+        record: ExamRecord,
+        /// The attempt.
+        attempt: AttemptRecord,
+    },
+}
+
+/// Plans starting (or resuming) exam `exam` for a person at `now`, reading only.
+///
+/// # Errors
+/// `NotFound` for an unknown exam, `Forbidden` when the rules refuse.
+pub fn plan_start<S: ExamStore + OnlineStore + ?Sized>(
+    store: &S,
+    exam: &str,
+    employee: &str,
+    now: Timestamp,
+    offset: Offset,
+) -> Result<StartPlan, OnlineError> {
+    let record = store.exam(exam)?;
+    let attempts = store.attempts(exam, employee)?;
+    if let Some(open) = attempts.iter().find(|a| a.submitted_at.is_none()) {
+        if open.deadline <= now {
+            return Ok(StartPlan::Expired { record, attempt: open.clone() });
+        }
+        return Ok(StartPlan::Ready(view(store, &record, open, now, offset)?));
+    }
+    check_may_start(store, &record, employee, attempts.len() as u32, now, offset).map_err(
+        |error| match error {
+            AppError::Message { key, args } => OnlineError::Forbidden(Message::new(key, args)),
+            error => OnlineError::App(error),
+        },
+    )?;
+    let paper = next_paper(store, &record, employee, &attempts)?;
+    let deadline = deadline(&record, now);
+    Ok(StartPlan::Begin { record, paper, deadline })
+}
+
+/// Carries out a [`StartPlan`]: stores the new attempt (or, when another device of the
+/// person stored one a moment before, resumes that), or submits the expired one.
+///
+/// # Errors
+/// `Conflict` for an attempt submitted at its deadline; store errors.
+pub fn finish_start<S: ExamStore + OnlineStore + ?Sized>(
+    store: &mut S,
+    plan: StartPlan,
+    employee: &str,
+    now: Timestamp,
+    offset: Offset,
+) -> Result<AttemptView, OnlineError> {
+    match plan {
+        StartPlan::Ready(view) => Ok(view),
+        StartPlan::Expired { record, attempt } => {
+            submit_saved(store, &record, &attempt, attempt.deadline)?;
+            Err(time_up(attempt.id))
+        }
+        StartPlan::Begin { record, paper, deadline } => {
+            match store.start_attempt(&paper, Mode::Browser, now, deadline) {
+                Ok(id) => {
+                    let attempt = AttemptRecord::new(id, paper, now, deadline);
+                    Ok(view(store, &record, &attempt, now, offset)?)
+                }
+                // Another device of the person started it at the same moment: resume that.
+                Err(StoreError::StartedElsewhere { .. }) => {
+                    let exam = record.spec.id.clone();
+                    match plan_start(store, &exam, employee, now, offset)? {
+                        StartPlan::Begin { .. } => {
+                            Err(OnlineError::App(AppError::message_of("online.not_started", vec![])))
+                        }
+                        plan => finish_start(store, plan, employee, now, offset),
+                    }
+                }
+                Err(error) => Err(error.into()),
+            }
+        }
+    }
+}
+
 /// Starts a new attempt when the rules allow, or resumes the person's open one (the same
 /// paper, every saved answer, the server's remaining time). An open attempt whose time ran
 /// out is submitted with what was saved, and refused with [`OnlineError::Conflict`].
@@ -353,37 +449,8 @@ pub fn start<S: ExamStore + OnlineStore + ?Sized>(
     now: Timestamp,
     offset: Offset,
 ) -> Result<AttemptView, OnlineError> {
-    let record = store.exam(exam)?;
-    for _ in 0..2 {
-        let attempts = store.attempts(exam, employee)?;
-        if let Some(open) = attempts.iter().find(|a| a.submitted_at.is_none()) {
-            if open.deadline <= now {
-                submit_saved(store, &record, open, open.deadline)?;
-                return Err(time_up(open.id));
-            }
-            return Ok(view(store, &record, open, now, offset)?);
-        }
-        check_may_start(store, &record, employee, attempts.len() as u32, now, offset).map_err(|error| {
-            match error {
-                AppError::Message { key, args } => OnlineError::Forbidden(Message::new(key, args)),
-                error => OnlineError::App(error),
-            }
-        })?;
-        let paper = next_paper(store, &record, employee, &attempts)?;
-        let ends = deadline(&record, now);
-        match store.start_attempt(&paper, Mode::Browser, now, ends) {
-            Ok(_) => {}
-            // Another device of the person started it at the same moment: resume that one.
-            Err(StoreError::StartedElsewhere { .. }) => continue,
-            Err(error) => return Err(error.into()),
-        }
-    }
-    let attempts = store.attempts(exam, employee)?;
-    let open = attempts
-        .iter()
-        .find(|a| a.submitted_at.is_none())
-        .ok_or_else(|| OnlineError::App(AppError::message_of("online.not_started", vec![])))?;
-    Ok(view(store, &record, open, now, offset)?)
+    let plan = plan_start(store, exam, employee, now, offset)?;
+    finish_start(store, plan, employee, now, offset)
 }
 
 /// Returns a person's attempt at an exam, or `NotFound` when the id is another person's,

@@ -286,3 +286,55 @@ fn one_attempt_has_one_result_when_two_sittings_race_on<S: Backend>(
     let stored: Vec<_> = attempts[0].responses.iter().filter_map(|(i, r, _)| r.map(|r| (*i, r))).collect();
     assert_eq!(stored, right, "{name}: the answers it was scored on");
 }
+
+#[test]
+fn two_devices_sit_one_attempt_over_the_network() {
+    on_every_backend!(two_devices_sit_one_attempt_over_the_network_on);
+}
+
+fn two_devices_sit_one_attempt_over_the_network_on<S: Backend>(
+    name: &str,
+    connect: &dyn Fn() -> S,
+    store: &mut S,
+) {
+    use xuefa_app::online::{self, OnlineError, StartPlan};
+    office(store);
+    let offset = jiff::tz::offset(8);
+    let mut phone = connect();
+    // Both devices plan a new attempt at once; the second to store it resumes the first's.
+    let desk_plan = online::plan_start(store, "t", "A1", now(), offset).expect("plans");
+    let phone_plan = online::plan_start(&phone, "t", "A1", now(), offset).expect("plans too");
+    assert!(matches!(desk_plan, StartPlan::Begin { .. }) && matches!(phone_plan, StartPlan::Begin { .. }));
+    let desk = online::finish_start(store, desk_plan, "A1", now(), offset).expect("starts");
+    let other = online::finish_start(&mut phone, phone_plan, "A1", now(), offset).expect("resumes");
+    assert_eq!(desk.attempt, other.attempt, "{name}: one attempt");
+    let id = desk.attempt;
+    // An answer from one device is on the other; a flag alone keeps it.
+    online::save_answer(store, "t", id, "A1", 1, Some("A"), None, now()).expect("saved");
+    online::save_answer(&mut phone, "t", id, "A1", 1, None, Some(true), now()).expect("flagged");
+    let seen = online::start(&mut phone, "t", "A1", now(), offset).expect("resumes");
+    assert_eq!(seen.questions[0].answer.as_deref(), Some("A"), "{name}");
+    assert!(seen.questions[0].flagged);
+    // Not someone else's, not a letter the question lacks.
+    assert!(matches!(
+        online::save_answer(store, "t", id, "B1", 1, Some("A"), None, now()),
+        Err(OnlineError::NotFound(_))
+    ));
+    assert!(matches!(
+        online::save_answer(store, "t", id, "A1", 1, Some("E"), None, now()),
+        Err(OnlineError::BadAnswer(_))
+    ));
+    // Submitted from the phone: the desk's next answer is refused and lands nowhere.
+    let result = online::submit(&mut phone, "t", id, "A1", now()).expect("submits");
+    assert!(matches!(
+        online::save_answer(store, "t", id, "A1", 2, Some("A"), None, now()),
+        Err(OnlineError::Conflict(_, attempt)) if attempt == id
+    ));
+    assert!(matches!(online::submit(store, "t", id, "A1", now()), Err(OnlineError::Conflict(..))));
+    let review = online::review(store, "t", id, "A1", now()).expect("review after submission");
+    assert_eq!(review.result, result, "{name}");
+    assert_eq!(review.questions[1].answer, None, "the refused answer was not stored");
+    // The figures follow at once.
+    let standing = exam::standing(store, "t", "A1", now()).expect("standing");
+    assert_eq!(standing.score, Some(result.score), "{name}");
+}

@@ -95,6 +95,25 @@ pub struct AttemptRecord {
     pub responses: Vec<(usize, Option<Response>, bool)>,
 }
 
+impl AttemptRecord {
+    /// Returns a just-started attempt: its paper, no answers yet.
+    pub fn new(id: i64, paper: Paper, started_at: Timestamp, deadline: Timestamp) -> Self {
+        let employee = paper.employee.clone();
+        let attempt = paper.attempt;
+        AttemptRecord {
+            id,
+            employee,
+            attempt,
+            paper,
+            started_at,
+            deadline,
+            submitted_at: None,
+            outcome: None,
+            responses: Vec::new(),
+        }
+    }
+}
+
 /// An attempt without its paper, for results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
