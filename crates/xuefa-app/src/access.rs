@@ -332,10 +332,15 @@ pub fn login_finish<S: OnlineStore + ?Sized>(
     verified: bool,
     now: Timestamp,
 ) -> Result<SignedIn, LoginError> {
+    let refs = [attempt.keys[0].as_str(), attempt.keys[1].as_str()];
+    // Checked again in the writer's turn: of many guesses sent at once, all of which passed
+    // [`login_prepare`] together, none signs in after the fifth failure was recorded.
+    if store.login_failures(&refs, attempt.since)?.iter().any(|&n| n >= MAX_FAILURES) {
+        return Err(LoginError::TooMany);
+    }
     let name = match attempt.name {
         Some(name) if verified => name,
         _ => {
-            let refs = [attempt.keys[0].as_str(), attempt.keys[1].as_str()];
             store.record_login_failure(&refs, now, attempt.since)?;
             return Err(LoginError::Wrong);
         }

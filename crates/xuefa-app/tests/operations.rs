@@ -338,3 +338,37 @@ fn two_devices_sit_one_attempt_over_the_network_on<S: Backend>(
     let standing = exam::standing(store, "t", "A1", now()).expect("standing");
     assert_eq!(standing.score, Some(result.score), "{name}");
 }
+
+#[test]
+fn a_burst_of_guesses_sent_at_once_is_cut_off_after_five() {
+    on_every_backend!(a_burst_of_guesses_sent_at_once_is_cut_off_after_five_on);
+}
+
+fn a_burst_of_guesses_sent_at_once_is_cut_off_after_five_on<S: Backend>(
+    name: &str,
+    _: &dyn Fn() -> S,
+    store: &mut S,
+) {
+    use xuefa_app::access::{self, LoginError};
+    office(store);
+    let people = access::select_people(store, &[], &["A1".to_owned()]).expect("A1");
+    let slips = access::issue_codes(store, &people, None, now()).expect("a code");
+    // Eight requests pass the first check together; the right code comes last.
+    let prepared: Vec<_> = (0..8)
+        .map(|_| access::login_prepare(store, "A1", "10.0.0.9", now()).expect("not limited yet"))
+        .collect();
+    let mut results = Vec::new();
+    for (i, attempt) in prepared.into_iter().enumerate() {
+        let verified = attempt.verify(if i == 7 { &slips[0].code } else { "22222-22222" });
+        results.push(access::login_finish(store, attempt, verified, now()));
+    }
+    assert!(results[..5].iter().all(|r| matches!(r, Err(LoginError::Wrong))), "{name}");
+    assert!(results[5..].iter().all(|r| matches!(r, Err(LoginError::TooMany))), "{name}: the right code too");
+    // Another address is limited by the person's failures as well; the code works 15 minutes on.
+    let later = now().checked_add(jiff::SignedDuration::from_mins(16)).expect("later");
+    assert!(matches!(
+        access::login(store, "A1", &slips[0].code, "10.0.0.10", now()),
+        Err(LoginError::TooMany)
+    ));
+    assert!(access::login(store, "A1", &slips[0].code, "10.0.0.10", later).is_ok(), "{name}");
+}

@@ -585,3 +585,51 @@ fn sigterm_stops_gracefully() {
     let said = server.stderr.lock().expect("stderr").join("\n");
     assert!(said.contains("stopped"), "{said}");
 }
+
+#[test]
+fn https_with_the_office_certificate_marks_the_cookie_secure() {
+    let (Ok(openssl), Ok(curl)) = (which("openssl"), which("curl")) else {
+        println!("skipped: openssl and curl are needed to make a certificate and speak TLS");
+        return;
+    };
+    let dir = workspace(&[]);
+    let d = dir.path();
+    let made = std::process::Command::new(openssl)
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"])
+        .args(["-keyout", "key.pem", "-out", "cert.pem"])
+        .current_dir(d)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let codes = issue(d, &["--employee", "A001"]);
+    let server = Server::start_with(d, NOW, &["--tls-cert", "cert.pem", "--tls-key", "key.pem"]);
+    let said = server.stderr.lock().expect("stderr").join("\n");
+    assert!(said.contains("https://127.0.0.1:"), "{said}");
+    let body = json!({"employee": "A001", "code": codes["A001"]}).to_string();
+    let url = format!("https://127.0.0.1:{}/api/v1/login", server.port);
+    let out = std::process::Command::new(curl)
+        .args(["-s", "-i", "--cacert", "cert.pem", "-H", "Content-Type: application/json", "-d", &body, &url])
+        .current_dir(d)
+        .output()
+        .expect("curl runs");
+    let response = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(response.starts_with("http/") && response.contains(" 200"), "{response}");
+    let cookie = response.lines().find(|l| l.starts_with("set-cookie:")).expect("a cookie");
+    assert!(
+        cookie.contains("secure") && cookie.contains("httponly") && cookie.contains("samesite=strict"),
+        "{cookie}"
+    );
+    assert!(response.contains("strict-transport-security: max-age="), "{response}");
+    // Plain HTTP to the TLS port gets no page.
+    let plain = std::process::Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", &format!("http://127.0.0.1:{}/", server.port)])
+        .output()
+        .expect("curl runs");
+    assert_ne!(String::from_utf8_lossy(&plain.stdout), "200");
+}
+
+fn which(program: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(program)).find(|p| p.is_file()))
+        .ok_or(())
+}

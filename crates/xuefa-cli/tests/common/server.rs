@@ -47,7 +47,7 @@ impl Server {
         let kept = Arc::clone(&lines);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                if let Some(rest) = line.split("://127.0.0.1:").nth(1) {
                     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
                     let _ = found.send(digits.parse::<u16>().unwrap_or(0));
                 }
