@@ -275,7 +275,7 @@ fn an_employee_sits_the_exam_in_a_browser_and_a_phone_shows_it_whole() {
     assert_eq!(run_in(d, &args, &[]).code, 0);
     std::fs::write(
         d.join("roster.csv"),
-        "工号,姓名,部门\nA001,王一,区司法局/办公室\nB001,<b>张三</b>,区司法局/执法科\n",
+        "工号,姓名,部门\nA001,王一,区司法局/办公室\nB001,<b>张三</b>,区司法局/执法科\nC001,孙六,区司法局/法制科\nC002,周七,区司法局/法制科\n",
     )
     .expect("roster");
     assert_eq!(run_in(d, &["roster", "import", "roster.csv"], &[]).code, 0);
@@ -398,6 +398,42 @@ fn an_employee_sits_the_exam_in_a_browser_and_a_phone_shows_it_whole() {
         let errors = browser.console_errors();
         assert!(errors.is_empty(), "{name}'s console: {errors:?}");
     }
+
+    // The slips to print, in the same browser: one per person, each code whole and inside
+    // its slip.
+    let slips = run_in(
+        d,
+        &[
+            "access",
+            "issue",
+            "--department",
+            "区司法局/法制科",
+            "--format",
+            "html",
+            "--url",
+            &format!("{base}/"),
+            "-o",
+            "slips.html",
+        ],
+        &[],
+    );
+    assert_eq!(slips.code, 0, "{}", slips.stderr);
+    desk.open(&format!("file://{}", d.join("slips.html").display()));
+    desk.wait("the slips", "document.querySelectorAll('.slip').length === 2");
+    let codes = desk.script("return Array.prototype.map.call(document.querySelectorAll('.slip .code'), function (e) { return e.textContent; });");
+    let codes = codes.as_array().expect("codes");
+    assert!(
+        codes.iter().all(|c| c.as_str().is_some_and(|c| c.len() == 11 && c.as_bytes()[5] == b'-')),
+        "{codes:?}"
+    );
+    let inside = desk.script(
+        "return Array.prototype.every.call(document.querySelectorAll('.slip'), function (slip) { \
+           var box = slip.getBoundingClientRect(); \
+           return Array.prototype.every.call(slip.querySelectorAll('dd'), function (d) { \
+             var r = d.getBoundingClientRect(); return r.right <= box.right + 0.5 && r.width > 0; }); });",
+    );
+    assert_eq!(inside, json!(true), "every value fits in its slip");
+    assert_eq!(desk.script("return document.documentElement.scrollWidth <= window.innerWidth;"), json!(true));
 }
 
 impl Browser<'_> {
