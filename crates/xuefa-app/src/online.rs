@@ -159,16 +159,14 @@ pub fn my_exams<S: ExamStore + ?Sized>(
     now: Timestamp,
     offset: Offset,
 ) -> Result<Vec<ExamEntry>, AppError> {
-    let mut summaries = store.exams()?;
-    summaries.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.id.cmp(&b.id)));
     let person = store.person(employee)?;
     let mut entries = Vec::new();
-    for summary in summaries {
-        let record = store.exam(&summary.id)?;
-        let mut attempts = store.attempts(&summary.id, employee)?;
+    for id in store.exam_ids()? {
+        let record = store.exam(&id)?;
+        let mut attempts = store.attempts(&id, employee)?;
         if let Some(open) = attempts.iter().find(|a| a.submitted_at.is_none() && a.deadline <= now).cloned() {
             submit_saved(store, &record, &open, open.deadline)?;
-            attempts = store.attempts(&summary.id, employee)?;
+            attempts = store.attempts(&id, employee)?;
         }
         let required = person.as_ref().is_some_and(|p| record.spec.audience.includes(p));
         if !required && attempts.is_empty() {
@@ -784,11 +782,8 @@ pub fn review<S: ExamStore + OnlineStore + ?Sized>(
 /// Returns store errors.
 pub fn submit_all_expired<S: ExamStore + ?Sized>(store: &mut S, now: Timestamp) -> Result<usize, AppError> {
     let mut count = 0;
-    for summary in store.exams()? {
-        if summary.attempts == summary.submitted {
-            continue;
-        }
-        let record = store.exam(&summary.id)?;
+    for id in store.exam_ids()? {
+        let record = store.exam(&id)?;
         count += crate::exam::submit_expired(store, &record, now)?.len();
     }
     Ok(count)

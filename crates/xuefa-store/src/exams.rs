@@ -154,6 +154,13 @@ pub trait ExamStore {
     /// Returns a database error.
     fn exams(&self) -> Result<Vec<ExamSummary>>;
 
+    /// Returns the ids of the exams, newest year first: a listing that counts nothing, for
+    /// requests made thousands of times a minute.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn exam_ids(&self) -> Result<Vec<String>>;
+
     /// Returns one exam.
     ///
     /// # Errors
@@ -668,6 +675,12 @@ impl ExamStore for SqliteStore {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    fn exam_ids(&self) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare_cached("SELECT id FROM exams ORDER BY year DESC, id")?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn exams(&self) -> Result<Vec<ExamSummary>> {

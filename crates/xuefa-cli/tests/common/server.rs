@@ -47,11 +47,14 @@ impl Server {
         let kept = Arc::clone(&lines);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("://127.0.0.1:").nth(1) {
+                let port = line.split("://127.0.0.1:").nth(1).map(|rest| {
                     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                    let _ = found.send(digits.parse::<u16>().unwrap_or(0));
-                }
+                    digits.parse::<u16>().unwrap_or(0)
+                });
                 kept.lock().expect("lines").push(line);
+                if let Some(port) = port {
+                    let _ = found.send(port);
+                }
             }
         });
         let port = port.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
