@@ -10,7 +10,7 @@ use jiff::tz::Offset;
 use serde::Serialize;
 use xuefa_core::Kind;
 use xuefa_core::exam::{Outcome, Response, Review, Sitting};
-use xuefa_store::{AttemptRecord, ExamRecord, ExamStore, Mode, OnlineStore, Saved, StoreError};
+use xuefa_store::{AttemptRecord, ExamRecord, ExamStore, Mode, OnlineStore, ResponseSave, Saved, StoreError};
 
 use crate::error::{AppError, Message};
 use crate::exam::{check_may_start, deadline, remaining_seconds};
@@ -453,18 +453,29 @@ pub fn start<S: ExamStore + OnlineStore + ?Sized>(
 
 /// Returns a person's attempt at an exam, or `NotFound` when the id is another person's,
 /// another exam's, or nobody's.
-fn own_attempt<S: ExamStore + OnlineStore + ?Sized>(
+fn own_attempt_record<S: OnlineStore + ?Sized>(
     store: &S,
     exam: &str,
     attempt: i64,
     employee: &str,
-) -> Result<(ExamRecord, AttemptRecord), OnlineError> {
+) -> Result<AttemptRecord, OnlineError> {
     let not_found =
         || OnlineError::NotFound(Message::new("online.no_attempt", vec![("attempt", attempt.to_string())]));
     let record = store.attempt_by_id(attempt)?.ok_or_else(not_found)?;
     if record.employee != employee || record.paper.exam != exam {
         return Err(not_found());
     }
+    Ok(record)
+}
+
+/// The attempt with its exam.
+fn own_attempt<S: ExamStore + OnlineStore + ?Sized>(
+    store: &S,
+    exam: &str,
+    attempt: i64,
+    employee: &str,
+) -> Result<(ExamRecord, AttemptRecord), OnlineError> {
+    let record = own_attempt_record(store, exam, attempt, employee)?;
     Ok((store.exam(exam)?, record))
 }
 
@@ -500,17 +511,33 @@ pub struct SavedView {
     pub remaining_seconds: i64,
 }
 
-/// Saves the answer to question `number` (from 1) of an open attempt: `AC`, `T`, `F` (or
-/// any form the terminal takes), `""` to clear, `None` to keep the saved one; `flagged`
-/// sets the flag, else it is kept.
-/// Acknowledged only once durable, and never on a submitted attempt.
+/// What checking an answer found, before anything is written.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // made once per request
+#[non_exhaustive]
+pub enum AnswerCheck {
+    /// The answer to write, and the attempt's seconds left.
+    Save(ResponseSave, i64),
+    /// The attempt's time ran out: to submit with what was saved (then `Conflict`).
+    Expired {
+        /// The exam.
+        record: ExamRecord,
+        /// The attempt.
+        attempt: AttemptRecord,
+    },
+}
+
+/// Checks the answer to question `number` (from 1) of an open attempt, reading only: `AC`,
+/// `T`, `F` (or any form the terminal takes), `""` to clear, `None` to keep the saved one;
+/// `flagged` sets the flag, else it is kept. A server checks on a reading connection and
+/// writes many people's answers in one commit ([`OnlineStore::save_open_responses`]).
 ///
 /// # Errors
 /// `NotFound` for another person's attempt or no such question, `BadAnswer` for letters
-/// the question lacks, `Conflict` once submitted or past the deadline.
+/// the question lacks, `Conflict` once submitted.
 #[allow(clippy::too_many_arguments)] // one request's parts
-pub fn save_answer<S: ExamStore + OnlineStore + ?Sized>(
-    store: &mut S,
+pub fn check_answer<S: ExamStore + OnlineStore + ?Sized>(
+    store: &S,
     exam: &str,
     attempt: i64,
     employee: &str,
@@ -518,8 +545,14 @@ pub fn save_answer<S: ExamStore + OnlineStore + ?Sized>(
     answer: Option<&str>,
     flagged: Option<bool>,
     now: Timestamp,
-) -> Result<SavedView, OnlineError> {
-    let (_, found) = open_attempt(store, exam, attempt, employee, now)?;
+) -> Result<AnswerCheck, OnlineError> {
+    let found = own_attempt_record(store, exam, attempt, employee)?;
+    if found.submitted_at.is_some() {
+        return Err(OnlineError::Conflict(Message::new("online.submitted", vec![]), attempt));
+    }
+    if found.deadline <= now {
+        return Ok(AnswerCheck::Expired { record: store.exam(exam)?, attempt: found });
+    }
     let index =
         (number as usize).checked_sub(1).filter(|&i| i < found.paper.questions.len()).ok_or_else(|| {
             OnlineError::NotFound(Message::new("online.no_question", vec![("number", number.to_string())]))
@@ -539,12 +572,65 @@ pub fn save_answer<S: ExamStore + OnlineStore + ?Sized>(
         }
     };
     let flagged = flagged.unwrap_or_else(|| saved.is_some_and(|(_, _, flagged)| *flagged));
-    match store.save_open_response(attempt, index, response.as_ref(), flagged, now)? {
-        Saved::Answered(answered) => {
-            Ok(SavedView { saved: true, answered, remaining_seconds: remaining_seconds(&found, now) })
-        }
-        Saved::Submitted => Err(OnlineError::Conflict(Message::new("online.submitted", vec![]), attempt)),
+    let save = ResponseSave { attempt, index, response, flagged, at: now };
+    Ok(AnswerCheck::Save(save, remaining_seconds(&found, now)))
+}
+
+/// Submits an attempt whose time ran out, found by [`check_answer`], and returns the
+/// refusal to give.
+///
+/// # Errors
+/// Store errors.
+pub fn expire<S: ExamStore + ?Sized>(
+    store: &mut S,
+    record: &ExamRecord,
+    attempt: &AttemptRecord,
+) -> OnlineError {
+    match submit_saved(store, record, attempt, attempt.deadline) {
+        Ok(_) => time_up(attempt.id),
+        Err(error) => OnlineError::App(error),
+    }
+}
+
+/// Returns what a save found, as the person is answered.
+///
+/// # Errors
+/// `Conflict` when the attempt was submitted before the answer was written.
+pub fn saved_view(saved: Saved, attempt: i64, remaining_seconds: i64) -> Result<SavedView, OnlineError> {
+    match saved {
+        Saved::Answered(answered) => Ok(SavedView { saved: true, answered, remaining_seconds }),
         _ => Err(OnlineError::Conflict(Message::new("online.submitted", vec![]), attempt)),
+    }
+}
+
+/// Saves the answer to question `number` of an open attempt ([`check_answer`], then the
+/// write). Acknowledged only once durable, and never on a submitted attempt.
+///
+/// # Errors
+/// As [`check_answer`], and `Conflict` past the deadline (the attempt is then submitted).
+#[allow(clippy::too_many_arguments)] // one request's parts
+pub fn save_answer<S: ExamStore + OnlineStore + ?Sized>(
+    store: &mut S,
+    exam: &str,
+    attempt: i64,
+    employee: &str,
+    number: u32,
+    answer: Option<&str>,
+    flagged: Option<bool>,
+    now: Timestamp,
+) -> Result<SavedView, OnlineError> {
+    match check_answer(store, exam, attempt, employee, number, answer, flagged, now)? {
+        AnswerCheck::Save(save, remaining) => {
+            let saved = store.save_open_response(
+                save.attempt,
+                save.index,
+                save.response.as_ref(),
+                save.flagged,
+                save.at,
+            )?;
+            saved_view(saved, attempt, remaining)
+        }
+        AnswerCheck::Expired { record, attempt } => Err(expire(store, &record, &attempt)),
     }
 }
 

@@ -633,3 +633,80 @@ fn which(program: &str) -> Result<std::path::PathBuf, ()> {
         .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(program)).find(|p| p.is_file()))
         .ok_or(())
 }
+
+#[test]
+fn answers_given_at_the_same_moment_are_all_kept() {
+    let dir = workspace(&[]);
+    let d = dir.path();
+    let codes = issue(d, &[]);
+    let server = Server::start(d, NOW);
+    let people = ["A001", "A002", "B001", "B002"];
+    // Each person on two devices, every answer sent from both at once, many times over:
+    // the last acknowledged answer of each question is the stored one.
+    let handles: Vec<_> = people
+        .iter()
+        .map(|employee| {
+            let mut client = server.client();
+            client.login(employee, &codes[*employee]);
+            let paper = client.post("/api/v1/exams/main/attempts", "{}").json();
+            let attempt = paper["attempt"].as_i64().expect("attempt");
+            let questions = paper["questions"].as_array().expect("questions").clone();
+            std::thread::spawn(move || {
+                let mut last = HashMap::new();
+                for round in 0..3 {
+                    let devices: Vec<_> = (0..2)
+                        .map(|device| {
+                            let mut client = client.clone();
+                            let questions = questions.clone();
+                            std::thread::spawn(move || {
+                                let mut acknowledged = Vec::new();
+                                for q in &questions {
+                                    let answer = match (q["kind"].as_str(), (round + device) % 2) {
+                                        (Some("judge"), 0) => "T",
+                                        (Some("judge"), _) => "F",
+                                        (_, 0) => "A",
+                                        _ => "B",
+                                    };
+                                    let number = q["number"].as_i64().expect("number");
+                                    let path =
+                                        format!("/api/v1/exams/main/attempts/{attempt}/answers/{number}");
+                                    let put = client.put(&path, &json!({ "answer": answer }).to_string());
+                                    assert_eq!(put.status, 200, "{}", put.body);
+                                    acknowledged.push((number, answer));
+                                }
+                                acknowledged
+                            })
+                        })
+                        .collect();
+                    for device in devices {
+                        for (number, answer) in device.join().expect("a device") {
+                            last.entry(number).or_insert_with(Vec::new).push(answer);
+                        }
+                    }
+                }
+                (attempt, last)
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().expect("a person")).collect();
+    let db = rusqlite::Connection::open(d.join("xuefa.db")).expect("database");
+    for (attempt, given) in results {
+        let stored: Vec<(i64, String)> = db
+            .prepare("SELECT question_index, response FROM responses WHERE attempt_id = ?1")
+            .expect("query")
+            .query_map([attempt], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
+        assert_eq!(stored.len(), 10, "every question of attempt {attempt}");
+        for (index, response) in stored {
+            // Both devices sent the last round at once; either answer may be the later one,
+            // but it must be one that was acknowledged in that round.
+            let answers = &given[&(index + 1)];
+            assert!(
+                answers[answers.len() - 2..].contains(&response.as_str()),
+                "{attempt}/{index}: {response} of {answers:?}"
+            );
+        }
+    }
+}

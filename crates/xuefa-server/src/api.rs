@@ -332,10 +332,43 @@ pub(crate) async fn answer<S: Backend + Send + 'static>(
     if answer.as_ref().is_some_and(|a| a.chars().count() > 64) {
         return bad_request(lang, "answer too long");
     }
-    on_attempt(shared, headers, true, move |store, employee, now| {
-        online::save_answer(store, &exam, attempt, employee, number, answer.as_deref(), flagged, now)
-    })
-    .await
+    // Checked on a reading connection; written with the answers that arrive meanwhile, in
+    // one commit; acknowledged after it.
+    let employee = match signed_in(&shared, &headers).await {
+        Ok(employee) => employee,
+        Err(response) => return response,
+    };
+    let now = (shared.now)();
+    let checked = shared
+        .read(move |store| {
+            online::check_answer(store, &exam, attempt, &employee, number, answer.as_deref(), flagged, now)
+        })
+        .await;
+    match checked {
+        Ok(Ok(online::AnswerCheck::Save(save, remaining))) => {
+            let (reply, written) = tokio::sync::oneshot::channel();
+            if shared.saves.send((save, reply)).is_err() {
+                return failed(lang, "the writer stopped".into());
+            }
+            match written.await {
+                Ok(Ok(saved)) => match online::saved_view(saved, attempt, remaining) {
+                    Ok(view) => ok(view),
+                    Err(e) => refused(lang, e),
+                },
+                Ok(Err(detail)) => failed(lang, detail),
+                Err(e) => failed(lang, e.to_string()),
+            }
+        }
+        Ok(Ok(online::AnswerCheck::Expired { record, attempt })) => {
+            match shared.write(move |store| online::expire(store, &record, &attempt)).await {
+                Ok(refusal) => refused(lang, refusal),
+                Err(e) => blocked(lang, e),
+            }
+        }
+        Ok(Ok(_)) => failed(lang, "unknown".into()),
+        Ok(Err(e)) => refused(lang, e),
+        Err(e) => blocked(lang, e),
+    }
 }
 
 /// `POST /api/v1/exams/{exam}/attempts/{attempt}/submit`.

@@ -29,6 +29,7 @@ use jiff::Timestamp;
 use jiff::tz::Offset;
 use xuefa_app::{AppError, Backend};
 use xuefa_core::Lang;
+use xuefa_store::{ResponseSave, Saved};
 
 /// Opens a connection to the workspace's store.
 pub type Opener<S> = Arc<dyn Fn() -> Result<S, AppError> + Send + Sync>;
@@ -70,6 +71,51 @@ pub(crate) struct Shared<S> {
     pub(crate) offset: Offset,
     pub(crate) trusted_proxies: Vec<IpAddr>,
     pub(crate) secure: bool,
+    /// Answers waiting to be written together.
+    pub(crate) saves: tokio::sync::mpsc::UnboundedSender<SaveJob>,
+}
+
+/// An answer to write, and where to say what became of it.
+pub(crate) type SaveJob = (ResponseSave, tokio::sync::oneshot::Sender<Result<Saved, String>>);
+
+/// The most answers written in one commit.
+const MAX_BATCH: usize = 512;
+
+/// Writes answers as they come, every answer that arrived while the previous commit was
+/// flushed in the next one (group commit): one flush to disk for many people's answers,
+/// each acknowledged only after the flush.
+async fn write_saves<S: Backend + Send + 'static>(
+    shared: Arc<Shared<S>>,
+    mut jobs: tokio::sync::mpsc::UnboundedReceiver<SaveJob>,
+) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let saves: Vec<ResponseSave> = batch.iter().map(|(save, _)| *save).collect();
+        let written = shared.write(move |store| store.save_open_responses(&saves)).await;
+        match written {
+            Ok(Ok(saved)) => {
+                for ((_, reply), saved) in batch.into_iter().zip(saved) {
+                    let _ = reply.send(Ok(saved));
+                }
+            }
+            Ok(Err(error)) => {
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(error.to_string()));
+                }
+            }
+            Err(Blocked::Failed(detail)) => {
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(detail.clone()));
+                }
+            }
+        }
+    }
 }
 
 /// Why a store call could not run.
@@ -164,6 +210,7 @@ pub async fn serve<S: Backend + Send + 'static>(
     // Open the writer first: a store that cannot be opened stops the server at once.
     let writer = (config.open)().map_err(ServeError::Store)?;
     let readers = config.readers.max(1);
+    let (saves, jobs) = tokio::sync::mpsc::unbounded_channel();
     let shared = Arc::new(Shared {
         readers: Mutex::new(Vec::new()),
         reader_permits: Arc::new(tokio::sync::Semaphore::new(readers)),
@@ -176,7 +223,9 @@ pub async fn serve<S: Backend + Send + 'static>(
         offset: config.offset,
         trusted_proxies: config.trusted_proxies.clone(),
         secure: config.tls.is_some(),
+        saves,
     });
+    let saver = tokio::spawn(write_saves(Arc::clone(&shared), jobs));
     let app = http::router(Arc::clone(&shared));
 
     let sweeper = {
@@ -222,6 +271,7 @@ pub async fn serve<S: Backend + Send + 'static>(
         }
     };
     sweeper.abort();
+    saver.abort();
     // Every request has finished; wait for a write still on its blocking thread.
     drop(shared.writer.lock().await);
     served.map_err(ServeError::Io)

@@ -20,7 +20,7 @@ use serde::Serialize;
 use xuefa_core::{Department, Kind, Person, Question};
 
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
-pub use online::{AccessCode, OnlineStore, Saved};
+pub use online::{AccessCode, OnlineStore, ResponseSave, Saved};
 pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
 pub use workspace::{Config, CustomKind, Office, StudyConfig, Workspace, WorkspaceError, parse_offset};

@@ -41,6 +41,21 @@ pub enum Saved {
     Submitted,
 }
 
+/// One answer to save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseSave {
+    /// The attempt's id.
+    pub attempt: i64,
+    /// The question's index on the paper (from 0).
+    pub index: usize,
+    /// The answer; `None` clears it.
+    pub response: Option<xuefa_core::exam::Response>,
+    /// Whether the question is flagged.
+    pub flagged: bool,
+    /// When it was given.
+    pub at: Timestamp,
+}
+
 /// The store's part of sitting over a network.
 pub trait OnlineStore {
     /// Stores these access codes, each replacing the person's earlier code and ending the
@@ -106,9 +121,17 @@ pub trait OnlineStore {
     /// Returns a database error.
     fn attempt_by_id(&self, attempt: i64) -> Result<Option<AttemptRecord>>;
 
-    /// Saves an answer (and its flag) only while the attempt is not submitted, checked in
-    /// the same statement that writes, so an answer can never land on a submitted attempt,
-    /// whichever device or process submitted it.
+    /// Saves answers (each with its flag), each only while its attempt is not submitted,
+    /// checked in the statement that writes it, so an answer can never land on a submitted
+    /// attempt, whichever device or process submitted it. All of them are one transaction
+    /// and one flush to disk: answers given at the same moment by many people are made
+    /// durable together (group commit). Returns what each save found, in order.
+    ///
+    /// # Errors
+    /// Returns a database error; nothing is saved then.
+    fn save_open_responses(&mut self, saves: &[ResponseSave]) -> Result<Vec<Saved>>;
+
+    /// Saves one answer as [`OnlineStore::save_open_responses`] does.
     ///
     /// # Errors
     /// Returns a database error.
@@ -119,7 +142,11 @@ pub trait OnlineStore {
         response: Option<&xuefa_core::exam::Response>,
         flagged: bool,
         at: Timestamp,
-    ) -> Result<Saved>;
+    ) -> Result<Saved> {
+        let save = ResponseSave { attempt, index, response: response.copied(), flagged, at };
+        let mut saved = self.save_open_responses(std::slice::from_ref(&save))?;
+        saved.pop().ok_or_else(|| StoreError::Corrupt("no result of a save".into()))
+    }
 
     /// Records an event of an attempt (`leave`: the person left the exam page) and returns
     /// how many events of that kind the attempt has.
@@ -253,40 +280,39 @@ impl OnlineStore for SqliteStore {
         Ok(self.attempt_records("id = ?1", &[&attempt])?.into_iter().next())
     }
 
-    fn save_open_response(
-        &mut self,
-        attempt: i64,
-        index: usize,
-        response: Option<&xuefa_core::exam::Response>,
-        flagged: bool,
-        at: Timestamp,
-    ) -> Result<Saved> {
-        // One transaction: the guarded write, then the count. Durable at commit
-        // (synchronous = FULL).
+    fn save_open_responses(&mut self, saves: &[ResponseSave]) -> Result<Vec<Saved>> {
+        // One transaction, one flush at commit (synchronous = FULL): the guarded writes,
+        // then each attempt's count.
         let tx = self.write()?;
-        let written = tx
-            .prepare_cached(
+        let mut results = Vec::with_capacity(saves.len());
+        {
+            let mut insert = tx.prepare_cached(
                 "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
                  SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS \
                  (SELECT 1 FROM attempts WHERE id = ?1 AND submitted_at IS NULL) \
                  ON CONFLICT (attempt_id, question_index) DO UPDATE SET response = excluded.response, \
                  flagged = excluded.flagged, answered_at = excluded.answered_at",
-            )?
-            .execute(params![
-                attempt,
-                index as i64,
-                response.map(xuefa_core::exam::Response::canonical),
-                flagged,
-                at.to_string()
-            ])?;
-        if written == 0 {
-            return Ok(Saved::Submitted);
+            )?;
+            let mut count = tx.prepare_cached(
+                "SELECT COUNT(*) FROM responses WHERE attempt_id = ?1 AND response IS NOT NULL",
+            )?;
+            for save in saves {
+                let written = insert.execute(params![
+                    save.attempt,
+                    save.index as i64,
+                    save.response.as_ref().map(xuefa_core::exam::Response::canonical),
+                    save.flagged,
+                    save.at.to_string()
+                ])?;
+                results.push(if written == 0 {
+                    Saved::Submitted
+                } else {
+                    Saved::Answered(count.query_row([save.attempt], |row| row.get::<_, i64>(0))? as u64)
+                });
+            }
         }
-        let answered: u64 = tx
-            .prepare_cached("SELECT COUNT(*) FROM responses WHERE attempt_id = ?1 AND response IS NOT NULL")?
-            .query_row([attempt], |row| row.get::<_, i64>(0))? as u64;
         tx.commit()?;
-        Ok(Saved::Answered(answered))
+        Ok(results)
     }
 
     fn record_attempt_event(&mut self, attempt: i64, kind: &str, at: Timestamp) -> Result<u64> {
