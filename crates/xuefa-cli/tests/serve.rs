@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use common::server::Server;
+use common::server::{Server, exam_workspace, spec};
 use common::{json, run_in};
 use serde_json::{Value, json};
 
@@ -22,58 +22,11 @@ B001,张三,区司法局/执法科,在职\n\
 B002,赵四,区司法局/执法科,在职\n\
 X001,钱五,区司法局/执法科,离职\n";
 
-fn spec(id: &str, extra: &str) -> String {
-    format!(
-        r#"
-id = "{id}"
-title = "{id} 学法考试"
-year = 2026
-duration_minutes = 60
-pass_mark = 12
-attempts = 2
-{extra}
-
-[[sections]]
-kind = "single"
-count = 5
-points = 2
-
-[[sections]]
-kind = "multiple"
-count = 3
-points = 2
-laws = ["民法典", "行政处罚法"]
-
-[[sections]]
-kind = "judge"
-count = 2
-points = 2
-"#
-    )
-}
-
 /// A workspace with three shipped banks, five people and the exam `main` (and `more`).
 fn workspace(more: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let d = dir.path();
-    assert_eq!(run_in(d, &["init", "."], &[]).code, 0);
-    let banks: Vec<String> = ["宪法.csv", "民法典.csv", "行政处罚法.csv"]
-        .iter()
-        .map(|b| common::root().join("question-banks").join(b).display().to_string())
-        .collect();
-    let mut args = vec!["bank", "import"];
-    args.extend(banks.iter().map(String::as_str));
-    assert_eq!(run_in(d, &args, &[]).code, 0);
-    std::fs::write(d.join("roster.csv"), ROSTER).expect("roster");
-    let imported = run_in(d, &["roster", "import", "roster.csv"], &[]);
-    assert_eq!(imported.code, 0, "{}", imported.stderr);
-    for (id, extra) in [("main", "")].iter().chain(more) {
-        std::fs::write(d.join(format!("{id}.toml")), spec(id, extra)).expect("spec");
-        let created =
-            run_in(d, &["exam", "create", &format!("{id}.toml"), "--seed", "7"], &[("XUEFA_NOW", NOW)]);
-        assert_eq!(created.code, 0, "{}", created.stderr);
-    }
-    dir
+    let mut exams = vec![("main", spec("main", ""))];
+    exams.extend(more.iter().map(|(id, extra)| (*id, spec(id, extra))));
+    exam_workspace(ROSTER, &exams, NOW)
 }
 
 /// Issues codes as CSV and returns them by employee.

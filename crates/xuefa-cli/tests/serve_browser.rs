@@ -10,34 +10,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::run_in;
-use common::server::{Server, request};
+use common::server::{Server, exam_workspace, request, spec};
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-11-20T09:00:00+08:00";
-
-const SPEC: &str = r#"
-id = "main"
-title = "2026年度学法考试"
-year = 2026
-duration_minutes = 60
-pass_mark = 12
-
-[[sections]]
-kind = "single"
-count = 5
-points = 2
-
-[[sections]]
-kind = "multiple"
-count = 3
-points = 2
-laws = ["民法典", "行政处罚法"]
-
-[[sections]]
-kind = "judge"
-count = 2
-points = 2
-"#;
 
 /// chromedriver and a Chromium, or why the test cannot run here.
 fn browser() -> Option<(&'static str, &'static str)> {
@@ -263,24 +239,10 @@ fn an_employee_sits_the_exam_in_a_browser_and_a_phone_shows_it_whole() {
         );
         return;
     };
-    let dir = tempfile::tempdir().expect("temporary folder");
+    let roster = "工号,姓名,部门\nA001,王一,区司法局/办公室\nB001,<b>张三</b>,区司法局/执法科\n\
+                  C001,孙六,区司法局/法制科\nC002,周七,区司法局/法制科\n";
+    let dir = exam_workspace(roster, &[("main", spec("main", ""))], NOW);
     let d = dir.path();
-    assert_eq!(run_in(d, &["init", "."], &[]).code, 0);
-    let banks: Vec<String> = ["宪法.csv", "民法典.csv", "行政处罚法.csv"]
-        .iter()
-        .map(|b| common::root().join("question-banks").join(b).display().to_string())
-        .collect();
-    let mut args = vec!["bank", "import"];
-    args.extend(banks.iter().map(String::as_str));
-    assert_eq!(run_in(d, &args, &[]).code, 0);
-    std::fs::write(
-        d.join("roster.csv"),
-        "工号,姓名,部门\nA001,王一,区司法局/办公室\nB001,<b>张三</b>,区司法局/执法科\nC001,孙六,区司法局/法制科\nC002,周七,区司法局/法制科\n",
-    )
-    .expect("roster");
-    assert_eq!(run_in(d, &["roster", "import", "roster.csv"], &[]).code, 0);
-    std::fs::write(d.join("exam.toml"), SPEC).expect("spec");
-    assert_eq!(run_in(d, &["exam", "create", "exam.toml", "--seed", "3"], &[("XUEFA_NOW", NOW)]).code, 0);
     let issued = run_in(d, &["access", "issue", "--format", "csv"], &[]);
     assert_eq!(issued.code, 0, "{}", issued.stderr);
     let code_of = |employee: &str| {

@@ -261,6 +261,27 @@ where
     }
 }
 
+/// Runs an operation on the attempt of the request's path (`{exam}/attempts/{attempt}`).
+async fn on_path_attempt<S, R, F>(
+    shared: Arc<Shared<S>>,
+    headers: HeaderMap,
+    (exam, attempt): (String, String),
+    write: bool,
+    work: F,
+) -> Response
+where
+    S: Backend + Send + 'static,
+    R: serde::Serialize + Send + 'static,
+    F: FnOnce(&mut S, &str, i64, &str, jiff::Timestamp) -> Result<R, OnlineError> + Send + 'static,
+{
+    let attempt = match attempt_id(language(&headers), &attempt) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    on_attempt(shared, headers, write, move |store, employee, now| work(store, &exam, attempt, employee, now))
+        .await
+}
+
 fn attempt_id(lang: Lang, text: &str) -> Result<i64, Response> {
     text.parse::<i64>().map_err(|_| {
         error(StatusCode::NOT_FOUND, self::text(lang, "online.no_attempt", &[("attempt", text.into())]))
@@ -286,13 +307,9 @@ pub(crate) async fn attempt<S: Backend + Send + 'static>(
     Path((exam, attempt)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let attempt = match attempt_id(language(&headers), &attempt) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let offset = shared.offset;
-    on_attempt(shared, headers, false, move |store, employee, now| {
-        online::attempt_result(store, &exam, attempt, employee, now, offset)
+    on_path_attempt(shared, headers, (exam, attempt), false, move |store, exam, attempt, employee, now| {
+        online::attempt_result(store, exam, attempt, employee, now, offset)
     })
     .await
 }
@@ -377,12 +394,8 @@ pub(crate) async fn submit<S: Backend + Send + 'static>(
     Path((exam, attempt)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let attempt = match attempt_id(language(&headers), &attempt) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    on_attempt(shared, headers, true, move |store, employee, now| {
-        online::submit(store, &exam, attempt, employee, now)
+    on_path_attempt(shared, headers, (exam, attempt), true, move |store, exam, attempt, employee, now| {
+        online::submit(store, exam, attempt, employee, now)
     })
     .await
 }
@@ -393,12 +406,8 @@ pub(crate) async fn leave<S: Backend + Send + 'static>(
     Path((exam, attempt)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let attempt = match attempt_id(language(&headers), &attempt) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    on_attempt(shared, headers, true, move |store, employee, now| {
-        online::leave(store, &exam, attempt, employee, now)
+    on_path_attempt(shared, headers, (exam, attempt), true, move |store, exam, attempt, employee, now| {
+        online::leave(store, exam, attempt, employee, now)
     })
     .await
 }
@@ -409,12 +418,8 @@ pub(crate) async fn review<S: Backend + Send + 'static>(
     Path((exam, attempt)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let attempt = match attempt_id(language(&headers), &attempt) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    on_attempt(shared, headers, false, move |store, employee, now| {
-        online::review(store, &exam, attempt, employee, now)
+    on_path_attempt(shared, headers, (exam, attempt), false, move |store, exam, attempt, employee, now| {
+        online::review(store, exam, attempt, employee, now)
     })
     .await
 }

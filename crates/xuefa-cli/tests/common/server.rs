@@ -255,3 +255,62 @@ pub fn request(
     }
     Response { status, headers, body: String::from_utf8_lossy(&raw).into_owned() }
 }
+
+/// A blueprint of ten questions from the shipped banks (5 single, 3 multiple, 2 judge).
+pub fn spec(id: &str, extra: &str) -> String {
+    format!(
+        r#"
+id = "{id}"
+title = "2026年度学法考试 {id}"
+year = 2026
+duration_minutes = 60
+pass_mark = 12
+attempts = 2
+{extra}
+
+[[sections]]
+kind = "single"
+count = 5
+points = 2
+
+[[sections]]
+kind = "multiple"
+count = 3
+points = 2
+laws = ["民法典", "行政处罚法"]
+
+[[sections]]
+kind = "judge"
+count = 2
+points = 2
+"#
+    )
+}
+
+/// A workspace with three shipped banks, this roster (CSV) and these exams (id, blueprint),
+/// created at `now`.
+pub fn exam_workspace(roster: &str, exams: &[(&str, String)], now: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let d = dir.path();
+    assert_eq!(super::run_in(d, &["init", "."], &[]).code, 0);
+    let banks: Vec<String> = ["宪法.csv", "民法典.csv", "行政处罚法.csv"]
+        .iter()
+        .map(|b| super::root().join("question-banks").join(b).display().to_string())
+        .collect();
+    let mut args = vec!["bank", "import"];
+    args.extend(banks.iter().map(String::as_str));
+    assert_eq!(super::run_in(d, &args, &[]).code, 0);
+    std::fs::write(d.join("roster.csv"), roster).expect("roster");
+    let imported = super::run_in(d, &["roster", "import", "roster.csv"], &[]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    for (id, text) in exams {
+        std::fs::write(d.join(format!("{id}.toml")), text).expect("spec");
+        let created = super::run_in(
+            d,
+            &["exam", "create", &format!("{id}.toml"), "--seed", "7"],
+            &[("XUEFA_NOW", now)],
+        );
+        assert_eq!(created.code, 0, "{}", created.stderr);
+    }
+    dir
+}
