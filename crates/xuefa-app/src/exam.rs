@@ -305,6 +305,8 @@ pub struct Standing {
     pub band: Option<String>,
     /// Points of the paper.
     pub total: Option<f64>,
+    /// How often the person left the exam page (切屏) during the latest attempt, in a browser.
+    pub leaves: u64,
 }
 
 /// Returns where a person stands in an exam at `now` (an attempt past its deadline is
@@ -312,7 +314,7 @@ pub struct Standing {
 ///
 /// # Errors
 /// Returns an unknown person or store errors.
-pub fn standing<S: ExamStore + ?Sized>(
+pub fn standing<S: ExamStore + xuefa_store::OnlineStore + ?Sized>(
     store: &mut S,
     exam: &str,
     employee: &str,
@@ -347,6 +349,10 @@ pub fn standing<S: ExamStore + ?Sized>(
         passed: outcome.map(|o| o.passed),
         band: outcome.map(|o| o.band.clone()),
         total: outcome.map(|o| o.score.max),
+        leaves: match last {
+            Some(a) => store.attempt_events(a.id, "leave")?,
+            None => 0,
+        },
     })
 }
 

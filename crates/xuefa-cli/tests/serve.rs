@@ -472,6 +472,15 @@ fn deadlines_leaving_the_page_and_review_settings() {
         )
         .expect("count");
     assert_eq!(leaves, 2, "each leave is recorded with its time");
+    let status = run_in(
+        d,
+        &["exam", "status", "strict", "--employee", "A001", "--format", "json"],
+        &[("XUEFA_NOW", NOW)],
+    );
+    assert_eq!(json(&status)["leaves"], 2, "administrators see it: {}", status.stdout);
+    let shown =
+        run_in(d, &["exam", "status", "strict", "--employee", "A001", "--lang", "zh"], &[("XUEFA_NOW", NOW)]);
+    assert!(shown.stdout.contains("切屏") && shown.stdout.contains('2'), "{}", shown.stdout);
 
     // Review settings.
     for (exam, allowed) in [("secret", false), ("later", false), ("main", true)] {

@@ -38,6 +38,7 @@ pub fn cmd_status(args: &StatusArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
         "score": s.score,
         "passed": s.passed,
         "band": s.band,
+        "leaves": s.leaves,
     });
     match args.format {
         crate::cli::CheckFormat::Json => {
@@ -54,6 +55,9 @@ pub fn cmd_status(args: &StatusArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
             }
             if let Some(deadline) = s.deadline {
                 outln!("{}{}", ui.label("status.deadline"), workspace::shown_time(deadline));
+            }
+            if s.leaves > 0 {
+                outln!("{}{}", ui.label("status.leaves"), s.leaves);
             }
             if let (Some(score), Some(total)) = (s.score, s.total) {
                 outln!(
