@@ -576,6 +576,92 @@ pub fn check_answer<S: ExamStore + OnlineStore + ?Sized>(
     Ok(AnswerCheck::Save(save, remaining_seconds(&found, now)))
 }
 
+/// What never changes about an attempt once it started: whose it is, its exam, its times
+/// and each question's kind and number of options. A server keeps these in memory, so that
+/// checking an answer reads nothing; whether the attempt was submitted is checked by the
+/// write itself ([`OnlineStore::save_open_responses`]), so a kept shape is never stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptShape {
+    attempt: i64,
+    employee: String,
+    exam: String,
+    started_at: Timestamp,
+    deadline: Timestamp,
+    questions: Vec<(Kind, usize)>,
+}
+
+impl AttemptShape {
+    fn of(record: &AttemptRecord) -> Self {
+        AttemptShape {
+            attempt: record.id,
+            employee: record.employee.clone(),
+            exam: record.paper.exam.clone(),
+            started_at: record.started_at,
+            deadline: record.deadline,
+            questions: record.paper.questions.iter().map(|q| (q.kind, q.options.len())).collect(),
+        }
+    }
+}
+
+/// Returns the shape of a person's attempt.
+///
+/// # Errors
+/// `NotFound` for another person's attempt, another exam's, or nobody's.
+pub fn attempt_shape<S: OnlineStore + ?Sized>(
+    store: &S,
+    exam: &str,
+    attempt: i64,
+    employee: &str,
+) -> Result<AttemptShape, OnlineError> {
+    Ok(AttemptShape::of(&own_attempt_record(store, exam, attempt, employee)?))
+}
+
+/// Checks an answer against an attempt's kept shape, reading nothing: the answer to save
+/// and the seconds left, or `None` when the store must decide (the deadline has passed:
+/// use [`check_answer`]).
+///
+/// # Errors
+/// `NotFound` for another person's attempt or no such question, `BadAnswer` for letters
+/// the question lacks.
+#[allow(clippy::too_many_arguments)] // one request's parts
+pub fn check_answer_shaped(
+    shape: &AttemptShape,
+    exam: &str,
+    employee: &str,
+    number: u32,
+    answer: &str,
+    flagged: bool,
+    now: Timestamp,
+) -> Result<Option<(ResponseSave, i64)>, OnlineError> {
+    if shape.employee != employee || shape.exam != exam {
+        return Err(OnlineError::NotFound(Message::new(
+            "online.no_attempt",
+            vec![("attempt", shape.attempt.to_string())],
+        )));
+    }
+    if shape.deadline <= now {
+        return Ok(None);
+    }
+    let index = (number as usize).checked_sub(1).filter(|&i| i < shape.questions.len()).ok_or_else(|| {
+        OnlineError::NotFound(Message::new("online.no_question", vec![("number", number.to_string())]))
+    })?;
+    let (kind, options) = shape.questions[index];
+    let answer = answer.trim();
+    let response = if answer.is_empty() {
+        None
+    } else {
+        Some(Response::parse(answer, kind, options).ok_or_else(|| {
+            OnlineError::BadAnswer(Message::new(
+                "online.bad_answer",
+                vec![("answer", answer.chars().take(20).collect()), ("number", number.to_string())],
+            ))
+        })?)
+    };
+    let given = (shape.deadline.as_second() - shape.started_at.as_second()).max(0);
+    let remaining = (shape.deadline.as_second() - now.as_second()).clamp(0, given);
+    Ok(Some((ResponseSave { attempt: shape.attempt, index, response, flagged, at: now }, remaining)))
+}
+
 /// Submits an attempt whose time ran out, found by [`check_answer`], and returns the
 /// refusal to give.
 ///

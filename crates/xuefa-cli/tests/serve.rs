@@ -231,6 +231,21 @@ fn access_codes_sign_in_and_every_status_of_the_api() {
     assert_eq!(b.post(&format!("{base}/submit"), "{}").status, 404);
     assert_eq!(b.get(&format!("{base}/review")).status, 404);
     assert_eq!(a.get("/api/v1/exams/main/attempts/999999").status, 404);
+    // The same with the whole state of the question, as the pages send it (checked against
+    // the attempt's shape kept in memory).
+    let whole = |answer: &str| json!({ "answer": answer, "flagged": false }).to_string();
+    assert_eq!(b.put(&format!("{base}/answers/1"), &whole("A")).status, 404, "someone else's attempt");
+    assert_eq!(a.put(&format!("{base}/answers/{}", n(single)), &whole("E")).status, 400);
+    assert_eq!(a.put(&format!("{base}/answers/11"), &whole("A")).status, 404);
+    assert_eq!(
+        b.put(&format!("{base}/answers/1"), &whole("A")).status,
+        404,
+        "still someone else's, once kept"
+    );
+    let mut c = b.clone();
+    c.lang = Some("en");
+    let elsewhere = c.put(&format!("/api/v1/exams/other/attempts/{attempt}/answers/1"), &whole("A"));
+    assert!(elsewhere.error().contains("no attempt"), "{}", elsewhere.body);
 
     // Resuming shows the saved answers and flags.
     let resumed = a.post("/api/v1/exams/main/attempts", "{}").json();
@@ -298,6 +313,11 @@ fn access_codes_sign_in_and_every_status_of_the_api() {
     assert_eq!(again.status, 409);
     assert_eq!(again.json()["attempt"], attempt);
     assert_eq!(a.put(&format!("{base}/answers/1"), r#"{"answer":"A"}"#).status, 409);
+    assert_eq!(
+        a.put(&format!("{base}/answers/1"), &whole("A")).status,
+        409,
+        "the shape is kept, the write refuses"
+    );
     assert_eq!(a.post(&format!("{base}/leave"), "{}").status, 409);
     let review = a.get(&format!("{base}/review"));
     assert_eq!(review.status, 200, "{}", review.body);
@@ -445,10 +465,14 @@ fn deadlines_leaving_the_page_and_review_settings() {
     let soon = a.post("/api/v1/exams/soon/attempts", "{}").json();
     let attempt = soon["attempt"].as_i64().expect("attempt");
     assert!(soon["remaining_seconds"].as_i64().is_some_and(|s| s <= 3));
-    let saved = a.put(&format!("/api/v1/exams/soon/attempts/{attempt}/answers/1"), r#"{"answer":"A"}"#);
+    let saved = a
+        .put(&format!("/api/v1/exams/soon/attempts/{attempt}/answers/1"), r#"{"answer":"A","flagged":true}"#);
     assert_eq!(saved.status, 200, "{}", saved.body);
     std::thread::sleep(Duration::from_millis(4500));
-    let late = a.put(&format!("/api/v1/exams/soon/attempts/{attempt}/answers/2"), r#"{"answer":"A"}"#);
+    let late = a.put(
+        &format!("/api/v1/exams/soon/attempts/{attempt}/answers/2"),
+        r#"{"answer":"A","flagged":false}"#,
+    );
     assert_eq!(late.status, 409, "past the deadline: {}", late.body);
     let state = a.get(&format!("/api/v1/exams/soon/attempts/{attempt}")).json();
     assert_eq!(state["submitted"], true, "submitted with what was saved");

@@ -349,13 +349,36 @@ pub(crate) async fn answer<S: Backend + Send + 'static>(
     if answer.as_ref().is_some_and(|a| a.chars().count() > 64) {
         return bad_request(lang, "answer too long");
     }
-    // Checked on a reading connection; written with the answers that arrive meanwhile, in
-    // one commit; acknowledged after it.
     let employee = match signed_in(&shared, &headers).await {
         Ok(employee) => employee,
         Err(response) => return response,
     };
     let now = (shared.now)();
+    // The pages send the whole state of a question (answer and flag): checked against the
+    // attempt's shape kept in memory, reading nothing.
+    if let (Some(text), Some(flag)) = (answer.as_deref(), flagged) {
+        let shape = match shared.shape(attempt) {
+            Some(shape) => shape,
+            None => {
+                let (exam, employee) = (exam.clone(), employee.clone());
+                match shared.read(move |store| online::attempt_shape(store, &exam, attempt, &employee)).await
+                {
+                    Ok(Ok(shape)) => shared.keep_shape(attempt, shape),
+                    Ok(Err(e)) => return refused(lang, e),
+                    Err(e) => return blocked(lang, e),
+                }
+            }
+        };
+        match online::check_answer_shaped(&shape, &exam, &employee, number, text, flag, now) {
+            Ok(Some((save, remaining))) => {
+                return write_answer(&shared, lang, save, attempt, remaining).await;
+            }
+            // Past the deadline: the store decides, below.
+            Ok(None) => {}
+            Err(e) => return refused(lang, e),
+        }
+    }
+    // Checked on a reading connection against the stored attempt.
     let checked = shared
         .read(move |store| {
             online::check_answer(store, &exam, attempt, &employee, number, answer.as_deref(), flagged, now)
@@ -363,18 +386,7 @@ pub(crate) async fn answer<S: Backend + Send + 'static>(
         .await;
     match checked {
         Ok(Ok(online::AnswerCheck::Save(save, remaining))) => {
-            let (reply, written) = tokio::sync::oneshot::channel();
-            if shared.saves.send((save, reply)).is_err() {
-                return failed(lang, "the writer stopped".into());
-            }
-            match written.await {
-                Ok(Ok(saved)) => match online::saved_view(saved, attempt, remaining) {
-                    Ok(view) => ok(view),
-                    Err(e) => refused(lang, e),
-                },
-                Ok(Err(detail)) => failed(lang, detail),
-                Err(e) => failed(lang, e.to_string()),
-            }
+            write_answer(&shared, lang, save, attempt, remaining).await
         }
         Ok(Ok(online::AnswerCheck::Expired { record, attempt })) => {
             match shared.write(move |store| online::expire(store, &record, &attempt)).await {
@@ -385,6 +397,28 @@ pub(crate) async fn answer<S: Backend + Send + 'static>(
         Ok(Ok(_)) => failed(lang, "unknown".into()),
         Ok(Err(e)) => refused(lang, e),
         Err(e) => blocked(lang, e),
+    }
+}
+
+/// Writes an answer with the others that arrive meanwhile, in one commit; answers after it.
+async fn write_answer<S: Backend + Send + 'static>(
+    shared: &Arc<Shared<S>>,
+    lang: Lang,
+    save: xuefa_store::ResponseSave,
+    attempt: i64,
+    remaining: i64,
+) -> Response {
+    let (reply, written) = tokio::sync::oneshot::channel();
+    if shared.saves.send((save, reply)).is_err() {
+        return failed(lang, "the writer stopped".into());
+    }
+    match written.await {
+        Ok(Ok(saved)) => match online::saved_view(saved, attempt, remaining) {
+            Ok(view) => ok(view),
+            Err(e) => refused(lang, e),
+        },
+        Ok(Err(detail)) => failed(lang, detail),
+        Err(e) => failed(lang, e.to_string()),
     }
 }
 

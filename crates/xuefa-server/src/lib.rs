@@ -20,6 +20,7 @@ mod api;
 mod http;
 mod pages;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -27,6 +28,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::Offset;
+use xuefa_app::online::AttemptShape;
 use xuefa_app::{AppError, Backend};
 use xuefa_core::Lang;
 use xuefa_store::{ResponseSave, Saved};
@@ -73,6 +75,30 @@ pub(crate) struct Shared<S> {
     pub(crate) secure: bool,
     /// Answers waiting to be written together.
     pub(crate) saves: tokio::sync::mpsc::UnboundedSender<SaveJob>,
+    /// What never changes about the attempts being sat, by id.
+    shapes: Mutex<HashMap<i64, Arc<AttemptShape>>>,
+}
+
+/// The most attempt shapes kept (a few hundred bytes each); past it the memory is emptied.
+const MAX_SHAPES: usize = 200_000;
+
+impl<S> Shared<S> {
+    /// Returns the kept shape of an attempt.
+    pub(crate) fn shape(&self, attempt: i64) -> Option<Arc<AttemptShape>> {
+        self.shapes.lock().ok().and_then(|shapes| shapes.get(&attempt).cloned())
+    }
+
+    /// Keeps an attempt's shape and returns it.
+    pub(crate) fn keep_shape(&self, attempt: i64, shape: AttemptShape) -> Arc<AttemptShape> {
+        let shape = Arc::new(shape);
+        if let Ok(mut shapes) = self.shapes.lock() {
+            if shapes.len() >= MAX_SHAPES {
+                shapes.clear();
+            }
+            shapes.insert(attempt, Arc::clone(&shape));
+        }
+        shape
+    }
 }
 
 /// An answer to write, and where to say what became of it.
@@ -224,6 +250,7 @@ pub async fn serve<S: Backend + Send + 'static>(
         trusted_proxies: config.trusted_proxies.clone(),
         secure: config.tls.is_some(),
         saves,
+        shapes: Mutex::new(HashMap::new()),
     });
     let saver = tokio::spawn(write_saves(Arc::clone(&shared), jobs));
     let app = http::router(Arc::clone(&shared));
