@@ -2,7 +2,8 @@
 //! by kind with their total, requirements met, study by department, each exam's figures,
 //! public outreach, and how many are still short, by department (by name only for internal
 //! use) — gathered once and written as Markdown, a self-contained HTML page with SVG
-//! charts, JSON or an XLSX workbook. Every figure in the summary is a total row of a table.
+//! charts, JSON, an XLSX workbook or a Word document in the official-document format
+//! ([`docx`]). Every figure in the summary is a total row of a table.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -21,6 +22,9 @@ use crate::error::AppError;
 use crate::format::{percent, points, rate};
 use crate::i18n::Tr;
 use crate::render::{Cell, Listing, escape_html, escape_markdown};
+
+mod docx;
+pub use docx::docx;
 
 /// One kind of study session over the year (public outreach has a section of its own).
 struct KindRow {
@@ -53,6 +57,8 @@ struct ExamPart {
 pub struct Annual {
     year: i16,
     office: String,
+    /// The office's date the report was made: its 成文日期.
+    date: xuefa_core::Date,
     kinds: Vec<KindRow>,
     /// Study sessions, their hours (kinds with fixed hours) and person-hours, in all.
     kind_totals: (usize, f64, f64),
@@ -367,6 +373,7 @@ pub fn gather<S: Backend + ?Sized>(
     Ok(Annual {
         year,
         office: config.office.name.clone(),
+        date: today,
         kinds,
         kind_totals,
         online,
@@ -751,7 +758,20 @@ svg.chart .title { font-size: 14px; font-weight: bold; }
 svg.chart .small { font-size: 10px; }
 svg.chart .bar { fill: #c0392b; }
 svg.chart .axis { stroke: #555; }
-@media print { body { margin: 0; } }
+@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+@media print {
+  body { margin: 0; max-width: none; color: #000; font-family: '仿宋_GB2312', 'FangSong_GB2312', '仿宋', 'FangSong', 'STFangsong', 'Noto Serif CJK SC', 'Source Han Serif SC', serif; font-size: 16pt; line-height: 28.95pt; }
+  h1 { font-family: '方正小标宋简体', 'FZXiaoBiaoSong-B05S', '小标宋', 'Noto Serif CJK SC', 'Source Han Serif SC', serif; font-size: 22pt; font-weight: normal; text-align: center; color: #000; border: none; }
+  h2 { font-family: '黑体', 'SimHei', 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif; font-size: 16pt; font-weight: normal; color: #000; break-after: avoid; }
+  h3, p.note { font-family: '楷体_GB2312', 'KaiTi_GB2312', '楷体', 'KaiTi', 'STKaiti', 'AR PL UKai CN', 'Noto Serif CJK SC', serif; }
+  section { break-before: page; }
+  table { font-size: 12pt; line-height: 1.4; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  th, td { border-color: #000; }
+  th { background: none; font-weight: normal; }
+  svg.chart .bar { fill: #777; }
+}
 ";
 
 /// Returns the annual report as an XLSX workbook: the summary, then a sheet per table.

@@ -2,7 +2,8 @@
 //! rule-of-law report — sessions held by kind, attendance and hours, requirements met, each
 //! exam's participation, pass and excellent rates with department tables, outreach with its
 //! audiences and materials, and who is still short. Markdown, a self-contained HTML page
-//! with SVG charts, JSON, or an XLSX workbook.
+//! with SVG charts, JSON, an XLSX workbook, or a DOCX laid out as an official document
+//! (GB/T 9704-2012).
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -25,6 +26,7 @@ pub enum AnnualFormat {
     Html,
     Json,
     Xlsx,
+    Docx,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +63,16 @@ pub fn cmd_annual(args: &AnnualArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
             let bytes = annual::workbook(&annual, ui).map_err(|e| {
                 CommandError::message_of("report.xlsx_failed", vec![("detail", e.to_string())])
             })?;
+            let _ = out.write_all(&bytes);
+        }
+        AnnualFormat::Docx => {
+            if out.is_terminal() {
+                return Err(CommandError::message_of("report.docx_terminal", vec![]));
+            }
+            if workspace.config.office.name.trim().is_empty() {
+                ui.warning(&ui.text("report.docx_no_office", &[]));
+            }
+            let bytes = annual::docx(&annual, ui)?;
             let _ = out.write_all(&bytes);
         }
         AnnualFormat::Json => {
