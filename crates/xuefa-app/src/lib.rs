@@ -49,6 +49,7 @@ pub mod format;
 pub mod grade;
 pub mod i18n;
 pub mod import;
+pub mod integrity;
 pub mod online;
 pub mod render;
 pub mod report;
@@ -60,12 +61,21 @@ pub use error::{AppError, Message, Result};
 /// Everything a workspace's store does: banks and rosters, exams, study records. The
 /// embedded SQLite store is one; every operation takes any.
 pub trait Backend:
-    xuefa_store::Store + xuefa_store::ExamStore + xuefa_store::StudyStore + xuefa_store::OnlineStore
+    xuefa_store::Store
+    + xuefa_store::ExamStore
+    + xuefa_store::StudyStore
+    + xuefa_store::OnlineStore
+    + xuefa_store::Maintenance
 {
 }
 
 impl<
-    T: xuefa_store::Store + xuefa_store::ExamStore + xuefa_store::StudyStore + xuefa_store::OnlineStore + ?Sized,
+    T: xuefa_store::Store
+        + xuefa_store::ExamStore
+        + xuefa_store::StudyStore
+        + xuefa_store::OnlineStore
+        + xuefa_store::Maintenance
+        + ?Sized,
 > Backend for T
 {
 }

@@ -51,6 +51,10 @@ pub enum Command {
     #[command(subcommand)]
     Access(AccessCommand),
     Serve(commands::serve::ServeArgs),
+    Backup(commands::backup::BackupArgs),
+    Restore(commands::backup::RestoreArgs),
+    Doctor(commands::doctor::DoctorArgs),
+    Verify(commands::verify::VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -173,6 +173,10 @@ pub fn store_message(error: &StoreError, lang: Lang) -> String {
                 .map_or_else(|| "xuefa.db".to_owned(), |p| p.display().to_string());
             text(lang, "store.corrupt", &[("detail", detail.clone()), ("path", path)])
         }
+        StoreError::File { path, detail } => {
+            text(lang, "store.file", &[("path", path.display().to_string()), ("detail", detail.clone())])
+        }
+        StoreError::InUse { path } => text(lang, "store.in_use", &[("path", path.display().to_string())]),
         StoreError::NotXuefa { path, reason } => {
             text(lang, &format!("store.not_xuefa_{reason}"), &[("path", path.display().to_string())])
         }

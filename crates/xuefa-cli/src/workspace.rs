@@ -13,6 +13,60 @@ use crate::error::CommandError;
 
 /// Returns the workspace and its open store.
 pub fn open(explicit: Option<&PathBuf>) -> Result<(Workspace, SqliteStore), CommandError> {
+    let workspace = find(explicit)?;
+    let store = workspace.open_store()?;
+    Ok((workspace, store))
+}
+
+/// The file `xuefa serve` holds a shared lock on while it runs, and a restore an exclusive
+/// one: a database is not replaced under a running server.
+const LOCK_FILE: &str = "xuefa.lock";
+
+/// Holds the workspace for a server (shared: commands go on beside it) for as long as the
+/// returned file is open.
+pub fn hold_for_serving(workspace: &Workspace) -> Result<std::fs::File, CommandError> {
+    let path = workspace.root.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(
+        |error| {
+            CommandError::message_of(
+                "workspace.lock_failed",
+                vec![("path", path.display().to_string()), ("detail", crate::i18n::io_error(&error))],
+            )
+        },
+    )?;
+    file.lock_shared().map_err(|error| {
+        CommandError::message_of(
+            "workspace.lock_failed",
+            vec![("path", path.display().to_string()), ("detail", crate::i18n::io_error(&error))],
+        )
+    })?;
+    Ok(file)
+}
+
+/// Holds the workspace alone (no server running) for as long as the returned file is open;
+/// `None` when a server holds it.
+pub fn hold_alone(workspace: &Workspace) -> Result<Option<std::fs::File>, CommandError> {
+    let path = workspace.root.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(
+        |error| {
+            CommandError::message_of(
+                "workspace.lock_failed",
+                vec![("path", path.display().to_string()), ("detail", crate::i18n::io_error(&error))],
+            )
+        },
+    )?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(error)) => Err(CommandError::message_of(
+            "workspace.lock_failed",
+            vec![("path", path.display().to_string()), ("detail", crate::i18n::io_error(&error))],
+        )),
+    }
+}
+
+/// Returns the workspace without opening its store (for replacing the database).
+pub fn find(explicit: Option<&PathBuf>) -> Result<Workspace, CommandError> {
     let cwd = std::env::current_dir().map_err(|error| {
         CommandError::message_of("workspace.no_cwd", vec![("detail", crate::i18n::io_error(&error))])
     })?;
@@ -20,8 +74,7 @@ pub fn open(explicit: Option<&PathBuf>) -> Result<(Workspace, SqliteStore), Comm
     let workspace = Workspace::find(explicit.map(PathBuf::as_path), from_env.as_deref(), &cwd)?;
     let _ = OFFICE_OFFSET.set(workspace.config.offset());
     let _ = DATABASE_PATH.set(workspace.database_path());
-    let store = workspace.open_store()?;
-    Ok((workspace, store))
+    Ok(workspace)
 }
 
 /// The office's offset from UTC, set when the command opens its workspace: a command works

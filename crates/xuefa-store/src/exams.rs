@@ -9,6 +9,7 @@ use xuefa_core::exam::{
 };
 use xuefa_core::{Letters, Person};
 
+use crate::ledger::Chain;
 use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
 use crate::{Result, StoreError};
 
@@ -950,6 +951,7 @@ impl ExamStore for SqliteStore {
             )?;
             let mut items = tx.prepare(INSERT_ITEM_MARKS)?;
             let mut answer = tx.prepare(SAVE_RESPONSE)?;
+            let mut chain = Chain::load(&tx)?;
             for graded in attempts {
                 let paper = &graded.paper;
                 let mut ids = Vec::with_capacity(paper.questions.len());
@@ -996,6 +998,7 @@ impl ExamStore for SqliteStore {
                 for (index, response) in &graded.responses {
                     answer.execute(params![attempt, *index as i64, response.canonical(), false, at])?;
                 }
+                chain.link_attempt(&tx, attempt)?;
                 count += 1;
             }
         }
@@ -1177,6 +1180,7 @@ fn submit(
         return Err(already_submitted(paper));
     }
     tx.execute(INSERT_ITEM_MARKS, params![attempt, paper.exam, outcome.score.total, item_marks])?;
+    Chain::load(tx)?.link_attempt(tx, attempt)?;
     Ok(())
 }
 

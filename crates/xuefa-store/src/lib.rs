@@ -10,6 +10,8 @@
 //! the database exactly as it was.
 
 mod exams;
+mod ledger;
+mod maintenance;
 mod online;
 mod sqlite;
 mod study;
@@ -20,6 +22,8 @@ use serde::Serialize;
 use xuefa_core::{Department, Kind, Person, Question};
 
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
+pub use ledger::{LedgerCheck, LedgerProblem, Record as LedgerRecord, hex};
+pub use maintenance::{BackupInfo, ExamFigures, Figures, Health, Maintenance, Orphans};
 pub use online::{AccessCode, OnlineStore, ResponseSave, Saved};
 pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
@@ -93,6 +97,20 @@ pub enum StoreError {
     /// Stored data could not be read back (a file edited by hand, or a bug).
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// A file beside the database (a backup, a restored copy) could not be read or written.
+    #[error("{path}: {detail}")]
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        detail: String,
+    },
+    /// Another process has the database open and in use (a running `xuefa serve`).
+    #[error("{path} is in use by another process")]
+    InUse {
+        /// The database.
+        path: std::path::PathBuf,
+    },
 }
 
 /// What kind of database failure a [`StoreError::Database`] is, for a message an

@@ -22,7 +22,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_exam_plan.sql"),
     include_str!("migrations/0006_law_version.sql"),
     include_str!("migrations/0007_access.sql"),
+    include_str!("migrations/0008_ledger.sql"),
 ];
+
+/// The schema version that brought the ledger: a database upgraded to it has its submitted
+/// attempts and marks linked then.
+const LEDGER_VERSION: usize = 8;
 
 /// The schema version this build creates and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -105,6 +110,9 @@ impl SqliteStore {
                     index + 1
                 ))
             })?;
+            if index + 1 == LEDGER_VERSION {
+                crate::ledger::link_existing(&tx)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                 params![index as i64 + 1, Timestamp::now().to_string()],

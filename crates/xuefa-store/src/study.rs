@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use rusqlite::params;
 use xuefa_core::study::{AttendanceMark, SessionKind, StudySession};
 
+use crate::ledger::{Chain, MARK, mark_digest};
 use crate::sqlite::SqliteStore;
 use crate::{Result, StoreError};
 
@@ -64,6 +65,7 @@ pub struct MarkWriter<'a> {
     conn: &'a rusqlite::Connection,
     insert: rusqlite::Statement<'a>,
     find: rusqlite::Statement<'a>,
+    chain: Chain<'a>,
     now: String,
     written: u64,
     failed: Option<StoreError>,
@@ -125,9 +127,14 @@ impl MarkWriter<'_> {
             mark.hours,
             self.now
         ]);
+        let result = result.map_err(StoreError::from).and_then(|_| {
+            let content =
+                mark_digest(&mark.session, &mark.employee, mark.status.as_str(), mark.hours, &self.now);
+            self.chain.append(MARK, &mark.session, &mark.employee, 0, &content)
+        });
         match result {
-            Ok(_) => self.written += 1,
-            Err(error) => self.failed = Some(error.into()),
+            Ok(()) => self.written += 1,
+            Err(error) => self.failed = Some(error),
         }
     }
 }
@@ -174,8 +181,12 @@ impl StudyStore for SqliteStore {
                 ])?;
             }
             let mut mark = tx.prepare(INSERT_MARK)?;
+            let mut chain = Chain::load(&tx)?;
+            let now = now.to_string();
             for m in marks {
-                mark.execute(params![m.session, m.employee, m.status.as_str(), m.hours, now.to_string()])?;
+                mark.execute(params![m.session, m.employee, m.status.as_str(), m.hours, now])?;
+                let content = mark_digest(&m.session, &m.employee, m.status.as_str(), m.hours, &now);
+                chain.append(MARK, &m.session, &m.employee, 0, &content)?;
             }
         }
         tx.commit()?;
@@ -196,6 +207,7 @@ impl StudyStore for SqliteStore {
                     "SELECT p.id, p.employee_id, p.name, d.path FROM people p \
                      JOIN departments d ON d.id = p.department_id WHERE p.employee_id = ?1",
                 )?,
+                chain: Chain::load(&tx)?,
                 now: now.to_string(),
                 written: 0,
                 failed: None,

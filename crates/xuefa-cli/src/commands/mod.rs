@@ -2,14 +2,17 @@
 
 pub mod access;
 pub mod attendance;
+pub mod backup;
 pub mod bank;
 pub mod demo;
+pub mod doctor;
 pub mod exam;
 pub mod init;
 pub mod report;
 pub mod roster;
 pub mod serve;
 pub mod session;
+pub mod verify;
 
 use crate::cli::{Command, GlobalArgs};
 use crate::error::CommandError;
@@ -27,5 +30,9 @@ pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
         Command::Report(command) => report::run(command, global, ui),
         Command::Access(command) => access::run(command, global, ui),
         Command::Serve(args) => serve::cmd_serve(&args, global, ui),
+        Command::Backup(args) => backup::cmd_backup(&args, global, ui),
+        Command::Restore(args) => backup::cmd_restore(&args, global, ui),
+        Command::Doctor(args) => doctor::cmd_doctor(&args, global, ui),
+        Command::Verify(args) => verify::cmd_verify(&args, global, ui),
     }
 }

@@ -32,6 +32,8 @@ pub fn cmd_serve(args: &ServeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
     // server listens.
     let (workspace, store) = workspace::open(global.workspace.as_ref())?;
     drop(store);
+    // Held while serving: `xuefa restore` refuses to replace the database under a server.
+    let _serving = workspace::hold_for_serving(&workspace)?;
     let clock = std::sync::Arc::new(Clock::new(workspace::now()?));
     let config = xuefa_server::Config {
         listen: args.listen,
