@@ -9,7 +9,7 @@ use xuefa_core::exam::{
 };
 use xuefa_core::{Letters, Person};
 
-use crate::ledger::Chain;
+use crate::ledger::{ATTEMPT, AttemptFields, Chain};
 use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
 use crate::{Result, StoreError};
 
@@ -998,7 +998,29 @@ impl ExamStore for SqliteStore {
                 for (index, response) in &graded.responses {
                     answer.execute(params![attempt, *index as i64, response.canonical(), false, at])?;
                 }
-                chain.link_attempt(&tx, attempt)?;
+                // The content as just stored, from the values in hand (reading a million
+                // sheets' answers back would cost more than grading them).
+                let fields = AttemptFields {
+                    exam: paper.exam.clone(),
+                    employee: paper.employee.clone(),
+                    attempt: i64::from(paper.attempt),
+                    mode: Mode::Paper.as_str().to_owned(),
+                    submitted_at: Some(at.clone()),
+                    score: Some(outcome.score.total),
+                    max_score: Some(outcome.score.max),
+                    passed: Some(i64::from(outcome.passed)),
+                    band: Some(outcome.band.clone()),
+                    marks: Some(json(&outcome.score.marks)?),
+                };
+                let mut answers: Vec<(i64, String)> = graded
+                    .responses
+                    .iter()
+                    .map(|(index, response)| (*index as i64, response.canonical()))
+                    .collect();
+                answers.sort_by_key(|(index, _)| *index);
+                let content =
+                    fields.digest(answers.iter().map(|(index, text)| (*index, Some(text.as_str()))));
+                chain.append(ATTEMPT, &fields.exam, &fields.employee, fields.attempt, &content)?;
                 count += 1;
             }
         }

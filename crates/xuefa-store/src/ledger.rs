@@ -358,13 +358,20 @@ pub(crate) fn verify(conn: &Connection) -> Result<LedgerCheck> {
             previous = link;
         }
     }
+    // The latest link of each record, keyed (a temporary table: the database is only read).
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.latest_links;
+         CREATE TEMP TABLE latest_links AS
+             SELECT kind, a, b, n, MAX(seq) AS seq, content FROM ledger GROUP BY kind, a, b, n;
+         CREATE UNIQUE INDEX temp.latest_links_record ON latest_links (kind, a, b, n);",
+    )?;
     // Attempts against their latest links.
     let mut attempts = 0u64;
     {
         let mut rows_of = conn.prepare(&format!(
             "SELECT a.id, {ATTEMPT_COLUMNS}, l.seq, l.content FROM attempts a \
-             LEFT JOIN ledger l ON l.seq = (SELECT MAX(m.seq) FROM ledger m WHERE m.kind = 'attempt' \
-             AND m.a = a.exam_id AND m.b = a.employee_id AND m.n = a.attempt) \
+             LEFT JOIN temp.latest_links l ON l.kind = 'attempt' AND l.a = a.exam_id \
+             AND l.b = a.employee_id AND l.n = a.attempt \
              WHERE a.submitted_at IS NOT NULL ORDER BY a.id"
         ))?;
         let mut rows = rows_of.query([])?;
@@ -390,8 +397,8 @@ pub(crate) fn verify(conn: &Connection) -> Result<LedgerCheck> {
     {
         let mut rows_of = conn.prepare(
             "SELECT t.session_id, t.employee_id, t.status, t.hours, t.recorded_at, l.seq, l.content FROM attendance t \
-             LEFT JOIN ledger l ON l.seq = (SELECT MAX(m.seq) FROM ledger m WHERE m.kind = 'mark' \
-             AND m.a = t.session_id AND m.b = t.employee_id AND m.n = 0)",
+             LEFT JOIN temp.latest_links l ON l.kind = 'mark' AND l.a = t.session_id \
+             AND l.b = t.employee_id AND l.n = 0",
         )?;
         let mut rows = rows_of.query([])?;
         while let Some(row) = rows.next()? {
@@ -418,8 +425,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<LedgerCheck> {
     // Links whose record is gone.
     {
         let mut gone = conn.prepare(
-            "SELECT l.kind, l.a, l.b, l.n, l.seq FROM \
-             (SELECT kind, a, b, n, MAX(seq) AS seq FROM ledger GROUP BY kind, a, b, n) l \
+            "SELECT l.kind, l.a, l.b, l.n, l.seq FROM temp.latest_links l \
              WHERE (l.kind = 'attempt' AND NOT EXISTS (SELECT 1 FROM attempts x WHERE x.exam_id = l.a \
                     AND x.employee_id = l.b AND x.attempt = l.n AND x.submitted_at IS NOT NULL)) \
                 OR (l.kind = 'mark' AND NOT EXISTS (SELECT 1 FROM attendance x WHERE x.session_id = l.a \
@@ -432,6 +438,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<LedgerCheck> {
             problems.push(LedgerProblem::Missing { record, seq: row.get(4)? });
         }
     }
+    conn.execute_batch("DROP TABLE temp.latest_links;")?;
     problems.sort_by_key(LedgerProblem::order);
     Ok(LedgerCheck { length, head: hex(&previous), attempts, marks, problems })
 }
