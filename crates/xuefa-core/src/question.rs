@@ -134,6 +134,25 @@ pub enum Answer {
 }
 
 impl Answer {
+    /// Returns the key whose canonical text ([`Answer::canonical`]) is `text`, for a question
+    /// of this kind: `F` is option F of a choice question but false of a judge question,
+    /// which `FromStr` (taking `F` as false) cannot tell. `None` when `text` is not the
+    /// canonical text of a key of this kind.
+    pub fn from_canonical(text: &str, kind: Kind) -> Option<Answer> {
+        match (kind, text) {
+            (Kind::Judge, "T") => Some(Answer::Judge(true)),
+            (Kind::Judge, "F") => Some(Answer::Judge(false)),
+            (Kind::Judge, _) => None,
+            _ => {
+                let mut letters = Letters::empty();
+                for c in text.chars() {
+                    letters = letters.with(LETTERS.iter().position(|&l| l == c)?);
+                }
+                (!letters.is_empty()).then_some(Answer::Choice(letters))
+            }
+        }
+    }
+
     /// Returns the canonical text of the key: letters in order such as `AC`, or `T`/`F`.
     pub fn canonical(&self) -> String {
         match self {

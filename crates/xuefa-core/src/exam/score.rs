@@ -35,6 +35,17 @@ impl Response {
         }
     }
 
+    /// Returns the response whose canonical text ([`Response::canonical`]) is `text`, for a
+    /// question of this kind: `F` is option F of a choice question but 错 of a judge question,
+    /// which the text alone cannot tell (serde's reading of it takes `F` as 错). `None` when
+    /// `text` is not the canonical text of an answer of this kind.
+    pub fn from_canonical(text: &str, kind: Kind) -> Option<Response> {
+        match Answer::from_canonical(text, kind)? {
+            Answer::Choice(letters) => Some(Response::Choice(letters)),
+            Answer::Judge(truth) => Some(Response::Judge(truth)),
+        }
+    }
+
     /// Returns the canonical text: letters in order, or `T`/`F`.
     pub fn canonical(&self) -> String {
         match self {

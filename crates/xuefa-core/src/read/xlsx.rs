@@ -11,10 +11,11 @@ use crate::problem::{Location, Problem, ProblemKind};
 use super::tabular::TableSink;
 
 pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
-    let mut workbook = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
+    let opened = guarded(|| open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string()));
+    let mut workbook = match opened {
         Ok(workbook) => workbook,
-        Err(error) => {
-            let kind = ProblemKind::UnreadableWorkbook { detail: error.to_string() };
+        Err(detail) => {
+            let kind = ProblemKind::UnreadableWorkbook { detail };
             sink.problems().push(Problem::error(file.clone(), kind));
             return;
         }
@@ -23,7 +24,7 @@ pub(crate) fn read(bytes: &[u8], file: &Location, sink: &mut dyn TableSink) {
     let mut skipped = Vec::new();
     for sheet in workbook.sheet_names() {
         let sheet_location = Location::row(file.source.clone(), sheet.as_str(), 0).without_line();
-        let cells = match sheet_cells(&mut workbook, &sheet) {
+        let cells = match guarded(|| sheet_cells(&mut workbook, &sheet)) {
             Ok(cells) => cells,
             Err(detail) => {
                 let kind = ProblemKind::UnreadableWorkbook { detail };
@@ -96,6 +97,15 @@ const MAX_COLUMN: u32 = 1023;
 
 /// A sheet's cells that hold something, as (row, column, value) in row and column order.
 type SheetCells = Vec<(u32, u32, Data)>;
+
+/// Returns what a call into the workbook parser returns, or when it panics, the problem's
+/// detail: a workbook comes from outside, and a parser's bug in a file it cannot read must
+/// not take the program down (calamine 0.38 overflows on a cell reference such as
+/// `AAAAAAAA1`, a panic in a debug build).
+fn guarded<T>(call: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call))
+        .unwrap_or_else(|_| Err("the workbook's parser failed on this file".to_owned()))
+}
 
 /// Returns the cells of a sheet that hold something. Workbooks that XLSX readers give
 /// cell by cell are read that way, so a file with one cell at `XFD1048576` costs one cell,
