@@ -30,6 +30,17 @@ pub fn shared(path: &str) -> PathBuf {
 /// Runs `xuefa` with these arguments in `dir`, with a cleared environment (English, no
 /// colour) plus `env`.
 pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let output = command_in(dir, args, env).output().expect("xuefa runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Returns the command `run_in` runs (stdin empty), to be spawned by a test that needs the
+/// process itself: to type into it or to kill it.
+pub fn command_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xuefa"));
     command
         .args(args)
@@ -44,12 +55,7 @@ pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command.output().expect("xuefa runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    command
 }
 
 /// Runs `xuefa` in the repository root.
@@ -61,4 +67,5 @@ pub fn run(args: &[&str]) -> Run {
 pub fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", run.stdout))
 }
+pub mod db;
 pub mod server;

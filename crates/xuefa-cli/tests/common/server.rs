@@ -145,6 +145,19 @@ impl Client {
         body: Option<&str>,
         headers: &[(&str, &str)],
     ) -> Response {
+        self.try_send(method, path, body, headers)
+            .unwrap_or_else(|error| panic!("{method} {path} on port {}: {error}", self.port))
+    }
+
+    /// Sends a request as [`Client::send`] does, returning the failure to connect or to read
+    /// a response (a server killed mid-request) instead of panicking.
+    pub fn try_send(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> std::io::Result<Response> {
         let mut all: Vec<(String, String)> =
             headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
         if body.is_some() && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
@@ -156,13 +169,13 @@ impl Client {
         if let Some(lang) = self.lang {
             all.push(("Accept-Language".into(), lang.into()));
         }
-        let response = request(self.port, method, path, body, &all);
+        let response = try_request(self.port, method, path, body, &all)?;
         if let Some(set) = response.header("set-cookie") {
             let value = set.split(';').next().unwrap_or_default();
             let token = value.strip_prefix("xuefa_session=").unwrap_or_default();
             self.cookie = (!token.is_empty()).then(|| token.to_owned());
         }
-        response
+        Ok(response)
     }
 
     pub fn get(&mut self, path: &str) -> Response {
@@ -194,15 +207,27 @@ pub fn request(
     body: Option<&str>,
     headers: &[(String, String)],
 ) -> Response {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
-    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+    try_request(port, method, path, body, headers)
+        .unwrap_or_else(|error| panic!("{method} {path} on port {port}: {error}"))
+}
+
+/// Sends one HTTP/1.1 request and reads the whole response, or returns why it could not.
+pub fn try_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(String, String)],
+) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let body = body.unwrap_or_default();
     let mut text = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (name, value) in headers {
         text.push_str(&format!("{name}: {value}\r\n"));
     }
     text.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-    stream.write_all(text.as_bytes()).expect("sends");
+    stream.write_all(text.as_bytes())?;
     // Read the head, then the body by its length (some peers keep the connection open),
     // else to the end.
     let mut bytes = Vec::new();
@@ -211,8 +236,13 @@ pub fn request(
         if let Some(split) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
             break split;
         }
-        let n = stream.read(&mut chunk).expect("reads");
-        assert!(n > 0, "the connection closed before a response head");
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the connection closed before a response head",
+            ));
+        }
         bytes.extend_from_slice(&chunk[..n]);
     };
     let length = String::from_utf8_lossy(&bytes[..split])
@@ -222,7 +252,7 @@ pub fn request(
     match length {
         Some(length) => {
             while bytes.len() < split + 4 + length {
-                let n = stream.read(&mut chunk).expect("reads");
+                let n = stream.read(&mut chunk)?;
                 if n == 0 {
                     break;
                 }
@@ -230,13 +260,16 @@ pub fn request(
             }
         }
         None => {
-            stream.read_to_end(&mut bytes).expect("reads");
+            stream.read_to_end(&mut bytes)?;
         }
     }
     let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
     let mut raw = bytes[split + 4..].to_vec();
     let mut lines = head.lines();
-    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("status");
+    let status =
+        lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("no status line in `{head}`"))
+        })?;
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())))
         .collect();
@@ -253,7 +286,7 @@ pub fn request(
         }
         raw = decoded;
     }
-    Response { status, headers, body: String::from_utf8_lossy(&raw).into_owned() }
+    Ok(Response { status, headers, body: String::from_utf8_lossy(&raw).into_owned() })
 }
 
 /// A blueprint of ten questions from the shipped banks (5 single, 3 multiple, 2 judge).
