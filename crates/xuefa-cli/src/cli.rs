@@ -9,8 +9,11 @@ use xuefa_core::Lang;
 
 use crate::commands;
 
+/// The version and the commit it was built from: `0.1.0 (commit 9f0ab5a1c2d3)`.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("XUEFA_COMMIT"), ")");
+
 #[derive(Debug, Parser)]
-#[command(name = "xuefa", version, propagate_version = true, disable_help_subcommand = true)]
+#[command(name = "xuefa", version = VERSION, propagate_version = true, disable_help_subcommand = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -55,6 +58,16 @@ pub enum Command {
     Restore(commands::backup::RestoreArgs),
     Doctor(commands::doctor::DoctorArgs),
     Verify(commands::verify::VerifyArgs),
+    #[command(subcommand)]
+    Banks(BanksCommand),
+    Completions(commands::completions::CompletionsArgs),
+    #[command(hide = true)]
+    Manpages(commands::completions::ManpagesArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BanksCommand {
+    Path(commands::banks::PathArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -166,7 +166,7 @@ impl Write for Out {
     }
 }
 
-fn write_failed(path: &Path, error: &std::io::Error) -> CommandError {
+pub fn write_failed(path: &Path, error: &std::io::Error) -> CommandError {
     CommandError::message_of(
         "report.write_failed",
         vec![("path", path.display().to_string()), ("detail", crate::i18n::io_error(error))],

@@ -4,6 +4,8 @@ pub mod access;
 pub mod attendance;
 pub mod backup;
 pub mod bank;
+pub mod banks;
+pub mod completions;
 pub mod demo;
 pub mod doctor;
 pub mod exam;
@@ -34,5 +36,8 @@ pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
         Command::Restore(args) => backup::cmd_restore(&args, global, ui),
         Command::Doctor(args) => doctor::cmd_doctor(&args, global, ui),
         Command::Verify(args) => verify::cmd_verify(&args, global, ui),
+        Command::Banks(crate::cli::BanksCommand::Path(args)) => banks::cmd_path(&args, ui),
+        Command::Completions(args) => completions::cmd_completions(&args, ui),
+        Command::Manpages(args) => completions::cmd_manpages(&args, ui),
     }
 }
