@@ -8,8 +8,12 @@ use std::process::Command;
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     println!("cargo:rerun-if-env-changed=XUEFA_COMMIT");
+    // Only what exists: a missing path would make cargo run this again on every build.
     for watched in [".git/HEAD", ".git/refs/heads", ".git/packed-refs", "COMMIT"] {
-        println!("cargo:rerun-if-changed={}", root.join(watched).display());
+        let path = root.join(watched);
+        if path.exists() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
     }
     let commit = std::env::var("XUEFA_COMMIT")
         .ok()
