@@ -611,9 +611,14 @@ impl SqliteStore {
             let mut parsed = Vec::with_capacity(saved.len());
             for (index, response, flagged) in saved {
                 let response = match response {
+                    // Read with the question's kind: `F` is option F of a choice question
+                    // with six or more options, and 错 only for a judgement.
                     Some(text) => Some(
-                        serde_json::from_value::<Response>(serde_json::Value::String(text))
-                            .map_err(|e| StoreError::Corrupt(format!("response: {e}")))?,
+                        paper
+                            .questions
+                            .get(index as usize)
+                            .and_then(|q| Response::from_canonical(&text, q.kind))
+                            .ok_or_else(|| StoreError::Corrupt(format!("response: `{text}`")))?,
                     ),
                     None => None,
                 };

@@ -181,7 +181,9 @@ pub(crate) fn question_from_row(
         };
         let options: Vec<String> =
             serde_json::from_str(&options).map_err(|e| format!("question {code}: {e}"))?;
-        let answer: Answer = answer.parse().map_err(|e| format!("question {code}: {e}"))?;
+        // With the kind: `F` is option F of a choice question, 错 only for a judgement.
+        let answer = Answer::from_canonical(&answer, kind)
+            .ok_or_else(|| format!("question {code}: unreadable key `{answer}`"))?;
         let mut question = Question::new(code.clone(), kind, stem, options, answer);
         question.explanation = explanation;
         question.law = law;

@@ -227,3 +227,21 @@ fn reopening_applies_no_migration_twice() {
     let mode: String = db.query_row("PRAGMA journal_mode", [], |row| row.get(0)).expect("mode");
     assert_eq!(mode, "wal");
 }
+
+#[test]
+fn option_f_comes_back_as_option_f_not_as_false() {
+    let (_dir, mut store) = store();
+    let six: Vec<String> = ["甲", "乙", "丙", "丁", "戊", "己"].iter().map(|s| (*s).to_owned()).collect();
+    let single =
+        Question::new("F1", Kind::Single, "选F", six.clone(), Answer::Choice(Letters::empty().with(5)));
+    let multiple =
+        Question::new("F2", Kind::Multiple, "选AF", six, Answer::Choice(Letters::empty().with(0).with(5)));
+    let judge = Question::new("F3", Kind::Judge, "错", vec![], Answer::Judge(false));
+    let questions = vec![single, multiple, judge];
+    store
+        .import_banks(&[("六选项", &questions)], at("2026-01-01T00:00:00Z"), &mut no_progress())
+        .expect("import");
+    let back: Vec<Question> =
+        store.questions(Some("六选项")).expect("questions").into_iter().map(|q| q.question).collect();
+    assert_eq!(back, questions);
+}
