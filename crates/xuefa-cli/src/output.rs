@@ -71,7 +71,17 @@ pub struct Out {
 
 enum Sink {
     Stdout(BufWriter<std::io::Stdout>),
-    File { writer: BufWriter<std::fs::File>, temporary: Temporary, path: PathBuf },
+    File {
+        writer: BufWriter<std::fs::File>,
+        temporary: Temporary,
+        path: PathBuf,
+    },
+    /// An existing file that is not a regular one (`/dev/null`, a named pipe): written in
+    /// place, never replaced by a rename.
+    Device {
+        writer: BufWriter<std::fs::File>,
+        path: PathBuf,
+    },
 }
 
 /// A file that is removed when dropped unless it was renamed into place first: an output
@@ -89,6 +99,11 @@ impl Out {
     pub fn open(output: Option<&Path>) -> Result<Out, CommandError> {
         let sink = match output {
             None => Sink::Stdout(BufWriter::new(std::io::stdout())),
+            Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+                let file =
+                    std::fs::OpenOptions::new().write(true).open(path).map_err(|e| write_failed(path, &e))?;
+                Sink::Device { writer: BufWriter::new(file), path: path.to_path_buf() }
+            }
             Some(path) => {
                 let directory = match path.parent() {
                     Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -142,6 +157,13 @@ impl Out {
                 };
                 result.map_err(|error| write_failed(&path, &error))
             }
+            Sink::Device { mut writer, path } => {
+                let result = match error {
+                    Some(error) => Err(error),
+                    None => writer.flush(),
+                };
+                result.map_err(|error| write_failed(&path, &error))
+            }
         }
     }
 }
@@ -153,7 +175,7 @@ impl Write for Out {
         }
         let result = match &mut self.sink {
             Sink::Stdout(writer) => writer.write_all(buf),
-            Sink::File { writer, .. } => writer.write_all(buf),
+            Sink::File { writer, .. } | Sink::Device { writer, .. } => writer.write_all(buf),
         };
         if let Err(error) = result {
             self.error = Some(error);

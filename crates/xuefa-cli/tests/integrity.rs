@@ -420,3 +420,27 @@ fn doctor_names_orphans_and_overdue_attempts_and_overdue_alone_is_no_fault() {
     );
     assert!(doctor.stdout.contains("[FAIL] orphaned rows"), "{}", doctor.stdout);
 }
+
+#[test]
+fn a_device_given_as_the_output_is_written_in_place_never_replaced() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = exam_workspace(ROSTER, &[], NOW);
+    let d = dir.path();
+    let backup = run_in(d, &["backup", "/dev/null"], &[]);
+    assert_eq!(backup.code, 1, "{}", backup.stderr);
+    assert!(backup.stderr.contains("not a regular file"), "{}", backup.stderr);
+    if Path::new("/dev/full").exists() {
+        let full =
+            run_in(d, &["report", "annual", "--year", "2026", "--format", "md", "-o", "/dev/full"], &[]);
+        assert_eq!(full.code, 1, "{}", full.stderr);
+        assert!(full.stderr.contains("/dev/full"), "{}", full.stderr);
+    }
+    let written =
+        run_in(d, &["report", "annual", "--year", "2026", "--format", "md", "-o", "/dev/null"], &[]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    for device in ["/dev/null", "/dev/full"] {
+        if let Ok(meta) = std::fs::metadata(device) {
+            assert!(meta.file_type().is_char_device(), "{device} is still a device");
+        }
+    }
+}

@@ -50,6 +50,13 @@ pub fn cmd_backup(args: &BackupArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
             vec![("path", args.file.display().to_string())],
         ));
     }
+    // A backup is a file of its own: never renamed over a device or a pipe.
+    if std::fs::metadata(&args.file).is_ok_and(|m| !m.is_file()) {
+        return Err(CommandError::message_of(
+            "backup.not_a_file",
+            vec![("path", args.file.display().to_string())],
+        ));
+    }
     store.backup_to(&args.file)?;
     let info = SqliteStore::inspect(&args.file)?;
     ui.note(&ui.text(
