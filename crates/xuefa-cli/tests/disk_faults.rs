@@ -17,29 +17,7 @@ use common::{root, run_in};
 const NOW: &str = "2026-11-20T09:00:00+08:00";
 const PEOPLE: usize = 300;
 
-const EXAM: &str = r#"
-id = "main"
-title = "2026年度学法考试"
-year = 2026
-duration_minutes = 60
-pass_mark = 60
-attempts = 2
-
-[[sections]]
-kind = "single"
-count = 25
-points = 2
-
-[[sections]]
-kind = "multiple"
-count = 10
-points = 2
-
-[[sections]]
-kind = "judge"
-count = 15
-points = 2
-"#;
+const EXAM: &str = common::FIFTY_QUESTIONS;
 
 /// A tmpfs mounted on a temporary folder, unmounted when dropped.
 struct Tmpfs {

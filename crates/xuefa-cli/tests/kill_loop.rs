@@ -36,29 +36,7 @@ const QUESTIONS: usize = 4000;
 const SITTER: &str = "E02998";
 const BROWSER: &str = "E02999";
 
-const EXAM: &str = r#"
-id = "main"
-title = "2026年度学法考试"
-year = 2026
-duration_minutes = 60
-pass_mark = 60
-attempts = 2
-
-[[sections]]
-kind = "single"
-count = 25
-points = 2
-
-[[sections]]
-kind = "multiple"
-count = 10
-points = 2
-
-[[sections]]
-kind = "judge"
-count = 15
-points = 2
-"#;
+const EXAM: &str = common::FIFTY_QUESTIONS;
 
 /// The six commands the loop kills, in the order the kills are shared out.
 const COMMANDS: [&str; 6] =

@@ -52,6 +52,24 @@ struct ExamPart {
     missing_count: usize,
 }
 
+impl ExamPart {
+    /// The exam's headline figures as message arguments: title, 应考, 参考 and its rate,
+    /// 合格 and its rate, 优秀 and its rate.
+    pub(crate) fn figures(&self) -> [(&'static str, String); 8] {
+        let t = &self.report.total;
+        [
+            ("title", self.title.clone()),
+            ("expected", t.expected.to_string()),
+            ("took", t.took.to_string()),
+            ("participation", percent(t.participation_rate)),
+            ("passed", t.passed.to_string()),
+            ("pass_rate", percent(t.pass_rate)),
+            ("excellent", t.excellent.to_string()),
+            ("excellent_rate", percent(t.excellent_rate)),
+        ]
+    }
+}
+
 /// Everything the annual report says, gathered once and written in any format.
 #[allow(missing_debug_implementations)] // listings and figures, shown by the renderers
 pub struct Annual {
@@ -471,19 +489,7 @@ pub fn summary(a: &Annual, ui: &Tr) -> Vec<String> {
     ));
     for exam in &a.exams {
         let t = &exam.report.total;
-        lines.push(ui.text(
-            "annual.exam",
-            &[
-                ("title", exam.title.clone()),
-                ("expected", t.expected.to_string()),
-                ("took", t.took.to_string()),
-                ("participation", percent(t.participation_rate)),
-                ("passed", t.passed.to_string()),
-                ("pass_rate", percent(t.pass_rate)),
-                ("excellent", t.excellent.to_string()),
-                ("excellent_rate", percent(t.excellent_rate)),
-            ],
-        ));
+        lines.push(ui.text("annual.exam", &exam.figures()));
         if t.expected > 0 && t.passed == t.expected {
             lines.push(ui.text("annual.all_passed", &[("title", exam.title.clone())]));
         }

@@ -68,4 +68,30 @@ pub fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", run.stdout))
 }
 pub mod db;
+/// The blueprint of a 50-question exam `main` (25 single, 10 multiple, 15 judge, 2 points
+/// each) from the shipped banks.
+pub const FIFTY_QUESTIONS: &str = r#"
+id = "main"
+title = "2026年度学法考试"
+year = 2026
+duration_minutes = 60
+pass_mark = 60
+attempts = 2
+
+[[sections]]
+kind = "single"
+count = 25
+points = 2
+
+[[sections]]
+kind = "multiple"
+count = 10
+points = 2
+
+[[sections]]
+kind = "judge"
+count = 15
+points = 2
+"#;
+
 pub mod server;

@@ -244,19 +244,7 @@ fn exams(doc: &mut Document<'_>, a: &Annual, ui: &Tr) {
             doc.heading2(&exam.title);
         }
         let t = &exam.report.total;
-        let mut text = ui.text(
-            "docx.exam",
-            &[
-                ("title", exam.title.clone()),
-                ("expected", t.expected.to_string()),
-                ("took", t.took.to_string()),
-                ("participation", percent(t.participation_rate)),
-                ("passed", t.passed.to_string()),
-                ("pass_rate", percent(t.pass_rate)),
-                ("excellent", t.excellent.to_string()),
-                ("excellent_rate", percent(t.excellent_rate)),
-            ],
-        );
+        let mut text = ui.text("docx.exam", &exam.figures());
         if let Some(mean) = t.mean_score {
             text.push_str(gap(ui));
             text.push_str(&ui.text(
