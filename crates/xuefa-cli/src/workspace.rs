@@ -65,6 +65,20 @@ pub fn hold_alone(workspace: &Workspace) -> Result<Option<std::fs::File>, Comman
     }
 }
 
+/// What a backup file holds, read without changing it.
+pub fn inspect_backup(path: &std::path::Path) -> Result<xuefa_store::BackupInfo, xuefa_store::StoreError> {
+    SqliteStore::inspect(path)
+}
+
+/// Puts a backup in place of the workspace's database, the replaced one kept at `aside`.
+pub fn restore_backup(
+    workspace: &Workspace,
+    backup: &std::path::Path,
+    aside: &std::path::Path,
+) -> Result<xuefa_store::BackupInfo, xuefa_store::StoreError> {
+    SqliteStore::restore(backup, &workspace.database_path(), aside)
+}
+
 /// Returns the workspace without opening its store (for replacing the database).
 pub fn find(explicit: Option<&PathBuf>) -> Result<Workspace, CommandError> {
     let cwd = std::env::current_dir().map_err(|error| {

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use xuefa_store::{Maintenance as _, SqliteStore};
+use xuefa_store::Maintenance as _;
 
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
@@ -58,7 +58,7 @@ pub fn cmd_backup(args: &BackupArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
         ));
     }
     store.backup_to(&args.file)?;
-    let info = SqliteStore::inspect(&args.file)?;
+    let info = workspace::inspect_backup(&args.file)?;
     ui.note(&ui.text(
         "backup.done",
         &[
@@ -90,7 +90,7 @@ pub fn cmd_restore(args: &RestoreArgs, global: &GlobalArgs, ui: &Ui) -> Result<(
     };
     let stamp = workspace::now()?.strftime("%Y%m%dT%H%M%S").to_string();
     let aside = database.with_file_name(format!("xuefa.db.before-restore-{stamp}"));
-    let info = match SqliteStore::restore(&args.file, &database, &aside) {
+    let info = match workspace::restore_backup(&workspace, &args.file, &aside) {
         Ok(info) => info,
         Err(xuefa_store::StoreError::NotXuefa { path, reason }) => {
             return Err(CommandError::message_of(
