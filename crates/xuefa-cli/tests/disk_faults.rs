@@ -317,7 +317,6 @@ fn a_read_only_database_refuses_writes_by_name_and_still_reads() {
 /// With less free space than SQLite's 32 KiB shared-memory file, opening the database
 /// fails; the message must still say the disk is full, not that the file is damaged.
 #[test]
-#[ignore = "SqliteStore::open calls any failure of its first read `not a database` (issue 20 item 3)"]
 fn a_disk_too_full_to_open_the_database_is_named_full_not_damaged() {
     let source = workspace();
     let Some(disk) = Tmpfs::mount(8 * 1024) else { return };
@@ -345,7 +344,6 @@ fn a_disk_too_full_to_open_the_database_is_named_full_not_damaged() {
 /// cannot open a WAL database where it cannot make its `-shm` file, short of opening it as
 /// immutable).
 #[test]
-#[ignore = "SqliteStore::open calls a read-only disk's database `not a database` (issue 20 item 3)"]
 fn a_workspace_on_a_read_only_disk_is_named_read_only() {
     let source = workspace();
     let Some(disk) = Tmpfs::mount(8 * 1024) else { return };

@@ -132,6 +132,13 @@ pub enum DatabaseFailure {
     Io,
 }
 
+fn error_extended(error: &rusqlite::Error) -> Option<i32> {
+    match error {
+        rusqlite::Error::SqliteFailure(e, _) => Some(e.extended_code),
+        _ => None,
+    }
+}
+
 impl StoreError {
     /// Returns the kind of database failure this is, when it is one xuefa can word.
     pub fn database_failure(&self) -> Option<DatabaseFailure> {
@@ -143,6 +150,12 @@ impl StoreError {
             ErrorCode::DiskFull => DatabaseFailure::DiskFull,
             ErrorCode::CannotOpen | ErrorCode::PermissionDenied => DatabaseFailure::CannotOpen,
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => DatabaseFailure::Busy,
+            // The shared-memory file could not grow: there is no room on the disk.
+            ErrorCode::SystemIoFailure
+                if error_extended(error) == Some(rusqlite::ffi::SQLITE_IOERR_SHMSIZE) =>
+            {
+                DatabaseFailure::DiskFull
+            }
             ErrorCode::SystemIoFailure => DatabaseFailure::Io,
             _ => return None,
         })

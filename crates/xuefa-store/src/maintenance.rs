@@ -321,11 +321,11 @@ impl SqliteStore {
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|_| StoreError::NotXuefa { path: path.to_path_buf(), reason: "not_sqlite" })?;
+        .map_err(|error| crate::sqlite::first_read_failure(path, error))?;
         let tables: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
-            .map_err(|_| StoreError::NotXuefa { path: path.to_path_buf(), reason: "not_sqlite" })?;
+            .map_err(|error| crate::sqlite::first_read_failure(path, error))?;
         if !tables.iter().any(|t| t == "schema_migrations") {
             return Err(StoreError::NotXuefa { path: path.to_path_buf(), reason: "foreign" });
         }

@@ -61,7 +61,7 @@ impl SqliteStore {
             let tables: Vec<String> = conn
                 .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
                 .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
-                .map_err(|_| StoreError::NotXuefa { path: path.to_path_buf(), reason: "not_sqlite" })?;
+                .map_err(|error| first_read_failure(path, error))?;
             if !tables.is_empty() && !tables.iter().any(|t| t == "schema_migrations") {
                 return Err(StoreError::NotXuefa { path: path.to_path_buf(), reason: "foreign" });
             }
@@ -842,4 +842,36 @@ pub(crate) fn person_from(
     person.joined = parse_date(joined)?;
     person.left = parse_date(left)?;
     Ok(person)
+}
+
+/// Names why the first read of an existing file failed: only a file that is not an SQLite
+/// database is "not a database"; a full disk, a read-only disk or a file that cannot be
+/// opened is said as such, so nobody restores a sound database from a backup.
+pub(crate) fn first_read_failure(path: &Path, error: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => {
+            StoreError::NotXuefa { path: path.to_path_buf(), reason: "not_sqlite" }
+        }
+        // SQLite cannot open a WAL database where it cannot make its `-shm` file: on a
+        // read-only disk (or a file the user may only read) that is the disk's doing.
+        Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly) if cannot_write(path) => {
+            StoreError::Database(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+                Some(error.to_string()),
+            ))
+        }
+        _ => StoreError::Database(error),
+    }
+}
+
+/// Whether the file or its folder refuses writing (a read-only mount, permissions).
+fn cannot_write(path: &Path) -> bool {
+    use std::io::ErrorKind;
+    let refused =
+        |e: std::io::Error| matches!(e.kind(), ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied);
+    if let Err(e) = std::fs::OpenOptions::new().append(true).open(path) {
+        return refused(e);
+    }
+    false
 }
