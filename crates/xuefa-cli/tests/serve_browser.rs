@@ -406,3 +406,105 @@ impl Browser<'_> {
         self.click(&format!("input[name=option][value={value}]"));
     }
 }
+
+/// Option F of a six-option question, chosen in the browser, comes back as F after a reload
+/// and is graded as F: not read as 错 (false) anywhere between the page and the result.
+#[test]
+fn option_f_chosen_in_a_browser_is_saved_and_graded_as_f() {
+    let Some((chromium, chromedriver)) = browser() else {
+        println!(
+            "skipped: Chromium and chromedriver not installed (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let dir = exam_workspace("工号,姓名,部门\nA001,王一,区司法局/办公室\n", &[], NOW);
+    let d = dir.path();
+    // Article 9 of the Administrative Penalty Law (2021) lists the kinds of administrative
+    // penalty; 记过, 记大过, 撤职 and 开除 are sanctions on public servants, not among them.
+    std::fs::write(
+        d.join("六选.csv"),
+        "题号,题型,题干,选项A,选项B,选项C,选项D,选项E,选项F,答案,法律,条款\n\
+         SIX-1,单选,根据行政处罚法，下列不属于行政处罚种类的是（　）。,警告,罚款,没收违法所得,暂扣许可证件,行政拘留,记过,F,行政处罚法,第九条\n\
+         SIX-2,多选,根据行政处罚法，下列属于行政处罚种类的有（　）。,通报批评,记大过,降低资质等级,撤职,开除,限制从业,ACF,行政处罚法,第九条\n",
+    )
+    .expect("bank");
+    let imported = run_in(d, &["bank", "import", "六选.csv"], &[]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    std::fs::write(
+        d.join("main.toml"),
+        "id = \"main\"\ntitle = \"六个选项\"\nyear = 2026\nduration_minutes = 30\npass_mark = 4\n\
+         shuffle_options = false\n\n\
+         [[sections]]\nkind = \"single\"\ncount = 1\npoints = 2\nbanks = [\"六选\"]\n\n\
+         [[sections]]\nkind = \"multiple\"\ncount = 1\npoints = 2\nbanks = [\"六选\"]\n",
+    )
+    .expect("spec");
+    let created = run_in(d, &["exam", "create", "main.toml", "--seed", "7"], &[("XUEFA_NOW", NOW)]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let issued = run_in(d, &["access", "issue", "--format", "csv"], &[]);
+    assert_eq!(issued.code, 0, "{}", issued.stderr);
+    let code = issued
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("A001"))
+        .and_then(|l| l.split(',').nth(3))
+        .expect("a code");
+
+    let server = Server::start(d, NOW);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let driver = Driver::start(chromedriver);
+    let profiles = tempfile::tempdir().expect("profiles");
+    let desk = driver.session(chromium, &profiles.path().join("desk"), false);
+    desk.sign_in(&base, "A001", code);
+    desk.click("li.exam[data-exam=\"main\"] a.start");
+    desk.wait("the paper", "document.querySelectorAll('#options input[name=option]').length === 6");
+    for _ in 0..2 {
+        let kind = desk.script("return document.querySelector('#options').dataset.kind;");
+        let picks: &[&str] = if kind == "multiple" { &["A", "C", "F"] } else { &["F"] };
+        for pick in picks {
+            desk.click(&format!("input[name=option][value={pick}]"));
+        }
+        desk.wait("saved", "document.querySelector('#saved').dataset.state === 'saved'");
+        desk.click("#next");
+    }
+    // After a reload each question shows the options chosen, F among them.
+    desk.script("location.reload(); return true;");
+    desk.wait("the paper again", "document.querySelectorAll('#nav button.navq.answered').length === 2");
+    for number in ["1", "2"] {
+        desk.click(&format!("#nav button.navq[data-number=\"{number}\"]"));
+        desk.wait(
+            "the question",
+            &format!("document.querySelector('#qnumber').textContent.indexOf('{number}') >= 0"),
+        );
+        desk.wait("F still chosen", "document.querySelector('input[name=option][value=F]').checked");
+    }
+    desk.click("#submit");
+    desk.wait("the confirmation", "!document.querySelector('#confirm').hidden");
+    desk.click("#confirm-submit");
+    desk.wait(
+        "the result",
+        "document.querySelector('#score') && /\\d/.test(document.querySelector('#score').textContent)",
+    );
+    let score = desk.text("#score");
+    assert!(score.starts_with('4') && score.contains("/ 4"), "both answers right: {score}");
+    // The review marks F as the key (and as chosen) on both questions: the stored key is
+    // option F, not 错.
+    desk.wait("the review", "document.querySelectorAll('#review li.review-item').length === 2");
+    let marked = desk.script(
+        "return Array.prototype.map.call(document.querySelectorAll('#review li.review-item'), function (item) { \
+           var letters = function (css) { return Array.prototype.map.call(item.querySelectorAll(css), \
+             function (o) { return o.querySelector('.letter').textContent.replace(/[^A-Z]/g, ''); }).join(''); }; \
+           return letters('li.review-option.key') + '/' + letters('li.review-option.picked'); }).sort();",
+    );
+    assert_eq!(marked, json!(["ACF/ACF", "F/F"]), "keys and choices in the review");
+    let errors = desk.console_errors();
+    assert!(errors.is_empty(), "console: {errors:?}");
+
+    // The command line reads the same: the stored answers are F and ACF.
+    let results = run_in(d, &["exam", "results", "main", "--format", "json"], &[]);
+    assert_eq!(results.code, 0, "{}", results.stderr);
+    assert!(
+        results.stdout.contains("\"passed\": true") || results.stdout.contains("\"passed\":true"),
+        "{}",
+        results.stdout
+    );
+}
