@@ -95,6 +95,7 @@ mod bank;
 pub mod exam;
 pub mod i18n;
 pub(crate) mod normalize;
+pub mod practice;
 mod problem;
 mod question;
 pub mod read;
