@@ -24,6 +24,7 @@
 //! | lets a person sit it | [`sitting`] | [`sitting::open`], [`sitting::begin`], [`sitting::Session`] (answer, flag, clear, submit), [`sitting::parse_answers`], [`sitting::sit_answers`] |
 //! | applies the exam's rules | [`exam`] | [`exam::check_may_start`], [`exam::deadline`], [`exam::paper_for`], [`exam::submit_expired`], [`exam::counted`] |
 //! | looks up results | [`exam`] | [`exam::results`], [`exam::standing`] |
+//! | lets a person practise between exams | [`practice`] | [`practice::draw`], [`practice::answer`], [`practice::book`] |
 //! | grades paper answer sheets | [`grade`] | [`grade::grade_sheets`] |
 //! | reports the exam | [`report::exam`] | [`report::exam::exam_report`] and its listings |
 //! | finds broken questions | [`report::items`] | [`report::items::analyse_exam`] and its listings |
@@ -51,6 +52,7 @@ pub mod i18n;
 pub mod import;
 pub mod integrity;
 pub mod online;
+pub mod practice;
 pub mod render;
 pub mod report;
 pub mod sitting;
@@ -58,7 +60,7 @@ pub mod study;
 
 pub use error::{AppError, Message, Result};
 
-/// Everything a workspace's store does: banks and rosters, exams, study records. The
+/// Everything a workspace's store does: banks and rosters, exams, study records, practice. The
 /// embedded SQLite store is one; every operation takes any.
 pub trait Backend:
     xuefa_store::Store
@@ -66,6 +68,7 @@ pub trait Backend:
     + xuefa_store::StudyStore
     + xuefa_store::OnlineStore
     + xuefa_store::Maintenance
+    + xuefa_store::PracticeStore
 {
 }
 
@@ -75,6 +78,7 @@ impl<
         + xuefa_store::StudyStore
         + xuefa_store::OnlineStore
         + xuefa_store::Maintenance
+        + xuefa_store::PracticeStore
         + ?Sized,
 > Backend for T
 {

@@ -165,6 +165,10 @@ pub fn store_message(error: &StoreError, lang: Lang) -> String {
             text(lang, "store.too_new", &[("found", found.to_string()), ("known", known.to_string())])
         }
         StoreError::NoBank(bank) => text(lang, "store.no_bank", &[("bank", bank.clone())]),
+        StoreError::NoPerson(employee) => text(lang, "store.no_person", &[("employee", employee.clone())]),
+        StoreError::NoQuestion(question) => {
+            text(lang, "store.no_question", &[("question", question.clone())])
+        }
         StoreError::BankInUse { bank, exams } => {
             text(lang, "store.bank_in_use", &[("bank", bank.clone()), ("exams", exams.join(", "))])
         }

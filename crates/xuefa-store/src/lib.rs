@@ -13,6 +13,7 @@ mod exams;
 mod ledger;
 mod maintenance;
 mod online;
+mod practice;
 mod sqlite;
 mod study;
 pub mod workspace;
@@ -25,6 +26,7 @@ pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummar
 pub use ledger::{LedgerCheck, LedgerProblem, Record as LedgerRecord, hex};
 pub use maintenance::{BackupInfo, ExamFigures, Figures, Health, Maintenance, Orphans};
 pub use online::{AccessCode, OnlineStore, ResponseSave, Saved};
+pub use practice::{PracticeCandidate, PracticeStore};
 pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
 pub use workspace::{Config, CustomKind, Office, StudyConfig, Workspace, WorkspaceError, parse_offset};
@@ -61,6 +63,12 @@ pub enum StoreError {
     /// No exam has this id.
     #[error("no exam `{0}`")]
     NoExam(String),
+    /// No one on the roster has this employee id.
+    #[error("no one on the roster has employee id `{0}`")]
+    NoPerson(String),
+    /// No question in use has this bank and id.
+    #[error("no question `{0}` in use")]
+    NoQuestion(String),
     /// An exam with this id exists already.
     #[error("an exam `{0}` exists already")]
     ExamExists(String),

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_law_version.sql"),
     include_str!("migrations/0007_access.sql"),
     include_str!("migrations/0008_ledger.sql"),
+    include_str!("migrations/0009_practice.sql"),
 ];
 
 /// The schema version that brought the ledger: a database upgraded to it has its submitted

@@ -1,0 +1,160 @@
+//! Practice between exams: drawing a set of questions for one person (free practice by
+//! law, tag and kind; the daily quiz; the wrong-answer book's due reviews), answering them
+//! one by one with immediate feedback, and the person's wrong-answer book.
+//!
+//! Options are shown in the bank's order in practice, so the key is given in the bank's
+//! letters. The schedule and the daily quiz's order are [`xuefa_core::practice`]'s.
+
+use std::collections::HashMap;
+
+use xuefa_core::exam::Response;
+use xuefa_core::practice::{BookEntry, LawRecord, QuizCandidate, after_answer, daily_quiz};
+use xuefa_core::{Answer, Date, Kind, Timestamp, law_key};
+use xuefa_store::{PracticeCandidate, PracticeStore, StoredQuestion};
+
+use crate::AppError;
+
+/// The questions a daily quiz holds unless told otherwise.
+pub const DAILY_COUNT: usize = 5;
+
+/// Which questions a practice draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PracticeMode {
+    /// Questions matching the filters: unseen first, then the weakest laws'.
+    #[default]
+    Free,
+    /// The day's quiz: due reviews, then unseen, then weak laws; the same all day.
+    Daily,
+    /// Only the wrong-answer book's questions that are due.
+    Review,
+}
+
+/// What a person asks to practise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PracticeRequest {
+    /// Only questions citing one of these laws (any form of their names); all when empty.
+    pub laws: Vec<String>,
+    /// Only questions with one of these tags; all when empty.
+    pub tags: Vec<String>,
+    /// Only questions of this kind.
+    pub kind: Option<Kind>,
+    /// How many questions at most.
+    pub count: usize,
+    /// Which questions.
+    pub mode: PracticeMode,
+}
+
+/// What a practice answer taught: right or wrong, the key, why, and where the question
+/// now stands in the person's book.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Feedback {
+    /// Whether the answer was right (a multiple-choice answer only when every option is).
+    pub correct: bool,
+    /// The key: option letters such as `AC`, or `T`/`F` for a judgement.
+    pub key: String,
+    /// The explanation (解析), if the bank gives one.
+    pub explanation: String,
+    /// The law cited.
+    pub law: String,
+    /// The article cited.
+    pub article: String,
+    /// The question's place in the book after this answer (`None`: not in it).
+    pub book: Option<BookEntry>,
+    /// Whether this answer took it out of the book (right in the last box).
+    pub left_book: bool,
+}
+
+/// Draws a practice for one person on `today`: the questions to ask, in order. `at` keys
+/// free practice's order (each free practice is another draw); the daily quiz depends
+/// only on the person and the day.
+///
+/// # Errors
+/// A store failure ([`xuefa_store::StoreError::NoPerson`] for an employee not on the roster).
+pub fn draw<S: PracticeStore + ?Sized>(
+    store: &S,
+    employee: &str,
+    request: &PracticeRequest,
+    today: Date,
+    at: Timestamp,
+) -> Result<Vec<StoredQuestion>, AppError> {
+    let candidates = store.practice_candidates(employee)?;
+    let laws: Vec<String> = request.laws.iter().map(|law| law_key(law)).collect();
+    let wanted = |c: &PracticeCandidate| {
+        (laws.is_empty() || laws.contains(&c.law_key))
+            && (request.tags.is_empty() || c.tags.iter().any(|t| request.tags.contains(t)))
+            && request.kind.is_none_or(|kind| c.kind == kind)
+            && (request.mode != PracticeMode::Review || c.book.is_some_and(|b| b.is_due(today)))
+    };
+    let chosen: Vec<&PracticeCandidate> = candidates.iter().filter(|c| wanted(c)).collect();
+    // How the person does by law, over every practice answer (not only the chosen laws).
+    let mut records: HashMap<&str, LawRecord> = HashMap::new();
+    for c in &candidates {
+        let record = records.entry(c.law_key.as_str()).or_default();
+        record.answered = record.answered.saturating_add(c.answered);
+        record.right = record.right.saturating_add(c.right);
+    }
+    let ids: Vec<String> = chosen.iter().map(|c| format!("{}:{}", c.bank, c.code)).collect();
+    let quiz: Vec<QuizCandidate<'_>> = chosen
+        .iter()
+        .zip(&ids)
+        .map(|(c, id)| QuizCandidate { id, law: &c.law_key, book: c.book, seen: c.answered > 0 })
+        .collect();
+    let key = match request.mode {
+        PracticeMode::Daily => employee.to_owned(),
+        PracticeMode::Free | PracticeMode::Review => format!("{employee}\u{1f}{}", at.as_nanosecond()),
+    };
+    let order = daily_quiz(&key, today, request.count, &quiz, &records);
+    let wanted: Vec<(String, String)> =
+        order.iter().map(|&i| (chosen[i].bank.clone(), chosen[i].code.clone())).collect();
+    Ok(store.practice_questions(&wanted)?)
+}
+
+/// Records one practice answer on `today` and returns the feedback; the question enters,
+/// climbs, drops back in or leaves the person's book by [`after_answer`].
+///
+/// # Errors
+/// A store failure: the person is not on the roster, the question is no longer in use.
+pub fn answer<S: PracticeStore + ?Sized>(
+    store: &mut S,
+    employee: &str,
+    question: &StoredQuestion,
+    response: &Response,
+    at: Timestamp,
+    today: Date,
+) -> Result<Feedback, AppError> {
+    let correct = is_right(&question.question.answer, response);
+    let before = store.book_entry(employee, &question.bank, &question.question.id)?;
+    let book = after_answer(before, correct, today);
+    store.record_practice(employee, question, &response.canonical(), correct, book, at, today)?;
+    let q = &question.question;
+    Ok(Feedback {
+        correct,
+        key: q.answer.canonical(),
+        explanation: q.explanation.clone(),
+        law: q.law.clone(),
+        article: q.article.clone(),
+        book,
+        left_book: before.is_some() && book.is_none(),
+    })
+}
+
+/// Returns the person's wrong-answer book, the earliest due first.
+///
+/// # Errors
+/// A store failure.
+pub fn book<S: PracticeStore + ?Sized>(
+    store: &S,
+    employee: &str,
+) -> Result<Vec<(StoredQuestion, BookEntry)>, AppError> {
+    Ok(store.practice_book(employee)?)
+}
+
+/// Whether a response is the key exactly.
+pub fn is_right(key: &Answer, response: &Response) -> bool {
+    match (key, response) {
+        (Answer::Choice(key), Response::Choice(picked)) => key == picked,
+        (Answer::Judge(key), Response::Judge(said)) => key == said,
+        _ => false,
+    }
+}

@@ -1,0 +1,227 @@
+//! Practice at the engine layer on a real SQLite store: a wrong answer enters the book, the
+//! next day's review asks it, right answers move it up a box; the daily quiz is the same all
+//! day and asks due reviews first; a retired question leaves the book, a changed one comes
+//! back in its new version; an unknown person is refused.
+
+use jiff::Timestamp;
+use xuefa_app::practice::{self, PracticeMode, PracticeRequest};
+use xuefa_app::{AppError, import};
+use xuefa_core::exam::Response;
+use xuefa_core::{Date, Kind, ReadOptions};
+use xuefa_store::{SqliteStore, StoreError};
+
+const HEADER: &str = "题号,题型,题干,选项A,选项B,选项C,选项D,答案,解析,法律,条款\n";
+
+const QUESTIONS: &str = "S1,单选,宪法是国家的（　）。,根本法,基本法,普通法,特别法,A,宪法序言：本宪法是国家的根本法。,宪法,序言\n\
+S2,单选,中华人民共和国的一切权力属于（　）。,人民,国家机关,全国人民代表大会,中国共产党,A,宪法第二条第一款。,宪法,第二条\n\
+J1,判断,宪法是国家的根本法。,,,,,对,宪法序言。,宪法,序言\n\
+J2,判断,行政复议期间行政行为一律停止执行。,,,,,错,行政复议期间行政行为原则上不停止执行。,行政复议法,第四十二条\n";
+
+fn at(text: &str) -> Timestamp {
+    text.parse().expect("time")
+}
+
+fn day(text: &str) -> Date {
+    text.parse().expect("date")
+}
+
+fn import_bank(store: &mut SqliteStore, rows: &str, when: Timestamp) {
+    let text = format!("{HEADER}{rows}");
+    let loaded = import::load_banks(
+        &[("法律".into(), vec![("法律.csv".into(), text.into_bytes())])],
+        &ReadOptions::new(),
+    );
+    import::import_banks(store, &loaded, when, &mut |_, _| {}).expect("bank");
+}
+
+fn office() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().expect("folder");
+    let mut store = SqliteStore::open(&dir.path().join("xuefa.db")).expect("store");
+    import_bank(&mut store, QUESTIONS, at("2026-01-01T00:00:00Z"));
+    let roster = "工号,姓名,部门\nA1,甲一,局/甲科\nB1,乙一,局/乙科\n";
+    import::import_roster(
+        &mut store,
+        "roster.csv",
+        roster.as_bytes(),
+        &ReadOptions::new(),
+        at("2026-01-01T00:00:00Z"),
+        &mut |_| {},
+    )
+    .expect("roster");
+    (dir, store)
+}
+
+fn request(mode: PracticeMode, count: usize) -> PracticeRequest {
+    PracticeRequest { count, mode, ..PracticeRequest::default() }
+}
+
+fn wrong_for(kind: Kind) -> Response {
+    match kind {
+        Kind::Judge => Response::parse("对", kind, 0).expect("a response"),
+        _ => Response::parse("D", kind, 4).expect("a response"),
+    }
+}
+
+#[test]
+fn a_wrong_answer_enters_the_book_and_comes_back_when_due() {
+    let (_dir, mut store) = office();
+    // J2's key is 错: answering 对 is wrong.
+    let drawn = practice::draw(
+        &store,
+        "A1",
+        &PracticeRequest {
+            laws: vec!["《中华人民共和国行政复议法》".into()],
+            ..request(PracticeMode::Free, 5)
+        },
+        day("2026-03-01"),
+        at("2026-03-01T01:00:00Z"),
+    )
+    .expect("draw");
+    assert_eq!(drawn.len(), 1, "one question cites 行政复议法, named in another form");
+    let j2 = &drawn[0];
+    assert_eq!(j2.question.id, "J2");
+    let feedback = practice::answer(
+        &mut store,
+        "A1",
+        j2,
+        &wrong_for(Kind::Judge),
+        at("2026-03-01T01:01:00Z"),
+        day("2026-03-01"),
+    )
+    .expect("answer");
+    assert!(!feedback.correct);
+    assert_eq!(feedback.key, "F");
+    assert_eq!((feedback.law.as_str(), feedback.article.as_str()), ("行政复议法", "第四十二条"));
+    assert!(feedback.explanation.contains("不停止执行"));
+    let entry = feedback.book.expect("in the book");
+    assert_eq!((entry.box_number, entry.due), (1, day("2026-03-02")));
+
+    // Not due on the same day; due the next, and only for A1.
+    let review = |store: &SqliteStore, who: &str, on: &str| {
+        practice::draw(store, who, &request(PracticeMode::Review, 10), day(on), at("2026-03-02T01:00:00Z"))
+            .expect("review")
+            .into_iter()
+            .map(|q| q.question.id)
+            .collect::<Vec<_>>()
+    };
+    assert!(review(&store, "A1", "2026-03-01").is_empty());
+    assert_eq!(review(&store, "A1", "2026-03-02"), ["J2"]);
+    assert!(review(&store, "B1", "2026-03-02").is_empty());
+
+    // Right on 2 March: box 2, due 4 March.
+    let right = Response::parse("错", Kind::Judge, 0).expect("a response");
+    let feedback =
+        practice::answer(&mut store, "A1", j2, &right, at("2026-03-02T01:00:00Z"), day("2026-03-02"))
+            .expect("answer");
+    assert!(feedback.correct);
+    assert_eq!(feedback.book.map(|b| (b.box_number, b.due)), Some((2, day("2026-03-04"))));
+    let book = practice::book(&store, "A1").expect("book");
+    assert_eq!(book.len(), 1);
+    assert_eq!((book[0].0.question.id.as_str(), book[0].1.box_number), ("J2", 2));
+
+    // Right on every due day after: out of the book after box 5.
+    let mut today = day("2026-03-04");
+    let mut left = false;
+    for _ in 0..4 {
+        let feedback = practice::answer(&mut store, "A1", j2, &right, at("2026-04-01T00:00:00Z"), today)
+            .expect("answer");
+        left = feedback.left_book;
+        if let Some(entry) = feedback.book {
+            today = entry.due;
+        }
+    }
+    assert!(left, "right in box 5 leaves the book");
+    assert!(practice::book(&store, "A1").expect("book").is_empty());
+}
+
+#[test]
+fn the_daily_quiz_is_the_same_all_day_and_asks_due_reviews_first() {
+    let (_dir, mut store) = office();
+    let first = practice::draw(
+        &store,
+        "A1",
+        &request(PracticeMode::Free, 1),
+        day("2026-05-01"),
+        at("2026-05-01T00:00:00Z"),
+    )
+    .expect("draw");
+    let wrong = wrong_for(first[0].question.kind);
+    practice::answer(&mut store, "A1", &first[0], &wrong, at("2026-05-01T00:00:00Z"), day("2026-05-01"))
+        .expect("answer");
+    let quiz = |hour: &str| {
+        practice::draw(&store, "A1", &request(PracticeMode::Daily, 3), day("2026-05-02"), at(hour))
+            .expect("quiz")
+            .into_iter()
+            .map(|q| q.question.id)
+            .collect::<Vec<_>>()
+    };
+    let morning = quiz("2026-05-02T01:00:00Z");
+    assert_eq!(morning, quiz("2026-05-02T09:00:00Z"), "the same quiz all day");
+    assert_eq!(morning.len(), 3);
+    assert_eq!(morning[0], first[0].question.id, "the due review first");
+}
+
+#[test]
+fn a_retired_question_leaves_the_book_and_a_changed_one_comes_back_changed() {
+    let (_dir, mut store) = office();
+    for id in ["S1", "S2"] {
+        let drawn = store_question(&store, id);
+        practice::answer(
+            &mut store,
+            "A1",
+            &drawn,
+            &wrong_for(Kind::Single),
+            at("2026-06-01T00:00:00Z"),
+            day("2026-06-01"),
+        )
+        .expect("answer");
+    }
+    assert_eq!(practice::book(&store, "A1").expect("book").len(), 2);
+    // The bank again: S1 gone, S2's explanation corrected.
+    let rows: String = QUESTIONS
+        .lines()
+        .filter(|l| !l.starts_with("S1,"))
+        .map(|l| {
+            if l.starts_with("S2,") {
+                l.replace("宪法第二条第一款。", "宪法第二条第一款：中华人民共和国的一切权力属于人民。")
+            } else {
+                l.to_owned()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    import_bank(&mut store, &rows, at("2026-06-02T00:00:00Z"));
+    let book = practice::book(&store, "A1").expect("book");
+    assert_eq!(book.len(), 1, "S1 left with its retirement");
+    assert_eq!(book[0].0.question.id, "S2");
+    assert_eq!(book[0].0.version, 2, "the new version");
+    assert!(book[0].0.question.explanation.contains("属于人民"));
+    let due = practice::draw(
+        &store,
+        "A1",
+        &request(PracticeMode::Review, 10),
+        day("2026-06-02"),
+        at("2026-06-02T00:00:00Z"),
+    )
+    .expect("review");
+    assert_eq!(due.iter().map(|q| q.question.id.as_str()).collect::<Vec<_>>(), ["S2"]);
+}
+
+#[test]
+fn someone_not_on_the_roster_is_refused() {
+    let (_dir, store) = office();
+    let refused = practice::draw(
+        &store,
+        "NOBODY",
+        &request(PracticeMode::Daily, 5),
+        day("2026-01-02"),
+        at("2026-01-02T00:00:00Z"),
+    );
+    assert!(matches!(refused, Err(AppError::Store(StoreError::NoPerson(who))) if who == "NOBODY"));
+    assert!(matches!(practice::book(&store, "NOBODY"), Err(AppError::Store(StoreError::NoPerson(_)))));
+}
+
+fn store_question(store: &SqliteStore, id: &str) -> xuefa_store::StoredQuestion {
+    use xuefa_store::PracticeStore as _;
+    store.practice_questions(&[("法律".to_owned(), id.to_owned())]).expect("question").remove(0)
+}

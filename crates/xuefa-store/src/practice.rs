@@ -1,0 +1,247 @@
+//! Practice in the store: every practice answer, and each person's wrong-answer book.
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+use xuefa_core::practice::BookEntry;
+use xuefa_core::{Date, Kind};
+
+use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
+use crate::{Result, StoreError, StoredQuestion};
+
+/// A question in use as one person's practice sees it: what the daily quiz and the filters
+/// need, without the question's text (read only for the questions drawn).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PracticeCandidate {
+    /// The bank.
+    pub bank: String,
+    /// The question's id in its bank.
+    pub code: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// The law it cites, as the bank writes it.
+    pub law: String,
+    /// The law's key (every form of a law's name is one key).
+    pub law_key: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Its place in the person's wrong-answer book.
+    pub book: Option<BookEntry>,
+    /// How many times the person answered it in practice.
+    pub answered: u32,
+    /// Of which right.
+    pub right: u32,
+}
+
+/// Practice answers and the wrong-answer book.
+pub trait PracticeStore {
+    /// Returns every question in use, with what this person has done with it, in bank and
+    /// id order.
+    ///
+    /// # Errors
+    /// [`StoreError::NoPerson`] for an employee id not on the roster, or a database error.
+    fn practice_candidates(&self, employee: &str) -> Result<Vec<PracticeCandidate>>;
+
+    /// Returns the current version of these questions in use (`(bank, id)`), in the order
+    /// asked; one no longer in use is left out.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn practice_questions(&self, questions: &[(String, String)]) -> Result<Vec<StoredQuestion>>;
+
+    /// Records one practice answer to the version of a question shown (`question.version`), and the question's
+    /// new place in the person's book (`None`: not in it), in one transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::NoPerson`], [`StoreError::NoQuestion`] when the question is no longer
+    /// in use, or a database error; nothing is changed then.
+    #[allow(clippy::too_many_arguments)]
+    fn record_practice(
+        &mut self,
+        employee: &str,
+        question: &StoredQuestion,
+        response: &str,
+        correct: bool,
+        book: Option<BookEntry>,
+        at: Timestamp,
+        day: Date,
+    ) -> Result<()>;
+
+    /// Returns where one question (`bank`, its id) stands in the person's book.
+    ///
+    /// # Errors
+    /// [`StoreError::NoPerson`] or a database error.
+    fn book_entry(&self, employee: &str, bank: &str, code: &str) -> Result<Option<BookEntry>>;
+
+    /// Returns the person's wrong-answer book: each question in use in it (current version)
+    /// with its place, the earliest due first.
+    ///
+    /// # Errors
+    /// [`StoreError::NoPerson`] or a database error.
+    fn practice_book(&self, employee: &str) -> Result<Vec<(StoredQuestion, BookEntry)>>;
+}
+
+impl SqliteStore {
+    fn person_row(&self, employee: &str) -> Result<i64> {
+        self.conn
+            .query_row("SELECT id FROM people WHERE employee_id = ?1", [employee], |row| row.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NoPerson(employee.to_owned()))
+    }
+}
+
+fn book_entry(box_number: Option<i64>, due: Option<String>, wrong: Option<i64>) -> Result<Option<BookEntry>> {
+    match (box_number, due, wrong) {
+        (Some(box_number), Some(due), Some(wrong)) => {
+            let due =
+                due.parse::<Date>().map_err(|e| StoreError::Corrupt(format!("book due `{due}`: {e}")))?;
+            let box_number = u8::try_from(box_number)
+                .ok()
+                .filter(|b| (1..=xuefa_core::practice::BOXES).contains(b))
+                .ok_or_else(|| StoreError::Corrupt(format!("book box {box_number}")))?;
+            Ok(Some(BookEntry { box_number, due, wrong: u32::try_from(wrong).unwrap_or(0) }))
+        }
+        _ => Ok(None),
+    }
+}
+
+impl PracticeStore for SqliteStore {
+    fn practice_candidates(&self, employee: &str) -> Result<Vec<PracticeCandidate>> {
+        let person = self.person_row(employee)?;
+        let mut statement = self.conn.prepare(
+            "SELECT b.name, q.code, v.kind, v.law, v.law_key, v.tags, k.box, k.due, k.wrong, \
+               (SELECT COUNT(*) FROM practice_answers a WHERE a.person_id = ?1 AND a.question_id = q.id), \
+               (SELECT COUNT(*) FROM practice_answers a WHERE a.person_id = ?1 AND a.question_id = q.id AND a.correct = 1) \
+             FROM questions q JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             LEFT JOIN practice_book k ON k.person_id = ?1 AND k.question_id = q.id \
+             WHERE q.retired = 0 ORDER BY b.name, q.code",
+        )?;
+        let mut rows = statement.query([person])?;
+        let mut candidates = Vec::new();
+        while let Some(row) = rows.next()? {
+            let code: String = row.get(1)?;
+            let kind: String = row.get(2)?;
+            let kind = Kind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("question {code}: unknown kind `{kind}`")))?;
+            let tags: String = row.get(5)?;
+            candidates.push(PracticeCandidate {
+                bank: row.get(0)?,
+                kind,
+                law: row.get(3)?,
+                law_key: row.get(4)?,
+                tags: serde_json::from_str(&tags)
+                    .map_err(|e| StoreError::Corrupt(format!("question {code}: {e}")))?,
+                book: book_entry(row.get(6)?, row.get(7)?, row.get(8)?)?,
+                answered: u32::try_from(row.get::<_, i64>(9)?).unwrap_or(u32::MAX),
+                right: u32::try_from(row.get::<_, i64>(10)?).unwrap_or(u32::MAX),
+                code,
+            });
+        }
+        Ok(candidates)
+    }
+
+    fn practice_questions(&self, questions: &[(String, String)]) -> Result<Vec<StoredQuestion>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {VERSION_COLUMNS} FROM questions q JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             WHERE b.name = ?1 AND q.code = ?2 AND q.retired = 0"
+        ))?;
+        let mut found = Vec::with_capacity(questions.len());
+        for (bank, code) in questions {
+            if let Some(row) = statement.query_row(params![bank, code], question_from_row).optional()? {
+                found.push(row.map_err(StoreError::Corrupt)?);
+            }
+        }
+        Ok(found)
+    }
+
+    fn record_practice(
+        &mut self,
+        employee: &str,
+        question: &StoredQuestion,
+        response: &str,
+        correct: bool,
+        book: Option<BookEntry>,
+        at: Timestamp,
+        day: Date,
+    ) -> Result<()> {
+        let person = self.person_row(employee)?;
+        let tx = self.write()?;
+        let reference = format!("{}:{}", question.bank, question.question.id);
+        let Some(question_id): Option<i64> = tx
+            .query_row(
+                "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id \
+                 WHERE b.name = ?1 AND q.code = ?2 AND q.retired = 0",
+                params![question.bank, question.question.id],
+                |row| row.get(0),
+            )
+            .optional()?
+        else {
+            return Err(StoreError::NoQuestion(reference));
+        };
+        let at = at.to_string();
+        tx.execute(
+            "INSERT INTO practice_answers (person_id, question_id, version, answered_at, day, response, correct) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![person, question_id, question.version, at, day.to_string(), response, correct],
+        )?;
+        match book {
+            Some(entry) => {
+                tx.execute(
+                    "INSERT INTO practice_book (person_id, question_id, box, due, wrong, entered_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (person_id, question_id) DO UPDATE SET \
+                     box = excluded.box, due = excluded.due, wrong = excluded.wrong",
+                    params![person, question_id, entry.box_number, entry.due.to_string(), entry.wrong, at],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM practice_book WHERE person_id = ?1 AND question_id = ?2",
+                    params![person, question_id],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn book_entry(&self, employee: &str, bank: &str, code: &str) -> Result<Option<BookEntry>> {
+        let person = self.person_row(employee)?;
+        let row: Option<(i64, String, i64)> = self
+            .conn
+            .query_row(
+                "SELECT k.box, k.due, k.wrong FROM practice_book k JOIN questions q ON q.id = k.question_id \
+                 JOIN banks b ON b.id = q.bank_id WHERE k.person_id = ?1 AND b.name = ?2 AND q.code = ?3",
+                params![person, bank, code],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        match row {
+            Some((box_number, due, wrong)) => book_entry(Some(box_number), Some(due), Some(wrong)),
+            None => Ok(None),
+        }
+    }
+
+    fn practice_book(&self, employee: &str) -> Result<Vec<(StoredQuestion, BookEntry)>> {
+        let person = self.person_row(employee)?;
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {VERSION_COLUMNS}, k.box, k.due, k.wrong FROM practice_book k \
+             JOIN questions q ON q.id = k.question_id JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             WHERE k.person_id = ?1 AND q.retired = 0 ORDER BY k.due, b.name, q.code"
+        ))?;
+        let mut rows = statement.query([person])?;
+        let mut book = Vec::new();
+        while let Some(row) = rows.next()? {
+            let question = question_from_row(row)?.map_err(StoreError::Corrupt)?;
+            let columns = 18;
+            let entry = book_entry(row.get(columns)?, row.get(columns + 1)?, row.get(columns + 2)?)?
+                .ok_or_else(|| StoreError::Corrupt("a book entry without its box".to_owned()))?;
+            book.push((question, entry));
+        }
+        Ok(book)
+    }
+}
