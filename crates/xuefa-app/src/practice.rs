@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use xuefa_core::exam::Response;
 use xuefa_core::practice::{BookEntry, LawRecord, QuizCandidate, after_answer, daily_quiz};
 use xuefa_core::{Answer, Date, Kind, Timestamp, law_key};
-use xuefa_store::{PracticeCandidate, PracticeStore, StoredQuestion};
+use xuefa_store::{PracticeFilter, PracticeStore, StoredQuestion};
 
 use crate::AppError;
 
@@ -78,27 +78,30 @@ pub fn draw<S: PracticeStore + ?Sized>(
     today: Date,
     at: Timestamp,
 ) -> Result<Vec<StoredQuestion>, AppError> {
-    let candidates = store.practice_candidates(employee)?;
-    let laws: Vec<String> = request.laws.iter().map(|law| law_key(law)).collect();
-    let wanted = |c: &PracticeCandidate| {
-        (laws.is_empty() || laws.contains(&c.law_key))
-            && (request.tags.is_empty() || c.tags.iter().any(|t| request.tags.contains(t)))
-            && request.kind.is_none_or(|kind| c.kind == kind)
-            && (request.mode != PracticeMode::Review || c.book.is_some_and(|b| b.is_due(today)))
+    let filter = PracticeFilter {
+        law_keys: request.laws.iter().map(|law| law_key(law)).collect(),
+        tags: request.tags.clone(),
+        kind: request.kind,
+        due_on: (request.mode == PracticeMode::Review).then_some(today),
     };
-    let chosen: Vec<&PracticeCandidate> = candidates.iter().filter(|c| wanted(c)).collect();
-    // How the person does by law, over every practice answer (not only the chosen laws).
+    let chosen = store.practice_candidates(employee, &filter)?;
+    // How the person does by law, over their answers to the questions this practice may
+    // draw (the weak-law order compares only these).
     let mut records: HashMap<&str, LawRecord> = HashMap::new();
-    for c in &candidates {
+    for c in &chosen {
         let record = records.entry(c.law_key.as_str()).or_default();
         record.answered = record.answered.saturating_add(c.answered);
         record.right = record.right.saturating_add(c.right);
     }
-    let ids: Vec<String> = chosen.iter().map(|c| format!("{}:{}", c.bank, c.code)).collect();
     let quiz: Vec<QuizCandidate<'_>> = chosen
         .iter()
-        .zip(&ids)
-        .map(|(c, id)| QuizCandidate { id, law: &c.law_key, book: c.book, seen: c.answered > 0 })
+        .map(|c| QuizCandidate {
+            bank: &c.bank,
+            id: &c.code,
+            law: &c.law_key,
+            book: c.book,
+            seen: c.answered > 0,
+        })
         .collect();
     let key = match request.mode {
         PracticeMode::Daily => employee.to_owned(),

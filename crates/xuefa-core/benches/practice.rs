@@ -11,11 +11,12 @@ use xuefa_core::practice::{BookEntry, LawRecord, QuizCandidate, daily_quiz};
 fn bench(c: &mut Criterion) {
     let laws = ["民法典", "行政处罚法", "行政许可法", "宪法", "国家安全法"];
     let today = Date::constant(2026, 12, 4);
-    let ids: Vec<String> = (0..50_000).map(|i| format!("bank:Q{i:06}")).collect();
+    let ids: Vec<String> = (0..50_000).map(|i| format!("Q{i:06}")).collect();
     let candidates: Vec<QuizCandidate<'_>> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| QuizCandidate {
+            bank: "bank",
             id,
             law: laws[i % laws.len()],
             book: (i % 100 == 0).then(|| BookEntry {

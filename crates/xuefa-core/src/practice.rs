@@ -94,7 +94,9 @@ fn add_days(day: Date, days: i32) -> Date {
 /// What a person knows of one question, for the daily quiz.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuizCandidate<'a> {
-    /// The question's identity (for example `BANK:ID`); the quiz never holds one twice.
+    /// The bank of the question.
+    pub bank: &'a str,
+    /// The question's id in its bank; the quiz never holds one (bank, id) twice.
     pub id: &'a str,
     /// The law it cites (its key, so that every form of a law's name is one law).
     pub law: &'a str,
@@ -132,11 +134,12 @@ pub fn daily_quiz(
     candidates: &[QuizCandidate<'_>],
     laws: &HashMap<&str, LawRecord>,
 ) -> Vec<usize> {
-    // One index per id (the first when an id is given twice), in id order: the input's
+    // One index per question (the first when one is given twice), in (bank, id) order: the input's
     // order does not matter.
     let mut order: Vec<usize> = (0..candidates.len()).collect();
-    order.sort_by(|&a, &b| candidates[a].id.cmp(candidates[b].id).then(a.cmp(&b)));
-    order.dedup_by(|a, b| candidates[*a].id == candidates[*b].id);
+    let identity = |i: usize| (candidates[i].bank, candidates[i].id);
+    order.sort_by(|&a, &b| identity(a).cmp(&identity(b)).then(a.cmp(&b)));
+    order.dedup_by(|a, b| identity(*a) == identity(*b));
     let mut rng = PaperRng::from_key(quiz_key(person, day));
     rng.shuffle(&mut order);
 
@@ -231,7 +234,7 @@ mod tests {
     #[test]
     fn the_quiz_asks_due_reviews_then_unseen_then_weak_laws() {
         let day = date(2026, 12, 4);
-        let c = |id, law, book, seen| QuizCandidate { id, law, book, seen };
+        let c = |id, law, book, seen| QuizCandidate { bank: "b", id, law, book, seen };
         let candidates = vec![
             c("q-strong", "宪法", None, true),
             c("q-due-late", "民法典", entry(2, date(2026, 12, 4), 1), true),

@@ -28,6 +28,7 @@ fn candidates<'a>(raw: &[Raw], ids: &'a [String]) -> Vec<QuizCandidate<'a>> {
     raw.iter()
         .zip(ids)
         .map(|((_, law, book, seen), id)| QuizCandidate {
+            bank: "bank",
             id,
             law: LAWS[*law],
             book: book.map(|(box_number, due, wrong)| BookEntry { box_number, due: day(due), wrong }),

@@ -1,5 +1,7 @@
 //! Practice in the store: every practice answer, and each person's wrong-answer book.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use xuefa_core::practice::BookEntry;
@@ -8,8 +10,8 @@ use xuefa_core::{Date, Kind};
 use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
 use crate::{Result, StoreError, StoredQuestion};
 
-/// A question in use as one person's practice sees it: what the daily quiz and the filters
-/// need, without the question's text (read only for the questions drawn).
+/// A question in use as one person's practice sees it: what the daily quiz needs, without
+/// the question's text (read only for the questions drawn).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PracticeCandidate {
@@ -17,14 +19,8 @@ pub struct PracticeCandidate {
     pub bank: String,
     /// The question's id in its bank.
     pub code: String,
-    /// Its kind.
-    pub kind: Kind,
-    /// The law it cites, as the bank writes it.
-    pub law: String,
-    /// The law's key (every form of a law's name is one key).
+    /// The key of the law it cites (every form of a law's name is one key).
     pub law_key: String,
-    /// Its tags.
-    pub tags: Vec<String>,
     /// Its place in the person's wrong-answer book.
     pub book: Option<BookEntry>,
     /// How many times the person answered it in practice.
@@ -33,14 +29,27 @@ pub struct PracticeCandidate {
     pub right: u32,
 }
 
+/// Which questions in use a practice may draw: each list empty for all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PracticeFilter {
+    /// Law keys ([`xuefa_core::law_key`]): questions citing one of them.
+    pub law_keys: Vec<String>,
+    /// Questions with one of these tags.
+    pub tags: Vec<String>,
+    /// Questions of this kind.
+    pub kind: Option<Kind>,
+    /// Only the questions of the person's book that are due on this day.
+    pub due_on: Option<Date>,
+}
+
 /// Practice answers and the wrong-answer book.
 pub trait PracticeStore {
-    /// Returns every question in use, with what this person has done with it, in bank and
-    /// id order.
+    /// Returns the questions in use that `filter` lets through, with what this person has
+    /// done with each, in no particular order (the daily quiz orders them itself).
     ///
     /// # Errors
     /// [`StoreError::NoPerson`] for an employee id not on the roster, or a database error.
-    fn practice_candidates(&self, employee: &str) -> Result<Vec<PracticeCandidate>>;
+    fn practice_candidates(&self, employee: &str, filter: &PracticeFilter) -> Result<Vec<PracticeCandidate>>;
 
     /// Returns the current version of these questions in use (`(bank, id)`), in the order
     /// asked; one no longer in use is left out.
@@ -106,38 +115,86 @@ fn book_entry(box_number: Option<i64>, due: Option<String>, wrong: Option<i64>) 
 }
 
 impl PracticeStore for SqliteStore {
-    fn practice_candidates(&self, employee: &str) -> Result<Vec<PracticeCandidate>> {
+    fn practice_candidates(&self, employee: &str, filter: &PracticeFilter) -> Result<Vec<PracticeCandidate>> {
         let person = self.person_row(employee)?;
-        let mut statement = self.conn.prepare(
-            "SELECT b.name, q.code, v.kind, v.law, v.law_key, v.tags, k.box, k.due, k.wrong, \
-               (SELECT COUNT(*) FROM practice_answers a WHERE a.person_id = ?1 AND a.question_id = q.id), \
-               (SELECT COUNT(*) FROM practice_answers a WHERE a.person_id = ?1 AND a.question_id = q.id AND a.correct = 1) \
-             FROM questions q JOIN banks b ON b.id = q.bank_id \
-             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
-             LEFT JOIN practice_book k ON k.person_id = ?1 AND k.question_id = q.id \
-             WHERE q.retired = 0 ORDER BY b.name, q.code",
+        // The filters become SQL: a person's quiz reads the narrow index of kinds and laws,
+        // not the questions' text.
+        let mut conditions = vec!["q.retired = 0".to_owned()];
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        // Review: only the book's questions due that day.
+        let mut joins = String::new();
+        if let Some(day) = filter.due_on {
+            values.extend([person.into(), day.to_string().into()]);
+            joins = "JOIN practice_book k ON k.person_id = ?1 AND k.question_id = q.id AND k.due <= ?2"
+                .to_owned();
+        }
+        let mut any_of = |test: &dyn Fn(usize) -> String, items: &[String]| {
+            if !items.is_empty() {
+                let mut parts = Vec::new();
+                for item in items {
+                    values.push(item.clone().into());
+                    parts.push(test(values.len()));
+                }
+                conditions.push(format!("({})", parts.join(" OR ")));
+            }
+        };
+        any_of(&|n| format!("q.law_key = ?{n}"), &filter.law_keys);
+        // Tags live with the question's text: a correlated test, only when asked for.
+        any_of(
+            &|n| {
+                format!(
+                    "EXISTS (SELECT 1 FROM question_versions v WHERE v.question_id = q.id \
+                     AND v.version = q.current_version AND instr(v.tags, json_quote(?{n})) > 0)"
+                )
+            },
+            &filter.tags,
+        );
+        if let Some(kind) = filter.kind {
+            any_of(&|n| format!("q.kind = ?{n}"), &[kind.as_str().to_owned()]);
+        }
+        // The person's book and answers are few: read once into maps rather than looked up
+        // for each of the tens of thousands of questions in use.
+        let mut book: HashMap<i64, BookEntry> = HashMap::new();
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT question_id, box, due, wrong FROM practice_book WHERE person_id = ?1")?;
+        let mut rows = statement.query([person])?;
+        while let Some(row) = rows.next()? {
+            if let Some(entry) = book_entry(row.get(1)?, row.get(2)?, row.get(3)?)? {
+                book.insert(row.get(0)?, entry);
+            }
+        }
+        let mut answers: HashMap<i64, (u32, u32)> = HashMap::new();
+        let mut statement = self.conn.prepare_cached(
+            "SELECT question_id, COUNT(*), SUM(correct) FROM practice_answers WHERE person_id = ?1 GROUP BY question_id",
         )?;
         let mut rows = statement.query([person])?;
+        while let Some(row) = rows.next()? {
+            let count = |i| row.get::<_, i64>(i).map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+            answers.insert(row.get(0)?, (count(1)?, count(2)?));
+        }
+        let banks: HashMap<i64, String> = self
+            .conn
+            .prepare_cached("SELECT id, name FROM banks")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let sql = format!(
+            "SELECT q.id, q.bank_id, q.code, q.law_key FROM questions q {joins} WHERE {}",
+            conditions.join(" AND ")
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(values))?;
         let mut candidates = Vec::new();
         while let Some(row) = rows.next()? {
-            let code: String = row.get(1)?;
-            let kind: String = row.get(2)?;
-            let kind = Kind::ALL
-                .into_iter()
-                .find(|k| k.as_str() == kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("question {code}: unknown kind `{kind}`")))?;
-            let tags: String = row.get(5)?;
+            let id: i64 = row.get(0)?;
+            let (answered, right) = answers.get(&id).copied().unwrap_or_default();
             candidates.push(PracticeCandidate {
-                bank: row.get(0)?,
-                kind,
-                law: row.get(3)?,
-                law_key: row.get(4)?,
-                tags: serde_json::from_str(&tags)
-                    .map_err(|e| StoreError::Corrupt(format!("question {code}: {e}")))?,
-                book: book_entry(row.get(6)?, row.get(7)?, row.get(8)?)?,
-                answered: u32::try_from(row.get::<_, i64>(9)?).unwrap_or(u32::MAX),
-                right: u32::try_from(row.get::<_, i64>(10)?).unwrap_or(u32::MAX),
-                code,
+                bank: banks.get(&row.get::<_, i64>(1)?).cloned().unwrap_or_default(),
+                code: row.get(2)?,
+                law_key: row.get(3)?,
+                book: book.get(&id).copied(),
+                answered,
+                right,
             });
         }
         Ok(candidates)

@@ -476,9 +476,15 @@ fn import_bank(
         match existing.get(&question.id) {
             None => {
                 tx.prepare_cached(
-                    "INSERT INTO questions (bank_id, code, current_version, retired) VALUES (?1, ?2, 1, 0)",
+                    "INSERT INTO questions (bank_id, code, current_version, retired, kind, law_key) \
+                     VALUES (?1, ?2, 1, 0, ?3, ?4)",
                 )?
-                .execute(params![bank_id, question.id])?;
+                .execute(params![
+                    bank_id,
+                    question.id,
+                    question.kind.as_str(),
+                    law_key(&question.law)
+                ])?;
                 let id = tx.last_insert_rowid();
                 insert_version(tx, id, 1, question, &record_hash, &now_text)?;
                 report.added.push(question.id.clone());
@@ -492,8 +498,10 @@ fn import_bank(
             Some(old) => {
                 let version = old.version + 1;
                 insert_version(tx, old.id, version, question, &record_hash, &now_text)?;
-                tx.prepare_cached("UPDATE questions SET current_version = ?1, retired = 0 WHERE id = ?2")?
-                    .execute(params![version, old.id])?;
+                tx.prepare_cached(
+                    "UPDATE questions SET current_version = ?1, retired = 0, kind = ?3, law_key = ?4 WHERE id = ?2",
+                )?
+                .execute(params![version, old.id, question.kind.as_str(), law_key(&question.law)])?;
                 report.changed.push(question.id.clone());
             }
         }

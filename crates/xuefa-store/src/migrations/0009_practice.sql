@@ -26,3 +26,11 @@ CREATE TABLE practice_book (
 );
 
 CREATE INDEX practice_book_question ON practice_book (question_id);
+
+-- The kind and law of each question's current version, beside its id: a person's daily
+-- quiz looks at every question in use, and reads this narrow table, not the versions' text.
+ALTER TABLE questions ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE questions ADD COLUMN law_key TEXT NOT NULL DEFAULT '';
+UPDATE questions SET
+    kind = (SELECT v.kind FROM question_versions v WHERE v.question_id = questions.id AND v.version = questions.current_version),
+    law_key = (SELECT v.law_key FROM question_versions v WHERE v.question_id = questions.id AND v.version = questions.current_version);
