@@ -54,6 +54,7 @@ pub enum Command {
     #[command(subcommand)]
     Access(AccessCommand),
     Serve(commands::serve::ServeArgs),
+    Practice(commands::practice::PracticeArgs),
     Backup(commands::backup::BackupArgs),
     Restore(commands::backup::RestoreArgs),
     Doctor(commands::doctor::DoctorArgs),

@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::pty::Terminal;
 use common::{json, root, run_in};
 use serde_json::Value;
 
@@ -487,63 +488,13 @@ fn scanner_sheets_with_a_column_per_question_are_graded_in_one_go() {
     assert_eq!(answered, 100, "50 questions on each of two papers");
 }
 
-/// `xuefa exam take` running in a real pseudo-terminal, its screen kept by a VT100 parser.
-struct FullScreen {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    output: mpsc::Receiver<Vec<u8>>,
-    screen: vt100::Parser,
-}
-
-impl FullScreen {
-    /// Starts the full-screen sitting of `employee` in Chinese, 32 rows by 110 columns.
-    fn start(dir: &Path, employee: &str) -> FullScreen {
-        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-        let pair = native_pty_system()
-            .openpty(PtySize { rows: 32, cols: 110, pixel_width: 0, pixel_height: 0 })
-            .expect("pty");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_xuefa"));
-        command.args(["exam", "take", "2026-annual", "--employee", employee, "--lang", "zh"]);
-        command.cwd(dir);
-        command.env("XUEFA_NOW", START);
-        command.env("TERM", "xterm-256color");
-        command.env("NO_COLOR", "1");
-        let child = pair.slave.spawn_command(command).expect("spawn in the pty");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let (sender, output) = mpsc::channel::<Vec<u8>>();
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
-        FullScreen { child, writer, output, screen: vt100::Parser::new(32, 110, 0) }
-    }
-
-    /// Returns the screen once it shows `needle`; fails the test after 20 seconds.
-    fn wait(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            while let Ok(bytes) = self.output.try_recv() {
-                self.screen.process(&bytes);
-            }
-            let contents = self.screen.screen().contents();
-            if contents.contains(needle) {
-                return contents;
-            }
-            assert!(Instant::now() < deadline, "`{needle}` never showed; screen:\n{contents}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn press(&mut self, keys: &[u8]) {
-        self.writer.write_all(keys).expect("type");
-    }
+/// `xuefa exam take` of `employee` in a real pseudo-terminal, in Chinese.
+fn full_screen(dir: &Path, employee: &str) -> Terminal {
+    Terminal::start(
+        dir,
+        &["exam", "take", "2026-annual", "--employee", employee, "--lang", "zh"],
+        &[("XUEFA_NOW", START)],
+    )
 }
 
 /// Returns the key to press for a question's key on the full screen: its letters, or t/x.
@@ -560,7 +511,7 @@ fn the_full_screen_exam_in_a_real_pseudo_terminal() {
     let dir = exam_workspace();
     let d = dir.path();
     let key = paper(d, "B001", "1");
-    let mut screen = FullScreen::start(d, "B001");
+    let mut screen = full_screen(d, "B001");
     let first = screen.wait("第 1/50 题");
     let stem: String = key["questions"][0]["stem"].as_str().expect("stem").chars().take(8).collect();
     assert!(first.contains(&stem), "the first question is shown:\n{first}");
@@ -576,9 +527,10 @@ fn the_full_screen_exam_in_a_real_pseudo_terminal() {
     screen.press(b"10\r");
     screen.wait("第 10/50 题");
     screen.press(b"s");
-    let confirm = screen.wait("仍要交卷");
+    // The dialog's last line: the whole dialog is drawn once it shows.
+    let confirm = screen.wait("y：仍然交卷");
+    assert!(confirm.contains("仍要交卷"), "the confirmation:\n{confirm}");
     assert!(confirm.contains("有 49 道题未作答"), "the unanswered are listed:\n{confirm}");
-    assert!(confirm.contains("y：仍然交卷"), "only y submits:\n{confirm}");
 
     // Enter out of habit does not submit a paper with unanswered questions; y does.
     screen.press(b"\r");
@@ -630,7 +582,7 @@ fn enter_never_submits_a_paper_with_unanswered_questions() {
     assert_eq!((state["state"].as_str(), state["answered"].as_u64()), (Some("in_progress"), Some(49)));
 
     // Full screen: the sitting resumes at question 50; Enter is refused while it is open.
-    let mut screen = FullScreen::start(d, "A001");
+    let mut screen = full_screen(d, "A001");
     screen.wait("第 50/50 题");
     screen.press(b"s");
     let confirm = screen.wait("有 1 道题未作答：50");

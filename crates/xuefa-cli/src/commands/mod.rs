@@ -10,6 +10,7 @@ pub mod demo;
 pub mod doctor;
 pub mod exam;
 pub mod init;
+pub mod practice;
 pub mod report;
 pub mod roster;
 pub mod serve;
@@ -32,6 +33,7 @@ pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
         Command::Report(command) => report::run(command, global, ui),
         Command::Access(command) => access::run(command, global, ui),
         Command::Serve(args) => serve::cmd_serve(&args, global, ui),
+        Command::Practice(args) => practice::run(args, global, ui),
         Command::Backup(args) => backup::cmd_backup(&args, global, ui),
         Command::Restore(args) => backup::cmd_restore(&args, global, ui),
         Command::Doctor(args) => doctor::cmd_doctor(&args, global, ui),

@@ -1,0 +1,126 @@
+//! `xuefa practice` and `xuefa practice book`: answers typed line by line (a pipe and a real
+//! pseudo-terminal), the feedback after each, the wrong-answer book and its due reviews.
+
+mod common;
+
+use std::path::Path;
+
+use common::pty::Terminal;
+use common::run_in;
+use serde_json::Value;
+
+/// Two judgements, both false, so that any order of asking can be answered: 对 is wrong.
+const BANK: &str = "题号,题型,题干,选项A,选项B,答案,解析,法律,条款\n\
+J1,判断,行政复议期间行政行为一律停止执行。,,,错,行政复议期间行政行为原则上不停止执行。,行政复议法,第四十二条\n\
+J2,判断,乡、民族乡、镇的人民代表大会每届任期三年。,,,错,地方各级人民代表大会每届任期五年。,宪法,第九十八条\n";
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("folder");
+    let d = dir.path();
+    assert_eq!(run_in(d, &["init", "."], &[]).code, 0);
+    std::fs::write(d.join("练习.csv"), BANK).expect("bank");
+    assert_eq!(run_in(d, &["bank", "import", "练习.csv"], &[]).code, 0);
+    std::fs::write(d.join("roster.csv"), "工号,姓名,部门\nA1,王一,局/办公室\n").expect("roster");
+    assert_eq!(run_in(d, &["roster", "import", "roster.csv"], &[]).code, 0);
+    dir
+}
+
+/// Runs `xuefa practice ARGS` at `now` with `input` typed on stdin.
+fn practise(d: &Path, args: &[&str], input: &str, now: &str) -> common::Run {
+    use std::io::Write as _;
+    let mut all = vec!["practice"];
+    all.extend_from_slice(args);
+    let mut child = common::command_in(d, &all, &[("XUEFA_NOW", now)])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("xuefa runs");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("typed");
+    let out = child.wait_with_output().expect("exit");
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn book(d: &Path) -> Vec<Value> {
+    let out = run_in(d, &["practice", "book", "--employee", "A1", "--format", "json"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str::<Value>(&out.stdout).expect("json").as_array().expect("a list").clone()
+}
+
+#[test]
+fn wrong_answers_enter_the_book_and_come_back_the_next_day() {
+    let dir = workspace();
+    let d = dir.path();
+    // Something that is no answer is asked again; 对 is wrong for both.
+    let out = practise(d, &["--employee", "A1", "--count", "2"], "B\n对\n对\n", "2026-03-01T09:00:00+08:00");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("`B` is not an answer to this question"), "{}", out.stdout);
+    assert_eq!(out.stdout.matches("Wrong. The answer is false.").count(), 2, "{}", out.stdout);
+    assert!(out.stdout.contains("Explanation: 行政复议期间行政行为原则上不停止执行。"), "{}", out.stdout);
+    assert!(out.stdout.contains("Basis: 行政复议法 第四十二条"), "{}", out.stdout);
+    assert!(out.stdout.contains("box 1, due again on 2026-03-02"), "{}", out.stdout);
+    assert!(out.stdout.contains("0 of 2 answered right."), "{}", out.stdout);
+    let entries = book(d);
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e["box"] == 1 && e["due"] == "2026-03-02" && e["wrong"] == 1));
+
+    // Nothing is due the same day; the next day both are, and 错 is right.
+    let same_day = practise(d, &["--employee", "A1", "--review"], "", "2026-03-01T18:00:00+08:00");
+    assert_eq!(same_day.code, 0);
+    assert!(
+        same_day.stderr.contains("Nothing in the wrong-answer book is due today."),
+        "{}",
+        same_day.stderr
+    );
+    let next = practise(d, &["--employee", "A1", "--review"], "错\nF\n", "2026-03-02T09:00:00+08:00");
+    assert_eq!(next.code, 0, "{}", next.stderr);
+    assert!(next.stdout.contains("2 of 2 answered right."), "{}", next.stdout);
+    assert!(book(d).iter().all(|e| e["box"] == 2 && e["due"] == "2026-03-04"));
+}
+
+#[test]
+fn practice_speaks_chinese_and_refuses_people_not_on_the_roster() {
+    let dir = workspace();
+    let d = dir.path();
+    let out = practise(
+        d,
+        &["--employee", "A1", "--law", "《中华人民共和国宪法》", "--lang", "zh"],
+        "对\n",
+        "2026-03-01T09:00:00+08:00",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("练习：共 1 题"), "only the question citing 宪法: {}", out.stdout);
+    assert!(
+        out.stdout.contains("回答错误。正确答案是 错。") && out.stdout.contains("依据：宪法第九十八条"),
+        "{}",
+        out.stdout
+    );
+    let nobody = practise(d, &["--employee", "NOBODY"], "", "2026-03-01T09:00:00+08:00");
+    assert_eq!(nobody.code, 1);
+    assert!(nobody.stderr.contains("no one on the roster has employee id `NOBODY`"), "{}", nobody.stderr);
+    let no_employee = run_in(d, &["practice"], &[]);
+    assert_eq!(no_employee.code, 2, "a usage error: {}", no_employee.stderr);
+    let zero = run_in(d, &["practice", "--employee", "A1", "--count", "0"], &[]);
+    assert_eq!(zero.code, 2, "{}", zero.stderr);
+}
+
+#[test]
+fn practice_in_a_real_pseudo_terminal() {
+    let dir = workspace();
+    let d = dir.path();
+    let mut terminal = Terminal::start(
+        d,
+        &["practice", "--employee", "A1", "--count", "1", "--lang", "en"],
+        &[("XUEFA_NOW", "2026-03-01T09:00:00+08:00")],
+    );
+    let first = terminal.wait("Answer>");
+    assert!(first.contains("Question 1/1 · true/false"), "{first}");
+    terminal.press("错\r".as_bytes());
+    let done = terminal.wait("1 of 1 answered right.");
+    assert!(done.contains("Right. The answer is false."), "{done}");
+    assert!(terminal.child.wait().expect("exit").success());
+}
