@@ -127,9 +127,10 @@ pub fn answer<S: PracticeStore + ?Sized>(
     today: Date,
 ) -> Result<Feedback, AppError> {
     let correct = is_right(&question.question.answer, response);
-    let before = store.book_entry(employee, &question.bank, &question.question.id)?;
-    let book = after_answer(before, correct, today);
-    store.record_practice(employee, question, &response.canonical(), correct, book, at, today)?;
+    let (before, book) =
+        store.record_practice(employee, question, &response.canonical(), correct, at, today, &|before| {
+            after_answer(before, correct, today)
+        })?;
     let q = &question.question;
     Ok(Feedback {
         correct,

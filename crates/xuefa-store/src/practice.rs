@@ -58,8 +58,10 @@ pub trait PracticeStore {
     /// Returns a database error.
     fn practice_questions(&self, questions: &[(String, String)]) -> Result<Vec<StoredQuestion>>;
 
-    /// Records one practice answer to the version of a question shown (`question.version`), and the question's
-    /// new place in the person's book (`None`: not in it), in one transaction.
+    /// Records one practice answer to the version of a question shown (`question.version`)
+    /// and moves the question in the person's book, in one transaction: `schedule` gets its
+    /// place before the answer and returns its place after (`None`: not in the book).
+    /// Returns both places.
     ///
     /// # Errors
     /// [`StoreError::NoPerson`], [`StoreError::NoQuestion`] when the question is no longer
@@ -71,16 +73,10 @@ pub trait PracticeStore {
         question: &StoredQuestion,
         response: &str,
         correct: bool,
-        book: Option<BookEntry>,
         at: Timestamp,
         day: Date,
-    ) -> Result<()>;
-
-    /// Returns where one question (`bank`, its id) stands in the person's book.
-    ///
-    /// # Errors
-    /// [`StoreError::NoPerson`] or a database error.
-    fn book_entry(&self, employee: &str, bank: &str, code: &str) -> Result<Option<BookEntry>>;
+        schedule: &dyn Fn(Option<BookEntry>) -> Option<BookEntry>,
+    ) -> Result<(Option<BookEntry>, Option<BookEntry>)>;
 
     /// Returns the person's wrong-answer book: each question in use in it (current version)
     /// with its place, the earliest due first.
@@ -99,7 +95,12 @@ impl SqliteStore {
     }
 }
 
-fn book_entry(box_number: Option<i64>, due: Option<String>, wrong: Option<i64>) -> Result<Option<BookEntry>> {
+/// A book entry from its stored columns (all `None`: not in the book).
+fn entry_from_columns(
+    box_number: Option<i64>,
+    due: Option<String>,
+    wrong: Option<i64>,
+) -> Result<Option<BookEntry>> {
     match (box_number, due, wrong) {
         (Some(box_number), Some(due), Some(wrong)) => {
             let due =
@@ -160,7 +161,7 @@ impl PracticeStore for SqliteStore {
             .prepare_cached("SELECT question_id, box, due, wrong FROM practice_book WHERE person_id = ?1")?;
         let mut rows = statement.query([person])?;
         while let Some(row) = rows.next()? {
-            if let Some(entry) = book_entry(row.get(1)?, row.get(2)?, row.get(3)?)? {
+            if let Some(entry) = entry_from_columns(row.get(1)?, row.get(2)?, row.get(3)?)? {
                 book.insert(row.get(0)?, entry);
             }
         }
@@ -221,13 +222,12 @@ impl PracticeStore for SqliteStore {
         question: &StoredQuestion,
         response: &str,
         correct: bool,
-        book: Option<BookEntry>,
         at: Timestamp,
         day: Date,
-    ) -> Result<()> {
+        schedule: &dyn Fn(Option<BookEntry>) -> Option<BookEntry>,
+    ) -> Result<(Option<BookEntry>, Option<BookEntry>)> {
         let person = self.person_row(employee)?;
         let tx = self.write()?;
-        let reference = format!("{}:{}", question.bank, question.question.id);
         let Some(question_id): Option<i64> = tx
             .query_row(
                 "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id \
@@ -237,15 +237,28 @@ impl PracticeStore for SqliteStore {
             )
             .optional()?
         else {
-            return Err(StoreError::NoQuestion(reference));
+            return Err(StoreError::NoQuestion(format!("{}:{}", question.bank, question.question.id)));
         };
+        // Read and written in one write transaction: two answers at once move it one by one.
+        let stored: Option<(i64, String, i64)> = tx
+            .query_row(
+                "SELECT box, due, wrong FROM practice_book WHERE person_id = ?1 AND question_id = ?2",
+                params![person, question_id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let before = match stored {
+            Some((box_number, due, wrong)) => entry_from_columns(Some(box_number), Some(due), Some(wrong))?,
+            None => None,
+        };
+        let after = schedule(before);
         let at = at.to_string();
         tx.execute(
             "INSERT INTO practice_answers (person_id, question_id, version, answered_at, day, response, correct) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![person, question_id, question.version, at, day.to_string(), response, correct],
         )?;
-        match book {
+        match after {
             Some(entry) => {
                 tx.execute(
                     "INSERT INTO practice_book (person_id, question_id, box, due, wrong, entered_at) \
@@ -262,24 +275,7 @@ impl PracticeStore for SqliteStore {
             }
         }
         tx.commit()?;
-        Ok(())
-    }
-
-    fn book_entry(&self, employee: &str, bank: &str, code: &str) -> Result<Option<BookEntry>> {
-        let person = self.person_row(employee)?;
-        let row: Option<(i64, String, i64)> = self
-            .conn
-            .query_row(
-                "SELECT k.box, k.due, k.wrong FROM practice_book k JOIN questions q ON q.id = k.question_id \
-                 JOIN banks b ON b.id = q.bank_id WHERE k.person_id = ?1 AND b.name = ?2 AND q.code = ?3",
-                params![person, bank, code],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
-        match row {
-            Some((box_number, due, wrong)) => book_entry(Some(box_number), Some(due), Some(wrong)),
-            None => Ok(None),
-        }
+        Ok((before, after))
     }
 
     fn practice_book(&self, employee: &str) -> Result<Vec<(StoredQuestion, BookEntry)>> {
@@ -295,7 +291,7 @@ impl PracticeStore for SqliteStore {
         while let Some(row) = rows.next()? {
             let question = question_from_row(row)?.map_err(StoreError::Corrupt)?;
             let columns = 18;
-            let entry = book_entry(row.get(columns)?, row.get(columns + 1)?, row.get(columns + 2)?)?
+            let entry = entry_from_columns(row.get(columns)?, row.get(columns + 1)?, row.get(columns + 2)?)?
                 .ok_or_else(|| StoreError::Corrupt("a book entry without its box".to_owned()))?;
             book.push((question, entry));
         }

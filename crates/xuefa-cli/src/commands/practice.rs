@@ -13,6 +13,7 @@ use xuefa_store::StoredQuestion;
 
 use crate::cli::GlobalArgs;
 use crate::commands::exam::kind_name;
+use crate::commands::exam::paper::answer_text;
 use crate::error::CommandError;
 use crate::output::ListingOut as _;
 use crate::output::{ListFormat, Listing};
@@ -190,21 +191,13 @@ fn show(
     Ok(())
 }
 
-fn key_shown(key: &str, kind: Kind, ui: &Ui) -> String {
-    match (kind, key) {
-        (Kind::Judge, "T") => ui.text("answer.true", &[]),
-        (Kind::Judge, _) => ui.text("answer.false", &[]),
-        _ => key.to_owned(),
-    }
-}
-
 fn explain(
     feedback: &Feedback,
     question: &StoredQuestion,
     ui: &Ui,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let key = key_shown(&feedback.key, question.question.kind, ui);
+    let key = answer_text(&question.question.answer, ui);
     if feedback.correct {
         writeln!(out, "{}", ui.text("practice.right", &[("key", key)]))?;
     } else {

@@ -72,10 +72,15 @@ pub fn cmd_paper(args: &PaperArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
 
 /// Returns the key in the letters shown, or 对/错 (T/F in English).
 pub fn key_text(question: &PaperQuestion, ui: &Ui) -> String {
-    match question.key {
+    answer_text(&question.key, ui)
+}
+
+/// A key as a person reads it: its letters, or 对/错 (true/false) for a judgement.
+pub fn answer_text(key: &Answer, ui: &Ui) -> String {
+    match key {
         Answer::Judge(true) => ui.text("answer.true", &[]),
         Answer::Judge(false) => ui.text("answer.false", &[]),
-        ref key => key.canonical(),
+        key => key.canonical(),
     }
 }
 
