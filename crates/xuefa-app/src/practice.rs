@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 
 use xuefa_core::exam::Response;
-use xuefa_core::practice::{BookEntry, LawRecord, QuizCandidate, after_answer, daily_quiz};
+use xuefa_core::practice::{BookEntry, LawRecord, QuizCandidate, after_answer, quiz};
 use xuefa_core::{Answer, Date, Kind, Timestamp, law_key};
-use xuefa_store::{PracticeFilter, PracticeStore, StoredQuestion};
+use xuefa_store::{PracticeCandidate, PracticeFilter, PracticeStore, StoredQuestion};
 
 use crate::AppError;
 
@@ -84,33 +84,32 @@ pub fn draw<S: PracticeStore + ?Sized>(
         kind: request.kind,
         due_on: (request.mode == PracticeMode::Review).then_some(today),
     };
-    let chosen = store.practice_candidates(employee, &filter)?;
-    // How the person does by law, over their answers to the questions this practice may
-    // draw (the weak-law order compares only these).
-    let mut records: HashMap<&str, LawRecord> = HashMap::new();
-    for c in &chosen {
-        let record = records.entry(c.law_key.as_str()).or_default();
-        record.answered = record.answered.saturating_add(c.answered);
-        record.right = record.right.saturating_add(c.right);
-    }
-    let quiz: Vec<QuizCandidate<'_>> = chosen
-        .iter()
-        .map(|c| QuizCandidate {
-            bank: &c.bank,
-            id: &c.code,
-            law: &c.law_key,
-            book: c.book,
-            seen: c.answered > 0,
-        })
-        .collect();
     let key = match request.mode {
         PracticeMode::Daily => employee.to_owned(),
         PracticeMode::Free | PracticeMode::Review => format!("{employee}\u{1f}{}", at.as_nanosecond()),
     };
-    let order = daily_quiz(&key, today, request.count, &quiz, &records);
-    let wanted: Vec<(String, String)> =
-        order.iter().map(|&i| (chosen[i].bank.clone(), chosen[i].code.clone())).collect();
-    Ok(store.practice_questions(&wanted)?)
+    let mut choose = |met: &[PracticeCandidate], unseen: usize| {
+        // How the person does by law, over their answers to the questions this practice
+        // may draw (the weak-law order compares only these).
+        let mut records: HashMap<&str, LawRecord> = HashMap::new();
+        for c in met {
+            let record = records.entry(c.law_key.as_str()).or_default();
+            record.answered = record.answered.saturating_add(c.answered);
+            record.right = record.right.saturating_add(c.right);
+        }
+        let known: Vec<QuizCandidate<'_>> = met
+            .iter()
+            .map(|c| QuizCandidate {
+                bank: &c.bank,
+                id: &c.code,
+                law: &c.law_key,
+                book: c.book,
+                seen: c.answered > 0,
+            })
+            .collect();
+        quiz(&key, today, request.count, &known, &records, unseen)
+    };
+    Ok(store.practice_draw(employee, &filter, &mut choose)?)
 }
 
 /// Records one practice answer on `today` and returns the feedback; the question enters,

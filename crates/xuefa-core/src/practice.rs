@@ -26,7 +26,9 @@
 //! answered, then questions of the laws the person answers worst. Within each group the
 //! order comes from a ChaCha20 stream keyed by the person and the day ([`crate::exam::PaperRng`]),
 //! so the same person on the same day gets the same quiz from the same questions, in
-//! whatever order they are given.
+//! whatever order they are given. [`quiz`] does the same when the questions never seen are
+//! too many to list (a workspace of fifty thousand): it is told only how many there are and
+//! draws just the few the quiz has room for.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -166,6 +168,62 @@ pub fn daily_quiz(
     });
     order.truncate(count);
     order
+}
+
+/// One question of a quiz drawn by [`quiz`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pick {
+    /// The question at this index of the known candidates.
+    Known(usize),
+    /// The question at this index of the questions the person has never met, in the
+    /// caller's stable order of them (a store's: by the questions' own ids).
+    Unseen(usize),
+}
+
+/// Returns a quiz of at most `count` questions from two sources: `known`, the questions
+/// the person has answered or has in the book (a few thousand at most), and `unseen`
+/// questions never met, given only by their number. The order is [`daily_quiz`]'s: due
+/// reviews, then questions never seen, then weak laws, then book questions not yet due.
+///
+/// Only as many unseen questions as the quiz has room for are drawn, each uniformly and
+/// without repeats from `0..unseen` (a partial Fisher–Yates over a virtual list), so a quiz
+/// over fifty thousand unseen questions costs what one over five does. The same person, day,
+/// candidates and `unseen` give the same quiz.
+pub fn quiz(
+    person: &str,
+    day: Date,
+    count: usize,
+    known: &[QuizCandidate<'_>],
+    laws: &HashMap<&str, LawRecord>,
+    unseen: usize,
+) -> Vec<Pick> {
+    let order = daily_quiz(person, day, known.len(), known, laws);
+    // daily_quiz's groups: due reviews, never seen, the rest.
+    let due = order.iter().take_while(|&&i| known[i].book.is_some_and(|b| b.is_due(day))).count();
+    let fresh = order[due..].iter().take_while(|&&i| known[i].book.is_none() && !known[i].seen).count();
+    let room = count.saturating_sub(due + fresh).min(unseen);
+    let mut picks: Vec<Pick> = order[..due + fresh].iter().map(|&i| Pick::Known(i)).collect();
+    let mut rng = PaperRng::from_key(unseen_key(person, day));
+    // The virtual list 0..unseen with the swaps made so far.
+    let mut swapped: HashMap<usize, usize> = HashMap::with_capacity(room * 2);
+    for i in 0..room {
+        let span = (unseen - i) as u64;
+        let j = i + usize::try_from(rng.below(span)).unwrap_or(0);
+        let at_j = swapped.get(&j).copied().unwrap_or(j);
+        let at_i = swapped.get(&i).copied().unwrap_or(i);
+        swapped.insert(j, at_i);
+        picks.push(Pick::Unseen(at_j));
+    }
+    picks.extend(order[due + fresh..].iter().map(|&i| Pick::Known(i)));
+    picks.truncate(count);
+    picks
+}
+
+fn unseen_key(person: &str, day: Date) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"xuefa-unseen-v1\x1f");
+    hasher.update(quiz_key(person, day));
+    hasher.finalize().into()
 }
 
 fn quiz_key(person: &str, day: Date) -> [u8; 32] {

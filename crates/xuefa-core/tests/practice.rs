@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
 use xuefa_core::Date;
-use xuefa_core::practice::{BOXES, BookEntry, LawRecord, QuizCandidate, after_answer, daily_quiz};
+use xuefa_core::practice::{
+    BOXES, BookEntry, LawRecord, Pick, QuizCandidate, after_answer, daily_quiz, quiz,
+};
 
 const LAWS: [&str; 4] = ["宪法", "民法典", "行政处罚法", "行政许可法"];
 
@@ -127,4 +129,58 @@ proptest! {
             state = next;
         }
     }
+
+    /// The quiz over known questions and a count of unseen ones: the same every time, no
+    /// question twice, every unseen pick in range, and the order of groups kept: due
+    /// reviews, then unseen, then the rest; unseen questions fill the room left by the
+    /// due reviews and only then are other known questions asked.
+    #[test]
+    fn a_quiz_with_unseen_questions_keeps_its_order_and_never_repeats(
+        raw in raw(), today in 0i32..60, count in 0usize..20, unseen in 0usize..50_000, person in "[A-Z][0-9]{3}",
+    ) {
+        // Known questions are those met: each seen or in the book.
+        let ids: Vec<String> = raw.iter().map(|r| format!("Q{}", r.0)).collect();
+        let mut list = candidates(&raw, &ids);
+        for c in &mut list {
+            c.seen = true;
+        }
+        let picks = quiz(&person, day(today), count, &list, &laws(), unseen);
+        prop_assert_eq!(&picks, &quiz(&person, day(today), count, &list, &laws(), unseen));
+        let distinct: HashSet<&str> = list.iter().map(|c| c.id).collect();
+        prop_assert_eq!(picks.len(), count.min(distinct.len() + unseen));
+        let mut asked: HashSet<Pick> = HashSet::new();
+        let mut names: HashSet<&str> = HashSet::new();
+        for pick in &picks {
+            prop_assert!(asked.insert(*pick), "no pick twice");
+            match *pick {
+                Pick::Known(i) => prop_assert!(names.insert(list[i].id), "no known question twice"),
+                Pick::Unseen(i) => prop_assert!(i < unseen),
+            }
+        }
+        let group = |p: &Pick| match *p {
+            Pick::Known(i) if list[i].book.is_some_and(|b| b.is_due(day(today))) => 0,
+            Pick::Unseen(_) => 1,
+            Pick::Known(_) => 2,
+        };
+        prop_assert!(picks.windows(2).all(|w| group(&w[0]) <= group(&w[1])), "due, then unseen, then the rest");
+        // Without unseen questions it is daily_quiz's order.
+        let plain: Vec<Pick> = daily_quiz(&person, day(today), count, &list, &laws()).into_iter().map(Pick::Known).collect();
+        prop_assert_eq!(quiz(&person, day(today), count, &list, &laws(), 0), plain);
+    }
+}
+
+/// Every unseen question is equally likely: 3 of 10 drawn for 20,000 people, each drawn
+/// close to 6,000 times (a χ² test at 9 degrees of freedom, 27.9 the 0.1 % critical value).
+#[test]
+fn unseen_questions_are_drawn_uniformly() {
+    let mut counts = [0u32; 10];
+    for n in 0..20_000 {
+        for pick in quiz(&format!("P{n}"), day(0), 3, &[], &HashMap::new(), 10) {
+            let Pick::Unseen(i) = pick else { panic!("only unseen questions") };
+            counts[i] += 1;
+        }
+    }
+    let expected = 6_000.0;
+    let chi2: f64 = counts.iter().map(|&c| (f64::from(c) - expected).powi(2) / expected).sum();
+    assert!(chi2 < 27.9, "χ² {chi2} of {counts:?}");
 }

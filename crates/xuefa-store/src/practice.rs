@@ -1,17 +1,17 @@
 //! Practice in the store: every practice answer, and each person's wrong-answer book.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
-use xuefa_core::practice::BookEntry;
+use xuefa_core::practice::{BookEntry, Pick};
 use xuefa_core::{Date, Kind};
 
 use crate::sqlite::{SqliteStore, VERSION_COLUMNS, question_from_row};
 use crate::{Result, StoreError, StoredQuestion};
 
-/// A question in use as one person's practice sees it: what the daily quiz needs, without
-/// the question's text (read only for the questions drawn).
+/// A question in use that one person has met, as practice sees it: what the daily quiz
+/// needs, without the question's text (read only for the questions drawn).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PracticeCandidate {
@@ -44,12 +44,21 @@ pub struct PracticeFilter {
 
 /// Practice answers and the wrong-answer book.
 pub trait PracticeStore {
-    /// Returns the questions in use that `filter` lets through, with what this person has
-    /// done with each, in no particular order (the daily quiz orders them itself).
+    /// Draws a practice from the questions in use that `filter` lets through, in one
+    /// snapshot: `choose` gets the questions this person has met (answered in practice or
+    /// in the book; in the order of the questions' ids) with what the person did with each,
+    /// and the number of those never met; it returns which to ask, in order
+    /// ([`Pick::Unseen`] counts the never-met questions in the order of their ids). Returns
+    /// the current version of each. A review (`filter.due_on`) counts no question never met.
     ///
     /// # Errors
     /// [`StoreError::NoPerson`] for an employee id not on the roster, or a database error.
-    fn practice_candidates(&self, employee: &str, filter: &PracticeFilter) -> Result<Vec<PracticeCandidate>>;
+    fn practice_draw(
+        &self,
+        employee: &str,
+        filter: &PracticeFilter,
+        choose: &mut dyn FnMut(&[PracticeCandidate], usize) -> Vec<Pick>,
+    ) -> Result<Vec<StoredQuestion>>;
 
     /// Returns the current version of these questions in use (`(bank, id)`), in the order
     /// asked; one no longer in use is left out.
@@ -95,6 +104,55 @@ impl SqliteStore {
     }
 }
 
+/// A practice candidate from `id, bank name, code, law_key`.
+fn candidate(
+    row: &rusqlite::Row<'_>,
+    book: Option<BookEntry>,
+    answered: u32,
+    right: u32,
+) -> rusqlite::Result<PracticeCandidate> {
+    Ok(PracticeCandidate {
+        bank: row.get(1)?,
+        code: row.get(2)?,
+        law_key: row.get(3)?,
+        book,
+        answered,
+        right,
+    })
+}
+
+/// The SQL conditions on `questions q` (in use, and `filter`'s laws, tags and kind) and
+/// the values of their parameters `?1`, `?2`…
+fn filter_sql(filter: &PracticeFilter) -> (String, Vec<rusqlite::types::Value>) {
+    let mut conditions = vec!["q.retired = 0".to_owned()];
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    let mut any_of = |test: &dyn Fn(usize) -> String, items: &[String]| {
+        if !items.is_empty() {
+            let mut parts = Vec::new();
+            for item in items {
+                values.push(item.clone().into());
+                parts.push(test(values.len()));
+            }
+            conditions.push(format!("({})", parts.join(" OR ")));
+        }
+    };
+    any_of(&|n| format!("q.law_key = ?{n}"), &filter.law_keys);
+    // Tags live with the question's text: a correlated test, only when asked for.
+    any_of(
+        &|n| {
+            format!(
+                "EXISTS (SELECT 1 FROM question_versions v WHERE v.question_id = q.id \
+                 AND v.version = q.current_version AND instr(v.tags, json_quote(?{n})) > 0)"
+            )
+        },
+        &filter.tags,
+    );
+    if let Some(kind) = filter.kind {
+        any_of(&|n| format!("q.kind = ?{n}"), &[kind.as_str().to_owned()]);
+    }
+    (conditions.join(" AND "), values)
+}
+
 /// A book entry from its stored columns (all `None`: not in the book).
 fn entry_from_columns(
     box_number: Option<i64>,
@@ -116,49 +174,19 @@ fn entry_from_columns(
 }
 
 impl PracticeStore for SqliteStore {
-    fn practice_candidates(&self, employee: &str, filter: &PracticeFilter) -> Result<Vec<PracticeCandidate>> {
+    fn practice_draw(
+        &self,
+        employee: &str,
+        filter: &PracticeFilter,
+        choose: &mut dyn FnMut(&[PracticeCandidate], usize) -> Vec<Pick>,
+    ) -> Result<Vec<StoredQuestion>> {
         let person = self.person_row(employee)?;
-        // The filters become SQL: a person's quiz reads the narrow index of kinds and laws,
-        // not the questions' text.
-        let mut conditions = vec!["q.retired = 0".to_owned()];
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        // Review: only the book's questions due that day.
-        let mut joins = String::new();
-        if let Some(day) = filter.due_on {
-            values.extend([person.into(), day.to_string().into()]);
-            joins = "JOIN practice_book k ON k.person_id = ?1 AND k.question_id = q.id AND k.due <= ?2"
-                .to_owned();
-        }
-        let mut any_of = |test: &dyn Fn(usize) -> String, items: &[String]| {
-            if !items.is_empty() {
-                let mut parts = Vec::new();
-                for item in items {
-                    values.push(item.clone().into());
-                    parts.push(test(values.len()));
-                }
-                conditions.push(format!("({})", parts.join(" OR ")));
-            }
-        };
-        any_of(&|n| format!("q.law_key = ?{n}"), &filter.law_keys);
-        // Tags live with the question's text: a correlated test, only when asked for.
-        any_of(
-            &|n| {
-                format!(
-                    "EXISTS (SELECT 1 FROM question_versions v WHERE v.question_id = q.id \
-                     AND v.version = q.current_version AND instr(v.tags, json_quote(?{n})) > 0)"
-                )
-            },
-            &filter.tags,
-        );
-        if let Some(kind) = filter.kind {
-            any_of(&|n| format!("q.kind = ?{n}"), &[kind.as_str().to_owned()]);
-        }
-        // The person's book and answers are few: read once into maps rather than looked up
-        // for each of the tens of thousands of questions in use.
+        // One snapshot: the questions counted are the questions read.
+        let tx = self.conn.unchecked_transaction()?;
+        // The questions the person has met: every question answered in practice or in the book.
         let mut book: HashMap<i64, BookEntry> = HashMap::new();
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT question_id, box, due, wrong FROM practice_book WHERE person_id = ?1")?;
+        let mut statement =
+            tx.prepare_cached("SELECT question_id, box, due, wrong FROM practice_book WHERE person_id = ?1")?;
         let mut rows = statement.query([person])?;
         while let Some(row) = rows.next()? {
             if let Some(entry) = entry_from_columns(row.get(1)?, row.get(2)?, row.get(3)?)? {
@@ -166,7 +194,7 @@ impl PracticeStore for SqliteStore {
             }
         }
         let mut answers: HashMap<i64, (u32, u32)> = HashMap::new();
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = tx.prepare_cached(
             "SELECT question_id, COUNT(*), SUM(correct) FROM practice_answers WHERE person_id = ?1 GROUP BY question_id",
         )?;
         let mut rows = statement.query([person])?;
@@ -174,31 +202,54 @@ impl PracticeStore for SqliteStore {
             let count = |i| row.get::<_, i64>(i).map(|n| u32::try_from(n).unwrap_or(u32::MAX));
             answers.insert(row.get(0)?, (count(1)?, count(2)?));
         }
-        let banks: HashMap<i64, String> = self
-            .conn
-            .prepare_cached("SELECT id, name FROM banks")?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let sql = format!(
-            "SELECT q.id, q.bank_id, q.code, q.law_key FROM questions q {joins} WHERE {}",
-            conditions.join(" AND ")
-        );
-        let mut statement = self.conn.prepare(&sql)?;
-        let mut rows = statement.query(rusqlite::params_from_iter(values))?;
-        let mut candidates = Vec::new();
+        let met: HashSet<i64> = book.keys().chain(answers.keys()).copied().collect();
+        // The filters become SQL over the narrow columns of kinds and laws, not the text.
+        let (conditions, values) = filter_sql(filter);
+        // Every question the filter lets through, only by its id: fifty thousand integers,
+        // no strings; only the few the person has met are read further.
+        let mut known_ids = Vec::new();
+        let mut unseen: Vec<i64> = Vec::new();
+        let mut ids =
+            tx.prepare(&format!("SELECT q.id FROM questions q WHERE {conditions} ORDER BY q.id"))?;
+        let mut rows = ids.query(rusqlite::params_from_iter(values.iter()))?;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
-            let (answered, right) = answers.get(&id).copied().unwrap_or_default();
-            candidates.push(PracticeCandidate {
-                bank: banks.get(&row.get::<_, i64>(1)?).cloned().unwrap_or_default(),
-                code: row.get(2)?,
-                law_key: row.get(3)?,
-                book: book.get(&id).copied(),
-                answered,
-                right,
-            });
+            match filter.due_on {
+                // Review: the book's due questions only.
+                Some(day) => {
+                    if book.get(&id).is_some_and(|entry| entry.is_due(day)) {
+                        known_ids.push(id);
+                    }
+                }
+                None if met.contains(&id) => known_ids.push(id),
+                None => unseen.push(id),
+            }
         }
-        Ok(candidates)
+        drop(rows);
+        let mut one = tx.prepare_cached(
+            "SELECT q.id, b.name, q.code, q.law_key FROM questions q JOIN banks b ON b.id = q.bank_id WHERE q.id = ?1",
+        )?;
+        let mut known = Vec::with_capacity(known_ids.len());
+        for &id in &known_ids {
+            let (answered, right) = answers.get(&id).copied().unwrap_or_default();
+            known.push(one.query_row([id], |row| candidate(row, book.get(&id).copied(), answered, right))?);
+        }
+        let picks = choose(&known, unseen.len());
+        let mut statement = tx.prepare_cached(&format!(
+            "SELECT {VERSION_COLUMNS} FROM questions q JOIN banks b ON b.id = q.bank_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             WHERE q.id = ?1"
+        ))?;
+        let mut drawn = Vec::with_capacity(picks.len());
+        for pick in picks {
+            let id = match pick {
+                Pick::Known(i) => known_ids.get(i),
+                Pick::Unseen(i) => unseen.get(i),
+            };
+            let Some(&id) = id else { continue };
+            drawn.push(statement.query_row([id], question_from_row)?.map_err(StoreError::Corrupt)?);
+        }
+        Ok(drawn)
     }
 
     fn practice_questions(&self, questions: &[(String, String)]) -> Result<Vec<StoredQuestion>> {
