@@ -811,7 +811,11 @@ pub struct AttemptResult {
 
 /// Returns whether an exam's review may be seen for a submitted attempt at `now`, or the
 /// message why not.
-fn review_allowed(record: &ExamRecord, attempt: &AttemptRecord, now: Timestamp) -> Result<(), Message> {
+pub(crate) fn review_allowed(
+    record: &ExamRecord,
+    attempt: &AttemptRecord,
+    now: Timestamp,
+) -> Result<(), Message> {
     if attempt.submitted_at.is_none() {
         return Err(Message::new("online.review_not_submitted", vec![]));
     }

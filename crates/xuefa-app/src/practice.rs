@@ -7,10 +7,11 @@
 
 use std::collections::HashMap;
 
+use jiff::tz::Offset;
 use xuefa_core::exam::Response;
 use xuefa_core::practice::{BookEntry, LawRecord, QuizCandidate, after_answer, quiz};
 use xuefa_core::{Answer, Date, Kind, Timestamp, law_key};
-use xuefa_store::{PracticeCandidate, PracticeFilter, PracticeStore, StoredQuestion};
+use xuefa_store::{ExamAnswer, ExamStore, PracticeCandidate, PracticeFilter, PracticeStore, StoredQuestion};
 
 use crate::AppError;
 
@@ -140,6 +141,70 @@ pub fn answer<S: PracticeStore + ?Sized>(
         book,
         left_book: before.is_some() && book.is_none(),
     })
+}
+
+/// Takes the answers of the person's submitted exam attempts into their wrong-answer book,
+/// each attempt once, as soon as its review is allowed at `now` (the exam's `review`
+/// setting: after submitting, after the exam closes, never): a question answered for less
+/// than its full points enters the book (or drops back to box 1), a right answer counts as
+/// a review when the question was due, exactly as in practice; a question left unanswered
+/// is not taken as a wrong answer. Attempts are taken in the order they were submitted, on
+/// the office's day they were submitted. Front ends call this before they draw a practice
+/// or show the book. Returns how many questions moved.
+///
+/// # Errors
+/// A store failure ([`xuefa_store::StoreError::NoPerson`] for an employee not on the roster).
+pub fn take_exam_answers<S: PracticeStore + ExamStore + ?Sized>(
+    store: &mut S,
+    employee: &str,
+    now: Timestamp,
+    offset: Offset,
+) -> Result<usize, AppError> {
+    let taken = store.practice_taken_attempts(employee)?;
+    let mut ready = Vec::new();
+    for exam in store.exam_ids()? {
+        let attempts = store.attempts(&exam, employee)?;
+        if attempts.iter().all(|a| a.submitted_at.is_none() || taken.contains(&a.id)) {
+            continue;
+        }
+        let record = store.exam(&exam)?;
+        for attempt in attempts {
+            if attempt.submitted_at.is_some()
+                && !taken.contains(&attempt.id)
+                && crate::online::review_allowed(&record, &attempt, now).is_ok()
+            {
+                ready.push(attempt);
+            }
+        }
+    }
+    ready.sort_by_key(|a| (a.submitted_at, a.id));
+    let mut moved = 0;
+    for attempt in ready {
+        let (Some(submitted), Some(outcome)) = (attempt.submitted_at, attempt.outcome.as_ref()) else {
+            continue;
+        };
+        let day = offset.to_datetime(submitted).date();
+        let responses = crate::sitting::attempt_responses(&attempt);
+        let answers: Vec<ExamAnswer> = attempt
+            .paper
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| responses.get(*index).is_some_and(Option::is_some))
+            .map(|(index, q)| {
+                let mark = outcome.score.marks.get(index).copied().unwrap_or(0.0);
+                ExamAnswer {
+                    bank: q.bank.clone(),
+                    code: q.id.clone(),
+                    correct: q.points > 0.0 && mark >= q.points - 1e-9,
+                    day,
+                }
+            })
+            .collect();
+        let schedule = |before, correct, day| after_answer(before, correct, day);
+        moved += store.take_exam_answers(employee, attempt.id, &answers, now, &schedule)?.unwrap_or(0);
+    }
+    Ok(moved)
 }
 
 /// Returns the person's wrong-answer book, the earliest due first.

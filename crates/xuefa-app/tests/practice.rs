@@ -225,3 +225,66 @@ fn store_question(store: &SqliteStore, id: &str) -> xuefa_store::StoredQuestion 
     use xuefa_store::PracticeStore as _;
     store.practice_questions(&[("法律".to_owned(), id.to_owned())]).expect("question").remove(0)
 }
+
+/// An exam's answers enter the book once its review is allowed (here: after the exam
+/// closes), once only: the wrong ones in box 1, due the day after the office's day of the submission;
+/// a right answer and a question left unanswered do not.
+#[test]
+fn wrong_exam_answers_enter_the_book_once_the_review_is_allowed() {
+    use xuefa_app::{create, sitting};
+    let (_dir, mut store) = office();
+    let spec = "id = \"t\"\ntitle = \"测试\"\nyear = 2026\nduration_minutes = 30\npass_mark = 50\n\
+        closes = \"2026-11-30\"\nreview = \"after_close\"\n[[sections]]\nkind = \"single\"\ncount = 2\n\
+        points = 25\n[[sections]]\nkind = \"judge\"\ncount = 2\npoints = 25\n";
+    // 01:30 in Beijing on 21 November is 17:30 UTC on the 20th: the office's day is the 21st.
+    let sat = at("2026-11-20T17:30:00Z");
+    create::create_exam(&mut store, spec, 7, sat, &xuefa_app::i18n::Tr::new(xuefa_core::Lang::En))
+        .expect("exam");
+    let offset = jiff::tz::offset(8);
+    let opening = sitting::open(&mut store, "t", "A1", sat, offset).expect("may sit");
+    let paper = opening.paper().expect("a paper").clone();
+    let path = _dir.path().join("xuefa.db");
+    let mut session = sitting::begin(
+        SqliteStore::open(&path).expect("connection"),
+        opening,
+        sat,
+        xuefa_store::Mode::Terminal,
+    )
+    .expect("begins")
+    .expect("a session");
+    for (index, question) in paper.questions.iter().enumerate() {
+        let response = match (question.id.as_str(), &question.key) {
+            // Both singles wrong (every option but the key), J1 right, J2 left unanswered.
+            ("J2", _) => continue,
+            (_, xuefa_core::Answer::Judge(truth)) => Response::Judge(*truth),
+            (_, xuefa_core::Answer::Choice(letters)) => {
+                let wrong = (0..4).find(|&o| !letters.contains(o)).expect("a wrong option");
+                Response::Choice(xuefa_core::Letters::empty().with(wrong))
+            }
+            (_, other) => panic!("an answer of another kind: {other:?}"),
+        };
+        session.answer(index, response).expect("saved");
+    }
+    session.submit().expect("submitted");
+
+    // Before the exam closes the review is not allowed: nothing enters the book.
+    let open = at("2026-11-25T00:00:00Z");
+    assert_eq!(practice::take_exam_answers(&mut store, "A1", open, offset).expect("taken"), 0);
+    assert!(practice::book(&store, "A1").expect("book").is_empty());
+
+    let closed = at("2026-12-02T00:00:00Z");
+    assert_eq!(practice::take_exam_answers(&mut store, "A1", closed, offset).expect("taken"), 2);
+    let book = practice::book(&store, "A1").expect("book");
+    let mut ids: Vec<&str> = book.iter().map(|(q, _)| q.question.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["S1", "S2"], "the two wrong singles; not J1 (right) nor J2 (unanswered)");
+    for (_, entry) in &book {
+        assert_eq!((entry.box_number, entry.due, entry.wrong), (1, day("2026-11-22"), 1));
+    }
+    // Once: again later, nothing more moves.
+    assert_eq!(practice::take_exam_answers(&mut store, "A1", closed, offset).expect("taken"), 0);
+    assert_eq!(practice::book(&store, "A1").expect("book").len(), 2);
+    // Another person's book is their own.
+    assert_eq!(practice::take_exam_answers(&mut store, "B1", closed, offset).expect("taken"), 0);
+    assert!(practice::book(&store, "B1").expect("book").is_empty());
+}

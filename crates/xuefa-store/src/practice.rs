@@ -29,6 +29,19 @@ pub struct PracticeCandidate {
     pub right: u32,
 }
 
+/// One answer of a submitted exam attempt, as the wrong-answer book takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExamAnswer {
+    /// The question's bank.
+    pub bank: String,
+    /// The question's id in its bank.
+    pub code: String,
+    /// Whether it earned its full points.
+    pub correct: bool,
+    /// The office's day it was given (the attempt's submission).
+    pub day: Date,
+}
+
 /// Which questions in use a practice may draw: each list empty for all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PracticeFilter {
@@ -86,6 +99,29 @@ pub trait PracticeStore {
         day: Date,
         schedule: &dyn Fn(Option<BookEntry>) -> Option<BookEntry>,
     ) -> Result<(Option<BookEntry>, Option<BookEntry>)>;
+
+    /// Returns the ids of the person's exam attempts whose answers have entered the book.
+    ///
+    /// # Errors
+    /// [`StoreError::NoPerson`] or a database error.
+    fn practice_taken_attempts(&self, employee: &str) -> Result<HashSet<i64>>;
+
+    /// Takes one submitted exam attempt's answers into the person's book, in one
+    /// transaction, once: `schedule` gets each question's place before, whether the answer
+    /// was right and the day it was given, and returns its place after. A question no
+    /// longer in use is passed over. Returns how many answers moved a question, or `None`
+    /// when the attempt had already been taken in (by another process, say).
+    ///
+    /// # Errors
+    /// [`StoreError::NoPerson`] or a database error; nothing is changed then.
+    fn take_exam_answers(
+        &mut self,
+        employee: &str,
+        attempt: i64,
+        answers: &[ExamAnswer],
+        at: Timestamp,
+        schedule: &dyn Fn(Option<BookEntry>, bool, Date) -> Option<BookEntry>,
+    ) -> Result<Option<usize>>;
 
     /// Returns the person's wrong-answer book: each question in use in it (current version)
     /// with its place, the earliest due first.
@@ -151,6 +187,29 @@ fn filter_sql(filter: &PracticeFilter) -> (String, Vec<rusqlite::types::Value>) 
         any_of(&|n| format!("q.kind = ?{n}"), &[kind.as_str().to_owned()]);
     }
     (conditions.join(" AND "), values)
+}
+
+/// Puts a question at its place in a person's book, or takes it out (`None`).
+fn place_in_book(
+    tx: &rusqlite::Transaction<'_>,
+    person: i64,
+    question: i64,
+    place: Option<BookEntry>,
+    at: &str,
+) -> Result<()> {
+    match place {
+        Some(entry) => tx.execute(
+            "INSERT INTO practice_book (person_id, question_id, box, due, wrong, entered_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (person_id, question_id) DO UPDATE SET \
+             box = excluded.box, due = excluded.due, wrong = excluded.wrong",
+            params![person, question, entry.box_number, entry.due.to_string(), entry.wrong, at],
+        )?,
+        None => tx.execute(
+            "DELETE FROM practice_book WHERE person_id = ?1 AND question_id = ?2",
+            params![person, question],
+        )?,
+    };
+    Ok(())
 }
 
 /// A book entry from its stored columns (all `None`: not in the book).
@@ -309,24 +368,73 @@ impl PracticeStore for SqliteStore {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![person, question_id, question.version, at, day.to_string(), response, correct],
         )?;
-        match after {
-            Some(entry) => {
-                tx.execute(
-                    "INSERT INTO practice_book (person_id, question_id, box, due, wrong, entered_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (person_id, question_id) DO UPDATE SET \
-                     box = excluded.box, due = excluded.due, wrong = excluded.wrong",
-                    params![person, question_id, entry.box_number, entry.due.to_string(), entry.wrong, at],
-                )?;
-            }
-            None => {
-                tx.execute(
-                    "DELETE FROM practice_book WHERE person_id = ?1 AND question_id = ?2",
-                    params![person, question_id],
-                )?;
+        place_in_book(&tx, person, question_id, after, &at)?;
+        tx.commit()?;
+        Ok((before, after))
+    }
+
+    fn practice_taken_attempts(&self, employee: &str) -> Result<HashSet<i64>> {
+        self.person_row(employee)?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT t.attempt_id FROM practice_exam_attempts t JOIN attempts a ON a.id = t.attempt_id \
+             WHERE a.employee_id = ?1",
+        )?;
+        let taken = statement.query_map([employee], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(taken)
+    }
+
+    fn take_exam_answers(
+        &mut self,
+        employee: &str,
+        attempt: i64,
+        answers: &[ExamAnswer],
+        at: Timestamp,
+        schedule: &dyn Fn(Option<BookEntry>, bool, Date) -> Option<BookEntry>,
+    ) -> Result<Option<usize>> {
+        let person = self.person_row(employee)?;
+        let tx = self.write()?;
+        let at = at.to_string();
+        // Once: a second process taking the same attempt in finds it taken and changes nothing.
+        if tx.execute(
+            "INSERT INTO practice_exam_attempts (attempt_id, taken_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![attempt, at],
+        )? == 0
+        {
+            return Ok(None);
+        }
+        let mut moved = 0;
+        {
+            let mut find = tx.prepare_cached(
+                "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id \
+                 WHERE b.name = ?1 AND q.code = ?2 AND q.retired = 0",
+            )?;
+            let mut read = tx.prepare_cached(
+                "SELECT box, due, wrong FROM practice_book WHERE person_id = ?1 AND question_id = ?2",
+            )?;
+            for answer in answers {
+                let Some(question): Option<i64> =
+                    find.query_row(params![answer.bank, answer.code], |row| row.get(0)).optional()?
+                else {
+                    continue;
+                };
+                let stored: Option<(i64, String, i64)> = read
+                    .query_row(params![person, question], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+                    .optional()?;
+                let before = match stored {
+                    Some((box_number, due, wrong)) => {
+                        entry_from_columns(Some(box_number), Some(due), Some(wrong))?
+                    }
+                    None => None,
+                };
+                let after = schedule(before, answer.correct, answer.day);
+                if after != before {
+                    moved += 1;
+                    place_in_book(&tx, person, question, after, &at)?;
+                }
             }
         }
         tx.commit()?;
-        Ok((before, after))
+        Ok(Some(moved))
     }
 
     fn practice_book(&self, employee: &str) -> Result<Vec<(StoredQuestion, BookEntry)>> {

@@ -92,6 +92,7 @@ pub fn run(args: PracticeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Comma
     let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
     let today = workspace::office_date(&workspace, now);
+    practice::take_exam_answers(&mut store, employee, now, workspace.config.offset())?;
     let request = PracticeRequest {
         laws: args.law.clone(),
         tags: args.tag.clone(),
@@ -231,7 +232,8 @@ fn explain(
 }
 
 fn cmd_book(args: &BookArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
-    let (_workspace, store) = workspace::open(global.workspace.as_ref())?;
+    let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
+    practice::take_exam_answers(&mut store, &args.employee, workspace::now()?, workspace.config.offset())?;
     let book = practice::book(&store, &args.employee)?;
     let columns = [
         ("bank", "col.bank"),
