@@ -1,5 +1,6 @@
-//! `xuefa practice` and `xuefa practice book`: answers typed line by line (a pipe and a real
-//! pseudo-terminal), the feedback after each, the wrong-answer book and its due reviews.
+//! `xuefa practice` and `xuefa practice book`: answers typed line by line (a pipe, and a real
+//! pseudo-terminal with `--plain`), the feedback after each, the wrong-answer book and its due
+//! reviews.
 
 mod common;
 
@@ -109,16 +110,17 @@ fn practice_speaks_chinese_and_refuses_people_not_on_the_roster() {
 }
 
 #[test]
-fn practice_in_a_real_pseudo_terminal() {
+fn plain_practice_in_a_real_pseudo_terminal_is_line_by_line() {
     let dir = workspace();
     let d = dir.path();
     let mut terminal = Terminal::start(
         d,
-        &["practice", "--employee", "A1", "--count", "1", "--lang", "en"],
+        &["practice", "--employee", "A1", "--count", "1", "--lang", "en", "--plain"],
         &[("XUEFA_NOW", "2026-03-01T09:00:00+08:00")],
     );
     let first = terminal.wait("Answer>");
     assert!(first.contains("Question 1/1 · true/false"), "{first}");
+    assert!(!first.contains("0 of 0 answered right"), "not the full screen: {first}");
     terminal.press("错\r".as_bytes());
     let done = terminal.wait("1 of 1 answered right.");
     assert!(done.contains("Right. The answer is false."), "{done}");
