@@ -24,6 +24,7 @@ mod error;
 mod i18n;
 mod inputs;
 mod output;
+mod screen;
 mod ui;
 mod workspace;
 

@@ -1,5 +1,6 @@
-//! `xuefa practice` and `xuefa practice book`: answers typed line by line (a pipe and a real
-//! pseudo-terminal), the feedback after each, the wrong-answer book and its due reviews.
+//! `xuefa practice` and `xuefa practice book`: answers typed line by line (a pipe, and a real
+//! pseudo-terminal with `--plain`) and on the full screen (a pseudo-terminal), the feedback
+//! after each, the wrong-answer book and its due reviews.
 
 mod common;
 
@@ -109,18 +110,72 @@ fn practice_speaks_chinese_and_refuses_people_not_on_the_roster() {
 }
 
 #[test]
-fn practice_in_a_real_pseudo_terminal() {
+fn plain_practice_in_a_real_pseudo_terminal_is_line_by_line() {
     let dir = workspace();
     let d = dir.path();
     let mut terminal = Terminal::start(
         d,
-        &["practice", "--employee", "A1", "--count", "1", "--lang", "en"],
+        &["practice", "--employee", "A1", "--count", "1", "--lang", "en", "--plain"],
         &[("XUEFA_NOW", "2026-03-01T09:00:00+08:00")],
     );
     let first = terminal.wait("Answer>");
     assert!(first.contains("Question 1/1 · true/false"), "{first}");
+    assert!(!first.contains("0 of 0 answered right"), "not the full screen: {first}");
     terminal.press("错\r".as_bytes());
     let done = terminal.wait("1 of 1 answered right.");
     assert!(done.contains("Right. The answer is false."), "{done}");
     assert!(terminal.child.wait().expect("exit").success());
+}
+
+/// Returns the id of the bank's question whose stem the screen shows.
+fn shown_question(screen: &str) -> &'static str {
+    match (screen.contains("行政复议期间行政行为一律停止执行"), screen.contains("每届任期三年"))
+    {
+        (true, false) => "J1",
+        (false, true) => "J2",
+        _ => panic!("one of the two questions is shown:\n{screen}"),
+    }
+}
+
+#[test]
+fn full_screen_practice_in_a_real_pseudo_terminal() {
+    let dir = workspace();
+    let d = dir.path();
+    let mut terminal = Terminal::start(
+        d,
+        &["practice", "--employee", "A1", "--count", "2", "--lang", "en"],
+        &[("XUEFA_NOW", "2026-03-01T09:00:00+08:00")],
+    );
+    let first = terminal.wait("Question 1 of 2 · 0 of 0 answered right");
+    let wrong = shown_question(&first);
+    assert!(first.contains("( ) A. true") && first.contains("( ) B. false"), "{first}");
+
+    // The first answered wrongly: the feedback says so in words, with the key.
+    terminal.press(b"t");
+    terminal.wait("(\u{2022}) A. true");
+    terminal.press(b" ");
+    let feedback = terminal.wait("In the wrong-answer book: box 1, due again on 2026-03-02.");
+    assert!(feedback.contains("✗ Wrong") && feedback.contains("Wrong. The answer is false."), "{feedback}");
+    assert!(feedback.contains("Explanation: ") && feedback.contains("Basis: "), "{feedback}");
+    assert!(feedback.contains("0 of 1 answered right"), "{feedback}");
+
+    // The second: Enter without a choice asks for one; then it is answered rightly.
+    terminal.press(b"\r");
+    let second = terminal.wait("Question 2 of 2 · 0 of 1 answered right");
+    assert_ne!(shown_question(&second), wrong, "another question");
+    terminal.press(b"\r");
+    terminal.wait("Choose an answer first");
+    terminal.press(b"f\r");
+    let right = terminal.wait("Right. The answer is false.");
+    assert!(right.contains("1 of 2 answered right"), "{right}");
+
+    // q leaves; the summary is on the normal screen and the wrong answer is in the book.
+    terminal.press(b"q");
+    let after = terminal.wait("1 of 2 answered right.");
+    assert!(!after.contains("Question 2 of 2"), "the full screen is gone: {after}");
+    assert!(terminal.child.wait().expect("exit").success());
+    let entries = book(d);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!((entries[0]["id"].as_str(), entries[0]["box"].as_u64()), (Some(wrong), Some(1)));
+    assert_eq!(entries[0]["due"], "2026-03-02");
 }

@@ -1,6 +1,9 @@
 //! `xuefa practice --employee ID …`: practise between exams, one question at a time with the
 //! key, the explanation and the article after each answer; `xuefa practice book --employee
 //! ID`: the person's wrong-answer book. Every answer is stored the moment it is given.
+//! On a terminal the practice is full screen (`tui`); with `--plain`, line by line.
+
+mod tui;
 
 use std::io::{BufRead, Write};
 
@@ -39,6 +42,8 @@ pub struct PracticeArgs {
     pub daily: bool,
     #[arg(long)]
     pub review: bool,
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,7 +111,10 @@ pub fn run(args: PracticeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Comma
         ui.note(&ui.text(key, &[]));
         return Ok(());
     }
-    // One line at a time, on a terminal as in a script or a screen reader.
+    if crate::screen::full_screen(args.plain) {
+        return tui::run(&mut store, &workspace, employee, &questions, ui);
+    }
+    // One line at a time, for a script or a screen reader.
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();

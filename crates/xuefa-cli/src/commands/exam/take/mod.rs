@@ -6,7 +6,6 @@
 mod plain;
 mod tui;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -102,10 +101,10 @@ pub fn cmd_take(args: &TakeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         outln!("{}", result_text(session.sitting.paper(), &outcome, session.sitting.responses(), ui));
         return Ok(());
     }
-    if args.plain || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        plain::run(&mut session, ui)
-    } else {
+    if crate::screen::full_screen(args.plain) {
         tui::run(&mut session, ui)
+    } else {
+        plain::run(&mut session, ui)
     }
 }
 

@@ -11,7 +11,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::{DefaultTerminal, Frame};
-use xuefa_core::Kind;
 use xuefa_core::exam::{Outcome, Response};
 
 use xuefa_store::ExamStore;
@@ -20,6 +19,7 @@ use super::{Session, SessionErrorText as _, result_text};
 use crate::commands::exam::status::clock;
 use crate::commands::exam::{kind_name, points};
 use crate::error::CommandError;
+use crate::screen::{self, Pick};
 use crate::ui::Ui;
 
 enum View {
@@ -43,19 +43,16 @@ struct State {
 }
 
 pub fn run<S: ExamStore>(session: &mut Session<S>, ui: &Ui) -> Result<(), CommandError> {
-    let mut terminal = ratatui::init();
-    let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut state = State { view: View::Question, goto: String::new(), message: String::new(), colour };
-    let result = event_loop(&mut terminal, session, ui, &mut state);
-    ratatui::restore();
-    match (&result, &state.view) {
-        (Ok(()), View::Result { outcome, .. }) => {
+    let mut state =
+        State { view: View::Question, goto: String::new(), message: String::new(), colour: screen::colour() };
+    screen::with_terminal(|terminal| event_loop(terminal, session, ui, &mut state))?;
+    match &state.view {
+        View::Result { outcome, .. } => {
             outln!("{}", result_text(session.sitting.paper(), outcome, session.sitting.responses(), ui));
         }
-        (Ok(()), _) => ui.note(&ui.text("plain.left_unsubmitted", &[])),
-        _ => {}
+        _ => ui.note(&ui.text("plain.left_unsubmitted", &[])),
     }
-    result
+    Ok(())
 }
 
 fn event_loop<S: ExamStore>(
@@ -64,7 +61,7 @@ fn event_loop<S: ExamStore>(
     ui: &Ui,
     state: &mut State,
 ) -> Result<(), CommandError> {
-    let io = |error: std::io::Error| CommandError::message_of("take.io", vec![("detail", error.to_string())]);
+    let io = screen::io_error;
     loop {
         if !matches!(state.view, View::Result { .. }) && session.expired() {
             let outcome = session.submit()?;
@@ -164,33 +161,10 @@ fn question_key<S: ExamStore>(
         }
         KeyCode::Char('s') => state.view = View::Confirm { enter_refused: false },
         KeyCode::Char(c) => {
-            let c = c.to_ascii_uppercase();
-            let response = match question.kind {
-                Kind::Judge => match c {
-                    'A' | 'T' | 'Y' | '√' => Some(Response::Judge(true)),
-                    'B' | 'X' => Some(Response::Judge(false)),
-                    _ => None,
-                },
-                kind => {
-                    let letter = (c as u32)
-                        .checked_sub('A' as u32)
-                        .map(|i| i as usize)
-                        .filter(|&i| i < question.options.len());
-                    letter.map(|i| {
-                        let one = xuefa_core::Letters::empty().with(i);
-                        match (kind, session.sitting.response(index)) {
-                            (Kind::Multiple, Some(Response::Choice(before))) => {
-                                Response::Choice(xuefa_core::Letters::from_bits(before.bits() ^ one.bits()))
-                            }
-                            _ => Response::Choice(one),
-                        }
-                    })
-                }
-            };
-            match response {
-                Some(Response::Choice(letters)) if letters.is_empty() => respond(session, None),
-                Some(response) => respond(session, Some(response)),
-                None => state.message = ui.text("tui.unknown_key", &[]),
+            match screen::pick(question.kind, question.options.len(), c, session.sitting.response(index)) {
+                Pick::Answer(response) => respond(session, Some(response)),
+                Pick::Cleared => respond(session, None),
+                Pick::NotAnAnswer => state.message = ui.text("tui.unknown_key", &[]),
             }
         }
         _ => {}
@@ -199,7 +173,7 @@ fn question_key<S: ExamStore>(
 }
 
 fn style(state: &State, colour: Color) -> Style {
-    if state.colour { Style::default().fg(colour) } else { Style::default() }
+    screen::fg(state.colour, colour)
 }
 
 fn draw<S: ExamStore>(frame: &mut Frame<'_>, session: &Session<S>, ui: &Ui, state: &State) {
@@ -289,26 +263,8 @@ fn draw_question<S: ExamStore>(
     }
     text.push_line(Line::raw(""));
     let response = session.sitting.response(index);
-    let options: Vec<String> = if question.kind == Kind::Judge {
-        vec![ui.text("answer.true", &[]), ui.text("answer.false", &[])]
-    } else {
-        question.options.clone()
-    };
-    for (i, option) in options.iter().enumerate() {
-        let chosen = match response {
-            Some(Response::Choice(letters)) => letters.contains(i),
-            Some(Response::Judge(truth)) => (i == 0) == *truth,
-            _ => false,
-        };
-        let mark = match (question.kind, chosen) {
-            (Kind::Multiple, true) => "[x]",
-            (Kind::Multiple, false) => "[ ]",
-            (_, true) => "(•)",
-            (_, false) => "( )",
-        };
-        let line_style =
-            if chosen { style(state, Color::Green).add_modifier(Modifier::BOLD) } else { Style::default() };
-        text.push_line(Line::styled(format!("{mark} {}. {option}", xuefa_core::letter(i)), line_style));
+    for line in screen::option_lines(question.kind, &question.options, response, state.colour, ui) {
+        text.push_line(line);
     }
     let block = Block::bordered().title(title);
     frame.render_widget(Paragraph::new(text).block(block).wrap(Wrap { trim: false }), area);
