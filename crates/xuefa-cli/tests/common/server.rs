@@ -417,3 +417,15 @@ pub fn assert_no_secrets(body: &str, secrets: &[String]) {
         );
     }
 }
+
+/// Returns an answer that `key` makes wrong, in the bank's letters.
+pub fn wrong_answer(kind: &str, key: &str) -> String {
+    match kind {
+        "judge" if key == "T" => "F".to_owned(),
+        "judge" => "T".to_owned(),
+        // A multiple-choice key has two letters or more: one of them alone is wrong.
+        "multiple" => key[..1].to_owned(),
+        _ if key == "A" => "B".to_owned(),
+        _ => "A".to_owned(),
+    }
+}
