@@ -1,13 +1,15 @@
 //! The pages of `xuefa serve` in a real headless Chromium, driven over WebDriver by
 //! Debian's chromedriver: sign in, answer, reload and find the answers, resume in a second
 //! browser, submit, see the result and the review; a 360×740 phone screenshot is checked;
-//! no page breaks its Content-Security-Policy or logs an error.
+//! practise on a phone and find a wrong answer in the wrong-answer book; no page breaks its
+//! Content-Security-Policy or logs an error.
 
 mod common;
 
 use common::browser::{Browser, Driver, browser};
+use common::db::stored_question;
 use common::run_in;
-use common::server::{Server, exam_workspace, spec};
+use common::server::{Server, exam_workspace, issue, spec, wrong_answer};
 use serde_json::json;
 
 const NOW: &str = "2026-11-20T09:00:00+08:00";
@@ -297,4 +299,109 @@ fn option_f_chosen_in_a_browser_is_saved_and_graded_as_f() {
         "{}",
         results.stdout
     );
+}
+
+/// Practice on a 360-pixel phone: from my exams to free practice, a wrong answer and its
+/// feedback with the key, a right one, the summary, and the question in the wrong-answer
+/// book; in Chinese, then in English; no sideways scrolling and nothing in the console.
+#[test]
+fn a_wrong_practice_answer_shows_its_key_and_lands_in_the_book() {
+    let Some((chromium, chromedriver)) =
+        browser("a_wrong_practice_answer_shows_its_key_and_lands_in_the_book")
+    else {
+        return;
+    };
+    let dir =
+        exam_workspace("工号,姓名,部门\nA001,王一,区司法局/办公室\n", &[("main", spec("main", ""))], NOW);
+    let d = dir.path();
+    let codes = issue(d, &["--employee", "A001"], NOW);
+    let server = Server::start(d, NOW);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let driver = Driver::start(chromedriver);
+    let profiles = tempfile::tempdir().expect("profiles");
+    let phone = driver.session(chromium, &profiles.path().join("phone"), true);
+    phone.sign_in(&base, "A001", &codes["A001"]);
+    phone.click("#to-practice");
+    phone.wait("the practice page", "location.pathname === '/practice' && document.querySelector('#daily')");
+
+    // Free practice: two true/false questions of the constitution.
+    phone.type_into("#law", "宪法");
+    phone.click("#kind option[value=judge]");
+    phone.script("document.querySelector('#count').value = ''; return true;");
+    phone.type_into("#count", "2");
+    phone.click("#free");
+    let shown =
+        "!document.querySelector('#quiz').hidden && document.querySelector('#stem').textContent.length > 0";
+    phone.wait("the first question", shown);
+    assert!(phone.text("#qnumber").contains("第 1/2 题"), "{}", phone.text("#qnumber"));
+    let no_key = phone.script(
+        "return document.querySelector('#feedback').hidden && !document.querySelector('#options .key');",
+    );
+    assert_eq!(no_key, json!(true), "no key before the answer");
+    let question = |browser: &Browser<'_>| {
+        let shown =
+            browser.script("var q = document.querySelector('#quiz'); return [q.dataset.bank, q.dataset.id];");
+        json!({ "bank": shown[0], "id": shown[1], "version": 1 })
+    };
+
+    // A wrong answer: the verdict, the key marked and said, the explanation, the article and
+    // the day it comes back.
+    let first = question(&phone);
+    let (key, explanation, _, article) = stored_question(d, &first);
+    let wrong = wrong_answer("judge", &key);
+    phone.click(&format!("input[name=option][value={wrong}]"));
+    phone.click("#check");
+    phone.wait("the feedback", "!document.querySelector('#feedback').hidden");
+    assert_eq!(phone.text("#verdict"), "回答错误");
+    let key_word = if key == "T" { "对" } else { "错" };
+    assert!(phone.text("#key").contains(&format!("正确答案：{key_word}")), "{}", phone.text("#key"));
+    let marked = phone.script("return document.querySelector('#options label.key input').value;");
+    assert_eq!(marked, json!(key), "the key's option is marked");
+    assert!(phone.text("#explanation").contains(&explanation), "{}", phone.text("#explanation"));
+    assert!(phone.text("#law-cited").contains(&article), "{}", phone.text("#law-cited"));
+    assert!(phone.text("#book-note").contains("2026-11-21"), "{}", phone.text("#book-note"));
+    assert_eq!(
+        phone.script("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        json!(true),
+        "no sideways scrolling with the feedback shown"
+    );
+
+    // A right answer, then the summary.
+    phone.click("#next");
+    phone.wait(
+        "the second question",
+        "document.querySelector('#qnumber').textContent.indexOf('2/2') >= 0 && document.querySelector('#feedback').hidden",
+    );
+    let second = question(&phone);
+    let (right, _, _, _) = stored_question(d, &second);
+    phone.click(&format!("input[name=option][value={right}]"));
+    phone.click("#check");
+    phone.wait("the feedback", "!document.querySelector('#feedback').hidden");
+    assert_eq!(phone.text("#verdict"), "回答正确");
+    phone.click("#next");
+    phone.wait("the summary", "!document.querySelector('#done').hidden");
+    assert_eq!(phone.text("#summary"), "共答 2 题，答对 1 题。");
+
+    // The book holds the wrong one, with its key; in English by the switch.
+    phone.click("#done a[href='/practice/book']");
+    phone.wait("the book", "document.querySelectorAll('#book li.book-item').length === 1");
+    let entry = phone.script(
+        "var item = document.querySelector('#book li.book-item'); \
+         return [item.dataset.bank, item.dataset.id, item.querySelector('li.review-option.key').textContent];",
+    );
+    assert_eq!((&entry[0], &entry[1]), (&first["bank"], &first["id"]));
+    assert!(entry[2].as_str().is_some_and(|text| text.contains(key_word)), "{entry}");
+    let place = phone.text("#book li.book-item .book-place");
+    assert!(place.contains("第 1 格") && place.contains("2026-11-21"), "{place}");
+    phone.click("#lang");
+    phone.wait("English", "document.documentElement.lang === 'en'");
+    let place = phone.text("#book li.book-item .book-place");
+    assert!(place.starts_with("Box 1") && place.contains("2026-11-21"), "{place}");
+    assert_eq!(
+        phone.script("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        json!(true)
+    );
+
+    let errors = phone.console_errors();
+    assert!(errors.is_empty(), "console: {errors:?}");
 }

@@ -45,6 +45,8 @@ pub(crate) fn router<S: Backend + Send + 'static>(shared: Arc<Shared<S>>) -> Rou
         .route("/exams", get(pages::exams))
         .route("/sit/{exam}", get(pages::sit))
         .route("/result/{exam}/{attempt}", get(pages::result))
+        .route("/practice", get(pages::practice))
+        .route("/practice/book", get(pages::book))
         .route("/static/{file}", get(pages::asset))
         .nest("/api/v1", api)
         .fallback(pages::not_found)

@@ -1,9 +1,9 @@
 //! # xuefa-server
 //!
 //! `xuefa serve`: the annual exam in a browser on the office network. One process serves a
-//! JSON API under `/api/v1` (documented as OpenAPI at `/api/v1/openapi.json`; practice and
-//! the wrong-answer book too) and the pages built on it (sign-in, my exams, the sitting, the
-//! result and review). It authenticates, parses and renders; every rule and every figure is
+//! JSON API under `/api/v1` (documented as OpenAPI at `/api/v1/openapi.json`) and the pages
+//! built on it (sign-in, my exams, the sitting, the result and review, practice and the
+//! wrong-answer book). It authenticates, parses and renders; every rule and every figure is
 //! `xuefa-app`'s, and every state that must outlive the process (sessions, failed sign-ins,
 //! answers, deadlines, practice answers) is in the store.
 //!
