@@ -11,7 +11,9 @@ use jiff::tz::Offset;
 use xuefa_core::exam::Response;
 use xuefa_core::practice::{BookEntry, LawRecord, QuizCandidate, after_answer, quiz};
 use xuefa_core::{Answer, Date, Kind, Timestamp, law_key};
-use xuefa_store::{ExamAnswer, ExamStore, PracticeCandidate, PracticeFilter, PracticeStore, StoredQuestion};
+use xuefa_store::{
+    AttemptRecord, ExamAnswer, ExamStore, PracticeCandidate, PracticeFilter, PracticeStore, StoredQuestion,
+};
 
 use crate::AppError;
 
@@ -160,24 +162,7 @@ pub fn take_exam_answers<S: PracticeStore + ExamStore + ?Sized>(
     now: Timestamp,
     offset: Offset,
 ) -> Result<usize, AppError> {
-    let taken = store.practice_taken_attempts(employee)?;
-    let mut ready = Vec::new();
-    for exam in store.exam_ids()? {
-        let attempts = store.attempts(&exam, employee)?;
-        if attempts.iter().all(|a| a.submitted_at.is_none() || taken.contains(&a.id)) {
-            continue;
-        }
-        let record = store.exam(&exam)?;
-        for attempt in attempts {
-            if attempt.submitted_at.is_some()
-                && !taken.contains(&attempt.id)
-                && crate::online::review_allowed(&record, &attempt, now).is_ok()
-            {
-                ready.push(attempt);
-            }
-        }
-    }
-    ready.sort_by_key(|a| (a.submitted_at, a.id));
+    let ready = waiting_attempts(store, employee, now)?;
     let mut moved = 0;
     for attempt in ready {
         let (Some(submitted), Some(outcome)) = (attempt.submitted_at, attempt.outcome.as_ref()) else {
@@ -205,6 +190,47 @@ pub fn take_exam_answers<S: PracticeStore + ExamStore + ?Sized>(
         moved += store.take_exam_answers(employee, attempt.id, &answers, now, &schedule)?.unwrap_or(0);
     }
     Ok(moved)
+}
+
+/// Whether [`take_exam_answers`] has answers to take in at `now`: a read, so that a server
+/// asks its writer only when there is something to write.
+///
+/// # Errors
+/// A store failure.
+pub fn exam_answers_waiting<S: PracticeStore + ExamStore + ?Sized>(
+    store: &S,
+    employee: &str,
+    now: Timestamp,
+) -> Result<bool, AppError> {
+    Ok(!waiting_attempts(store, employee, now)?.is_empty())
+}
+
+/// The person's submitted attempts not yet taken into the book whose review is allowed at
+/// `now`, in the order they were submitted.
+fn waiting_attempts<S: PracticeStore + ExamStore + ?Sized>(
+    store: &S,
+    employee: &str,
+    now: Timestamp,
+) -> Result<Vec<AttemptRecord>, AppError> {
+    let taken = store.practice_taken_attempts(employee)?;
+    let mut ready = Vec::new();
+    for exam in store.exam_ids()? {
+        let attempts = store.attempts(&exam, employee)?;
+        if attempts.iter().all(|a| a.submitted_at.is_none() || taken.contains(&a.id)) {
+            continue;
+        }
+        let record = store.exam(&exam)?;
+        for attempt in attempts {
+            if attempt.submitted_at.is_some()
+                && !taken.contains(&attempt.id)
+                && crate::online::review_allowed(&record, &attempt, now).is_ok()
+            {
+                ready.push(attempt);
+            }
+        }
+    }
+    ready.sort_by_key(|a| (a.submitted_at, a.id));
+    Ok(ready)
 }
 
 /// Returns the person's wrong-answer book, the earliest due first.

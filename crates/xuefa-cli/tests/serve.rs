@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use common::server::{Server, exam_workspace, spec};
+use common::server::{Server, assert_no_secrets, exam_workspace, spec, stored_secrets};
 use common::{json, run_in};
 use serde_json::{Value, json};
 
@@ -29,70 +29,9 @@ fn workspace(more: &[(&str, &str)]) -> tempfile::TempDir {
     exam_workspace(ROSTER, &exams, NOW)
 }
 
-/// Issues codes as CSV and returns them by employee.
+/// Issues codes as CSV at `NOW` and returns them by employee.
 fn issue(dir: &Path, args: &[&str]) -> HashMap<String, String> {
-    let mut all = vec!["access", "issue", "--format", "csv"];
-    all.extend(args);
-    let issued = run_in(dir, &all, &[("XUEFA_NOW", NOW)]);
-    assert_eq!(issued.code, 0, "{}", issued.stderr);
-    let mut lines = issued.stdout.lines();
-    assert_eq!(lines.next(), Some("employee,name,department,code"));
-    lines
-        .map(|line| {
-            let cells: Vec<&str> = line.split(',').collect();
-            (cells[0].to_owned(), cells[3].to_owned())
-        })
-        .collect()
-}
-
-/// The keys and explanations stored with every paper of the workspace.
-fn stored_secrets(dir: &Path) -> Vec<String> {
-    let db = rusqlite::Connection::open(dir.join("xuefa.db")).expect("database");
-    let mut secrets = Vec::new();
-    let mut statement = db.prepare("SELECT paper FROM attempts").expect("query");
-    let papers: Vec<String> =
-        statement.query_map([], |row| row.get(0)).expect("rows").map(|r| r.expect("paper")).collect();
-    for paper in papers {
-        let paper: Value = serde_json::from_str(&paper).expect("paper JSON");
-        for question in paper["questions"].as_array().expect("questions") {
-            if let Some(explanation) = question["explanation"].as_str().filter(|e| e.chars().count() > 6) {
-                secrets.push(explanation.to_owned());
-            }
-        }
-    }
-    let mut statement = db.prepare("SELECT explanation FROM question_versions").expect("query");
-    let explanations: Vec<Option<String>> =
-        statement.query_map([], |row| row.get(0)).expect("rows").map(|r| r.expect("text")).collect();
-    secrets.extend(explanations.into_iter().flatten().filter(|e| e.chars().count() > 6));
-    secrets
-}
-
-/// Fails when a response body before submission carries a key, an explanation or a mark.
-fn assert_no_secrets(body: &str, secrets: &[String]) {
-    let value: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    fn walk(value: &Value, body: &str) {
-        match value {
-            Value::Object(map) => {
-                for (key, inner) in map {
-                    assert!(
-                        !["key", "keys", "explanation", "mark", "marks", "correct", "answer_key"]
-                            .contains(&key.as_str()),
-                        "a response before submission has `{key}`: {body}"
-                    );
-                    walk(inner, body);
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, body)),
-            _ => {}
-        }
-    }
-    walk(&value, body);
-    for secret in secrets {
-        assert!(
-            !body.contains(secret.as_str()),
-            "a response before submission holds an explanation: {secret}"
-        );
-    }
+    common::server::issue(dir, args, NOW)
 }
 
 /// An answer the question takes, in the paper's letters.

@@ -1,242 +1,24 @@
 //! The pages of `xuefa serve` in a real headless Chromium, driven over WebDriver by
 //! Debian's chromedriver: sign in, answer, reload and find the answers, resume in a second
 //! browser, submit, see the result and the review; a 360×740 phone screenshot is checked;
-//! no page breaks its Content-Security-Policy or logs an error.
+//! practise on a phone and find a wrong answer in the wrong-answer book; no page breaks its
+//! Content-Security-Policy or logs an error.
 
 mod common;
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
+use common::browser::{Browser, Driver, browser};
+use common::db::stored_question;
 use common::run_in;
-use common::server::{Server, exam_workspace, request, spec};
-use serde_json::{Value, json};
+use common::server::{Server, exam_workspace, issue, spec, wrong_answer};
+use serde_json::json;
 
 const NOW: &str = "2026-11-20T09:00:00+08:00";
 
-/// chromedriver and a Chromium, or why the test cannot run here.
-fn browser() -> Option<(&'static str, &'static str)> {
-    let chromium =
-        ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists())?;
-    let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())?;
-    Some((chromium, driver))
-}
-
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Driver {
-    fn start(path: &str) -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .expect("a free port")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let child = Command::new(path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let driver = Driver { child, port };
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(30) {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return driver;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("chromedriver did not listen");
-    }
-
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let body = body.map(|b| b.to_string());
-        let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
-        let response = request(self.port, method, path, body.as_deref(), &headers);
-        let value: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
-        assert_eq!(response.status, 200, "WebDriver {method} {path}: {}", response.body);
-        value["value"].clone()
-    }
-
-    /// A new browser with its own profile (its own cookies): `phone` emulates a 360×740 screen.
-    fn session(&self, chromium: &str, profile: &Path, phone: bool) -> Browser<'_> {
-        let mut args = vec![
-            "--headless".to_owned(),
-            "--no-sandbox".to_owned(),
-            "--disable-gpu".to_owned(),
-            "--disable-quic".to_owned(),
-            "--no-first-run".to_owned(),
-            "--disable-background-networking".to_owned(),
-            "--disable-component-update".to_owned(),
-            "--disable-sync".to_owned(),
-            format!("--user-data-dir={}", profile.display()),
-        ];
-        let mut options = json!({ "binary": chromium });
-        if phone {
-            options["mobileEmulation"] =
-                json!({ "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 1.0 } });
-        } else {
-            args.push("--window-size=1366,768".to_owned());
-        }
-        options["args"] = json!(args);
-        let created = self.call(
-            "POST",
-            "/session",
-            Some(json!({ "capabilities": { "alwaysMatch": {
-                "browserName": "chrome",
-                "goog:chromeOptions": options,
-                "goog:loggingPrefs": { "browser": "ALL" },
-            } } })),
-        );
-        let id = created["sessionId"].as_str().expect("a session").to_owned();
-        Browser { driver: self, id }
-    }
-}
-
-struct Browser<'a> {
-    driver: &'a Driver,
-    id: String,
-}
-
-impl Drop for Browser<'_> {
-    fn drop(&mut self) {
-        let path = format!("/session/{}", self.id);
-        let _ = request(self.driver.port, "DELETE", &path, None, &[]);
-    }
-}
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-impl Browser<'_> {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.driver.call(method, &format!("/session/{}{path}", self.id), body)
-    }
-
-    fn open(&self, url: &str) {
-        self.call("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    fn script(&self, script: &str) -> Value {
-        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
-    }
-
-    /// Waits until a script returns true.
-    fn wait(&self, what: &str, condition: &str) {
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(20) {
-            if self.script(&format!("return !!({condition});")) == json!(true) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let page = self.script("return location.href + '\\n' + document.body.innerText;");
-        panic!("waited for {what} ({condition}); the page: {page}");
-    }
-
-    fn find(&self, css: &str) -> String {
-        self.wait(css, &format!("document.querySelector({})", json!(css)));
-        let found = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": css })));
-        found[ELEMENT].as_str().unwrap_or_else(|| panic!("an element for {css}: {found}")).to_owned()
-    }
-
-    fn click(&self, css: &str) {
-        let element = self.find(css);
-        self.call("POST", &format!("/element/{element}/click"), Some(json!({})));
-    }
-
-    fn type_into(&self, css: &str, text: &str) {
-        let element = self.find(css);
-        self.call("POST", &format!("/element/{element}/value"), Some(json!({ "text": text })));
-    }
-
-    fn text(&self, css: &str) -> String {
-        let element = self.find(css);
-        self.call("GET", &format!("/element/{element}/text"), None).as_str().unwrap_or_default().to_owned()
-    }
-
-    fn screenshot(&self) -> Vec<u8> {
-        let encoded = self.call("GET", "/screenshot", None);
-        decode_base64(encoded.as_str().expect("base64"))
-    }
-
-    /// The browser's console: errors and CSP violations.
-    fn console_errors(&self) -> Vec<String> {
-        let entries = self.call("POST", "/se/log", Some(json!({ "type": "browser" })));
-        entries
-            .as_array()
-            .map(|entries| {
-                entries
-                    .iter()
-                    .filter(|e| {
-                        e["level"] == "SEVERE"
-                            || e["message"].as_str().is_some_and(|m| m.contains("Content Security Policy"))
-                    })
-                    .filter_map(|e| e["message"].as_str().map(str::to_owned))
-                    // A refused request (401 on the sign-in page's probe) is logged by the browser itself.
-                    .filter(|m| !m.contains("Failed to load resource"))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    fn sign_in(&self, base: &str, employee: &str, code: &str) {
-        self.open(&format!("{base}/"));
-        self.type_into("#employee", employee);
-        self.type_into("#code", code);
-        self.click("#login");
-        self.wait(
-            "my exams",
-            "location.pathname === '/exams' && document.querySelector('li.exam[data-exam=\"main\"]')",
-        );
-    }
-
-    /// Picks an answer for the question shown and waits until it is saved.
-    fn answer_shown(&self) -> String {
-        let kind = self.script("return document.querySelector('#options').dataset.kind;");
-        let value = if kind == "judge" { "T" } else { "A" };
-        self.click(&format!("input[name=option][value={value}]"));
-        self.wait("saved", "document.querySelector('#saved').dataset.state === 'saved'");
-        self.script("return document.querySelector('#qnumber').textContent;")
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-}
-
-fn decode_base64(text: &str) -> Vec<u8> {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut buffer, mut bits) = (0u32, 0);
-    for byte in text.bytes().filter(|b| *b != b'=' && !b.is_ascii_whitespace()) {
-        let value = alphabet.iter().position(|a| *a == byte).expect("base64") as u32;
-        buffer = (buffer << 6) | value;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    out
-}
-
 #[test]
 fn an_employee_sits_the_exam_in_a_browser_and_a_phone_shows_it_whole() {
-    let Some((chromium, chromedriver)) = browser() else {
-        println!(
-            "skipped: Chromium and chromedriver not installed (apt-get install chromium chromium-driver)"
-        );
+    let Some((chromium, chromedriver)) =
+        browser("an_employee_sits_the_exam_in_a_browser_and_a_phone_shows_it_whole")
+    else {
         return;
     };
     let roster = "工号,姓名,部门\nA001,王一,区司法局/办公室\nB001,<b>张三</b>,区司法局/执法科\n\
@@ -399,6 +181,18 @@ fn an_employee_sits_the_exam_in_a_browser_and_a_phone_shows_it_whole() {
 }
 
 impl Browser<'_> {
+    /// Picks an answer for the question shown and waits until it is saved.
+    fn answer_shown(&self) -> String {
+        let kind = self.script("return document.querySelector('#options').dataset.kind;");
+        let value = if kind == "judge" { "T" } else { "A" };
+        self.click(&format!("input[name=option][value={value}]"));
+        self.wait("saved", "document.querySelector('#saved').dataset.state === 'saved'");
+        self.script("return document.querySelector('#qnumber').textContent;")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Answers the question shown, or finds that the attempt was submitted elsewhere.
     fn answer_shown_or_result(&self) {
         let kind = self.script("return document.querySelector('#options') ? document.querySelector('#options').dataset.kind : '';");
@@ -411,10 +205,8 @@ impl Browser<'_> {
 /// and is graded as F: not read as 错 (false) anywhere between the page and the result.
 #[test]
 fn option_f_chosen_in_a_browser_is_saved_and_graded_as_f() {
-    let Some((chromium, chromedriver)) = browser() else {
-        println!(
-            "skipped: Chromium and chromedriver not installed (apt-get install chromium chromium-driver)"
-        );
+    let Some((chromium, chromedriver)) = browser("option_f_chosen_in_a_browser_is_saved_and_graded_as_f")
+    else {
         return;
     };
     let dir = exam_workspace("工号,姓名,部门\nA001,王一,区司法局/办公室\n", &[], NOW);
@@ -507,4 +299,109 @@ fn option_f_chosen_in_a_browser_is_saved_and_graded_as_f() {
         "{}",
         results.stdout
     );
+}
+
+/// Practice on a 360-pixel phone: from my exams to free practice, a wrong answer and its
+/// feedback with the key, a right one, the summary, and the question in the wrong-answer
+/// book; in Chinese, then in English; no sideways scrolling and nothing in the console.
+#[test]
+fn a_wrong_practice_answer_shows_its_key_and_lands_in_the_book() {
+    let Some((chromium, chromedriver)) =
+        browser("a_wrong_practice_answer_shows_its_key_and_lands_in_the_book")
+    else {
+        return;
+    };
+    let dir =
+        exam_workspace("工号,姓名,部门\nA001,王一,区司法局/办公室\n", &[("main", spec("main", ""))], NOW);
+    let d = dir.path();
+    let codes = issue(d, &["--employee", "A001"], NOW);
+    let server = Server::start(d, NOW);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let driver = Driver::start(chromedriver);
+    let profiles = tempfile::tempdir().expect("profiles");
+    let phone = driver.session(chromium, &profiles.path().join("phone"), true);
+    phone.sign_in(&base, "A001", &codes["A001"]);
+    phone.click("#to-practice");
+    phone.wait("the practice page", "location.pathname === '/practice' && document.querySelector('#daily')");
+
+    // Free practice: two true/false questions of the constitution.
+    phone.type_into("#law", "宪法");
+    phone.click("#kind option[value=judge]");
+    phone.script("document.querySelector('#count').value = ''; return true;");
+    phone.type_into("#count", "2");
+    phone.click("#free");
+    let shown =
+        "!document.querySelector('#quiz').hidden && document.querySelector('#stem').textContent.length > 0";
+    phone.wait("the first question", shown);
+    assert!(phone.text("#qnumber").contains("第 1/2 题"), "{}", phone.text("#qnumber"));
+    let no_key = phone.script(
+        "return document.querySelector('#feedback').hidden && !document.querySelector('#options .key');",
+    );
+    assert_eq!(no_key, json!(true), "no key before the answer");
+    let question = |browser: &Browser<'_>| {
+        let shown =
+            browser.script("var q = document.querySelector('#quiz'); return [q.dataset.bank, q.dataset.id];");
+        json!({ "bank": shown[0], "id": shown[1], "version": 1 })
+    };
+
+    // A wrong answer: the verdict, the key marked and said, the explanation, the article and
+    // the day it comes back.
+    let first = question(&phone);
+    let (key, explanation, _, article) = stored_question(d, &first);
+    let wrong = wrong_answer("judge", &key);
+    phone.click(&format!("input[name=option][value={wrong}]"));
+    phone.click("#check");
+    phone.wait("the feedback", "!document.querySelector('#feedback').hidden");
+    assert_eq!(phone.text("#verdict"), "回答错误");
+    let key_word = if key == "T" { "对" } else { "错" };
+    assert!(phone.text("#key").contains(&format!("正确答案：{key_word}")), "{}", phone.text("#key"));
+    let marked = phone.script("return document.querySelector('#options label.key input').value;");
+    assert_eq!(marked, json!(key), "the key's option is marked");
+    assert!(phone.text("#explanation").contains(&explanation), "{}", phone.text("#explanation"));
+    assert!(phone.text("#law-cited").contains(&article), "{}", phone.text("#law-cited"));
+    assert!(phone.text("#book-note").contains("2026-11-21"), "{}", phone.text("#book-note"));
+    assert_eq!(
+        phone.script("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        json!(true),
+        "no sideways scrolling with the feedback shown"
+    );
+
+    // A right answer, then the summary.
+    phone.click("#next");
+    phone.wait(
+        "the second question",
+        "document.querySelector('#qnumber').textContent.indexOf('2/2') >= 0 && document.querySelector('#feedback').hidden",
+    );
+    let second = question(&phone);
+    let (right, _, _, _) = stored_question(d, &second);
+    phone.click(&format!("input[name=option][value={right}]"));
+    phone.click("#check");
+    phone.wait("the feedback", "!document.querySelector('#feedback').hidden");
+    assert_eq!(phone.text("#verdict"), "回答正确");
+    phone.click("#next");
+    phone.wait("the summary", "!document.querySelector('#done').hidden");
+    assert_eq!(phone.text("#summary"), "共答 2 题，答对 1 题。");
+
+    // The book holds the wrong one, with its key; in English by the switch.
+    phone.click("#done a[href='/practice/book']");
+    phone.wait("the book", "document.querySelectorAll('#book li.book-item').length === 1");
+    let entry = phone.script(
+        "var item = document.querySelector('#book li.book-item'); \
+         return [item.dataset.bank, item.dataset.id, item.querySelector('li.review-option.key').textContent];",
+    );
+    assert_eq!((&entry[0], &entry[1]), (&first["bank"], &first["id"]));
+    assert!(entry[2].as_str().is_some_and(|text| text.contains(key_word)), "{entry}");
+    let place = phone.text("#book li.book-item .book-place");
+    assert!(place.contains("第 1 格") && place.contains("2026-11-21"), "{place}");
+    phone.click("#lang");
+    phone.wait("English", "document.documentElement.lang === 'en'");
+    let place = phone.text("#book li.book-item .book-place");
+    assert!(place.starts_with("Box 1") && place.contains("2026-11-21"), "{place}");
+    assert_eq!(
+        phone.script("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        json!(true)
+    );
+
+    let errors = phone.console_errors();
+    assert!(errors.is_empty(), "console: {errors:?}");
 }

@@ -1,4 +1,4 @@
-/* xuefa serve — browser pages (login, exams, sit, result).
+/* xuefa serve — browser pages (login, exams, sit, result, practice, book).
  * One plain script for every page: no modules, no build step, no framework.
  * ES2017 at most and no optional chaining, so Chromium 60-era browsers run it.
  * The CSP forbids inline script and style: the DOM is built with
@@ -137,7 +137,55 @@
       'result.explanation': '解析：',
       'result.law': '依据：',
       'result.article': '第{a}条',
-      'result.noReview': '暂不提供答题详情。'
+      'result.noReview': '暂不提供答题详情。',
+
+      'title.practice': '学法考试 · 练习',
+      'title.book': '学法考试 · 错题本',
+      'exams.practice': '练习与错题本',
+      'practice.heading': '练习',
+      'practice.dailyHeading': '每日一练',
+      'practice.dailyHint': '5 道题：先复习错题本中到期的题，再练没做过的题和薄弱法律的题；当天内题目不变。',
+      'practice.startDaily': '开始每日一练',
+      'practice.reviewHeading': '复习错题',
+      'practice.reviewHint': '只练错题本中今天到期的题。',
+      'practice.startReview': '复习到期的错题',
+      'practice.freeHeading': '自由练习',
+      'practice.law': '法律（可不填）',
+      'practice.lawPlaceholder': '如 民法典；不填为全部',
+      'practice.kind': '题型',
+      'practice.kindAll': '全部题型',
+      'practice.count': '题数',
+      'practice.startFree': '开始练习',
+      'practice.toBook': '错题本',
+      'practice.toExams': '返回我的考试',
+      'practice.drawing': '正在抽题…',
+      'practice.nothing': '没有符合条件的题目，可换一部法律或题型再试。',
+      'practice.nothingDue': '错题本中今天没有到期的题。',
+      'practice.badCount': '题数须为 1 到 100 之间的整数。',
+      'practice.qnumber': '第 {n}/{m} 题 · {kind}',
+      'practice.qnumberLaw': '第 {n}/{m} 题 · {kind} · {law}',
+      'practice.skip': '跳过',
+      'practice.check': '提交答案',
+      'practice.checking': '正在提交…',
+      'practice.next': '下一题',
+      'practice.finish': '完成',
+      'practice.right': '回答正确',
+      'practice.wrong': '回答错误',
+      'practice.yourAnswer': '您的答案：{a}',
+      'practice.key': '正确答案：{k}',
+      'practice.isKey': '正确答案',
+      'practice.picked': '您的选择',
+      'practice.inBook': '已记入错题本：第 {box} 格，{due} 再练。',
+      'practice.leftBook': '在最后一格答对，已移出错题本。',
+      'practice.doneHeading': '本组练习完成',
+      'practice.summary': '共答 {asked} 题，答对 {right} 题。',
+      'practice.again': '再练一组',
+      'book.heading': '错题本',
+      'book.summary': '共 {n} 题，今天到期 {due} 题。',
+      'book.empty': '错题本是空的：练习中答错的题会记在这里。',
+      'book.toPractice': '返回练习',
+      'book.place': '第 {box} 格 · {due} 再练 · 答错 {wrong} 次',
+      'book.dueToday': '今天到期'
     },
     en: {
       'brand': 'Law Exam',
@@ -265,7 +313,55 @@
       'result.explanation': 'Explanation: ',
       'result.law': 'Basis: ',
       'result.article': 'Art. {a}',
-      'result.noReview': 'The answers are not available for review.'
+      'result.noReview': 'The answers are not available for review.',
+
+      'title.practice': 'Law Exam · Practice',
+      'title.book': 'Law Exam · Wrong-answer book',
+      'exams.practice': 'Practice and wrong-answer book',
+      'practice.heading': 'Practice',
+      'practice.dailyHeading': 'Daily quiz',
+      'practice.dailyHint': '5 questions: the wrong-answer book’s due questions first, then questions not yet answered and those of the laws you answer worst; the same all day.',
+      'practice.startDaily': 'Start the daily quiz',
+      'practice.reviewHeading': 'Review',
+      'practice.reviewHint': 'Only the wrong-answer book’s questions that are due today.',
+      'practice.startReview': 'Review the due questions',
+      'practice.freeHeading': 'Free practice',
+      'practice.law': 'Law (optional)',
+      'practice.lawPlaceholder': 'e.g. 民法典; empty for all',
+      'practice.kind': 'Kind',
+      'practice.kindAll': 'All kinds',
+      'practice.count': 'Questions',
+      'practice.startFree': 'Start practising',
+      'practice.toBook': 'Wrong-answer book',
+      'practice.toExams': 'Back to my exams',
+      'practice.drawing': 'Drawing questions…',
+      'practice.nothing': 'No question matches. Try another law or kind.',
+      'practice.nothingDue': 'Nothing in the wrong-answer book is due today.',
+      'practice.badCount': 'The number of questions must be a whole number from 1 to 100.',
+      'practice.qnumber': 'Question {n}/{m} · {kind}',
+      'practice.qnumberLaw': 'Question {n}/{m} · {kind} · {law}',
+      'practice.skip': 'Skip',
+      'practice.check': 'Check answer',
+      'practice.checking': 'Checking…',
+      'practice.next': 'Next question',
+      'practice.finish': 'Finish',
+      'practice.right': 'Right',
+      'practice.wrong': 'Wrong',
+      'practice.yourAnswer': 'Your answer: {a}',
+      'practice.key': 'Correct answer: {k}',
+      'practice.isKey': 'correct answer',
+      'practice.picked': 'your choice',
+      'practice.inBook': 'In the wrong-answer book: box {box}, due again on {due}.',
+      'practice.leftBook': 'Answered right in the last box: out of the wrong-answer book.',
+      'practice.doneHeading': 'Practice finished',
+      'practice.summary': '{right} of {asked} answered right.',
+      'practice.again': 'Practise again',
+      'book.heading': 'Wrong-answer book',
+      'book.summary': 'In the book: {n}; due today: {due}.',
+      'book.empty': 'The wrong-answer book is empty: questions answered wrongly in practice are kept here.',
+      'book.toPractice': 'Back to practice',
+      'book.place': 'Box {box} · due {due} · answered wrongly: {wrong}',
+      'book.dueToday': 'due today'
     }
   };
 
@@ -383,6 +479,15 @@
   }
 
   function joinList(items) { return items.join(t('listSep')); }
+
+  /* 《民法典》第一百八十八条, as the result, practice and book pages cite a law */
+  function lawText(law, article) {
+    var l = law ? String(law) : '';
+    var a = article ? String(article) : '';
+    if (l && !/^《/.test(l)) { l = '《' + l + '》'; }
+    if (a && /^[0-9０-９一二三四五六七八九十百千零〇]+$/.test(a)) { a = t('result.article', { a: a }); }
+    return l + (l && a && lang === 'en' ? ' ' : '') + a;
+  }
 
   /* Full-width ASCII typed through a Chinese IME (ＡＢＣ－１２) → half-width. */
   function halfWidth(s) {
@@ -1422,14 +1527,6 @@
       return a;
     }
 
-    function lawText(law, article) {
-      var l = law ? String(law) : '';
-      var a = article ? String(article) : '';
-      if (l && !/^《/.test(l)) { l = '《' + l + '》'; }
-      if (a && /^[0-9０-９一二三四五六七八九十百千零〇]+$/.test(a)) { a = t('result.article', { a: a }); }
-      return l + (l && a && lang === 'en' ? ' ' : '') + a;
-    }
-
     function renderReview() {
       var sec = $('review-section');
       var list = $('review');
@@ -1561,6 +1658,399 @@
   }
 
   /* ------------------------------------------------------------------ */
+  /* Page: practice                                                      */
+  /* ------------------------------------------------------------------ */
+
+  /* A key or an answer as a person reads it: letters, or 对/错 (True/False). */
+  function keyText(kind, k) {
+    if (!k) { return ''; }
+    if (kind === 'judge') { return k === 'T' ? t('judge.T') : (k === 'F' ? t('judge.F') : k); }
+    return String(k);
+  }
+
+  function pagePractice() {
+    var P = {
+      questions: [],
+      index: 0,
+      request: null,  // the last draw's body, for "practise again"
+      picked: '',     // the answer chosen for the question shown: "AC", "T" …
+      feedback: null, // the server's feedback once the answer is checked
+      asked: 0,
+      right: 0,
+      busy: false
+    };
+    var messageState = null; // {key} or {text}
+    var noticeState = null;  // {key}
+    var optionsBox = $('options');
+
+    function setMessage(m) {
+      messageState = m;
+      showMessage(m ? (m.key ? t(m.key, m.params) : m.text) : '');
+    }
+
+    function setNotice(m) {
+      noticeState = m;
+      var n = $('notice');
+      n.textContent = m ? t(m.key) : '';
+      n.hidden = !m;
+    }
+
+    function q() { return P.questions[P.index]; }
+
+    function letter(i) { return String.fromCharCode(65 + i); }
+
+    function show(section) {
+      $('setup').hidden = section !== 'setup';
+      $('quiz').hidden = section !== 'quiz';
+      $('done').hidden = section !== 'done';
+    }
+
+    /* ---------- rendering ---------- */
+
+    function renderButtons() {
+      var f = P.feedback;
+      var starts = ['daily', 'review', 'free'];
+      for (var i = 0; i < starts.length; i++) { $(starts[i]).disabled = P.busy; }
+      $('check').hidden = !!f;
+      $('skip').hidden = !!f;
+      $('next').hidden = !f;
+      $('check').disabled = P.busy || !P.picked;
+      $('skip').disabled = P.busy;
+      $('check').textContent = t(P.busy && !f ? 'practice.checking' : 'practice.check');
+      $('next').textContent = t(P.index >= P.questions.length - 1 ? 'practice.finish' : 'practice.next');
+    }
+
+    function renderFeedback() {
+      var box = $('feedback');
+      var f = P.feedback;
+      box.hidden = !f;
+      if (!f) { return; }
+      var x = q();
+      box.className = 'feedback ' + (f.correct ? 'correct' : 'wrong');
+      var v = $('verdict');
+      v.className = 'verdict ' + (f.correct ? 'correct' : 'wrong');
+      v.textContent = t(f.correct ? 'practice.right' : 'practice.wrong');
+      var k = $('key');
+      clear(k);
+      k.appendChild(el('span', 'your-answer', t('practice.yourAnswer', { a: keyText(x.kind, f.answer) })));
+      k.appendChild(document.createTextNode(lang === 'en' ? '; ' : '；'));
+      k.appendChild(el('span', 'the-key', t('practice.key', { k: keyText(x.kind, f.key) })));
+      var ex = $('explanation');
+      clear(ex);
+      ex.hidden = !f.explanation;
+      if (f.explanation) {
+        ex.appendChild(el('strong', null, t('result.explanation')));
+        ex.appendChild(document.createTextNode(f.explanation));
+      }
+      var cited = lawText(f.law, f.article);
+      var lw = $('law-cited');
+      clear(lw);
+      lw.hidden = !cited;
+      if (cited) {
+        lw.appendChild(el('strong', null, t('result.law')));
+        lw.appendChild(document.createTextNode(cited));
+      }
+      var note = $('book-note');
+      if (f.book) { note.textContent = t('practice.inBook', { box: f.book.box, due: f.book.due }); }
+      else if (f.left_book) { note.textContent = t('practice.leftBook'); }
+      else { note.textContent = ''; }
+      note.hidden = !note.textContent;
+    }
+
+    function renderQuestion() {
+      var x = q();
+      if (!x) { return; }
+      $('quiz').setAttribute('data-bank', x.bank);
+      $('quiz').setAttribute('data-id', x.id);
+      var kind = t('kind.' + x.kind);
+      var where = { n: P.index + 1, m: P.questions.length, kind: kind, law: x.law };
+      $('qnumber').textContent = t(x.law ? 'practice.qnumberLaw' : 'practice.qnumber', where);
+      $('stem').textContent = x.stem || '';
+      var legend = optionsBox.querySelector('legend');
+      clear(optionsBox);
+      if (legend) { optionsBox.appendChild(legend); }
+      optionsBox.setAttribute('data-kind', x.kind);
+      var choices = [];
+      if (x.kind === 'judge') {
+        choices = [{ value: 'T', letter: '', text: t('judge.T') }, { value: 'F', letter: '', text: t('judge.F') }];
+      } else {
+        var opts = x.options || [];
+        for (var i = 0; i < opts.length; i++) { choices.push({ value: letter(i), letter: letter(i), text: opts[i] }); }
+      }
+      var f = P.feedback;
+      var key = f ? String(f.key || '') : '';
+      var given = f ? String(f.answer || '') : P.picked;
+      for (var j = 0; j < choices.length; j++) {
+        var c = choices[j];
+        var label = el('label', 'option');
+        var input = document.createElement('input');
+        input.type = x.kind === 'multiple' ? 'checkbox' : 'radio';
+        input.name = 'option';
+        input.value = c.value;
+        input.id = 'option-' + c.value;
+        input.checked = given.indexOf(c.value) !== -1;
+        input.disabled = !!f;
+        label.appendChild(input);
+        if (c.letter) { label.appendChild(el('span', 'letter', c.letter)); }
+        label.appendChild(el('span', 'text', c.text));
+        if (input.checked) { label.classList.add('checked'); }
+        if (f) {
+          /* After the answer: the key and the choice marked in words, not by colour alone. */
+          var marks = [];
+          label.classList.add('answered');
+          if (input.checked) { marks.push(t('practice.picked')); }
+          if (key.indexOf(c.value) !== -1) {
+            label.classList.add('key');
+            marks.push(t('practice.isKey'));
+          } else if (input.checked) {
+            label.classList.add('picked-wrong');
+          }
+          if (marks.length) { label.appendChild(el('span', 'marks', '（' + marks.join(t('listSep')) + '）')); }
+        }
+        optionsBox.appendChild(label);
+      }
+      renderFeedback();
+      renderButtons();
+    }
+
+    function renderDone() {
+      $('summary').textContent = t('practice.summary', { asked: P.asked, right: P.right });
+    }
+
+    onLangChange(function () {
+      if (messageState) { setMessage(messageState); }
+      if (noticeState) { setNotice(noticeState); }
+      if (!$('quiz').hidden) { renderQuestion(); }
+      if (!$('done').hidden) { renderDone(); }
+      renderButtons();
+    });
+
+    /* ---------- drawing, answering, moving on ---------- */
+
+    function draw(body) {
+      if (P.busy) { return; }
+      setMessage(null);
+      setNotice(null);
+      P.busy = true;
+      renderButtons();
+      api('POST', '/api/v1/practice/draw', body).then(function (res) {
+        P.busy = false;
+        renderButtons();
+        if (!res.ok || !res.data) { show('setup'); setMessage({ text: errorText(res) }); return; }
+        var qs = Array.isArray(res.data.questions) ? res.data.questions : [];
+        if (!qs.length) {
+          show('setup');
+          setNotice({ key: res.data.mode === 'review' ? 'practice.nothingDue' : 'practice.nothing' });
+          return;
+        }
+        P.request = body;
+        P.questions = qs;
+        P.index = 0;
+        P.asked = 0;
+        P.right = 0;
+        begin();
+      }, function () {
+        P.busy = false;
+        renderButtons();
+        setMessage({ key: 'err.network' });
+      });
+    }
+
+    function begin() {
+      P.picked = '';
+      P.feedback = null;
+      show('quiz');
+      renderQuestion();
+      $('qnumber').focus();
+    }
+
+    function advance() {
+      setMessage(null);
+      if (P.index >= P.questions.length - 1) {
+        show('done');
+        renderDone();
+        $('again').focus();
+        return;
+      }
+      P.index++;
+      begin();
+    }
+
+    optionsBox.addEventListener('change', function () {
+      if (P.feedback) { return; }
+      var x = q();
+      var inputs = optionsBox.querySelectorAll('input[name="option"]');
+      var v = '';
+      for (var i = 0; i < inputs.length; i++) {
+        inputs[i].parentNode.classList.toggle('checked', inputs[i].checked);
+        if (inputs[i].checked) { v = x.kind === 'multiple' ? v + inputs[i].value : inputs[i].value; }
+      }
+      P.picked = v;
+      renderButtons();
+    });
+
+    $('check').addEventListener('click', function () {
+      var x = q();
+      if (!x || P.busy || !P.picked || P.feedback) { return; }
+      setMessage(null);
+      P.busy = true;
+      renderButtons();
+      var body = { bank: x.bank, id: x.id, version: x.version, answer: P.picked };
+      api('POST', '/api/v1/practice/answers', body).then(function (res) {
+        P.busy = false;
+        if (res.ok && res.data) {
+          P.feedback = res.data;
+          P.asked++;
+          if (res.data.correct) { P.right++; }
+          renderQuestion();
+          $('next').focus();
+          return;
+        }
+        if (res.status === 409 && res.data && res.data.question) {
+          /* Changed after it was shown: asked again as it reads now. */
+          P.questions[P.index] = res.data.question;
+          P.picked = '';
+          renderQuestion();
+        } else {
+          renderButtons();
+        }
+        setMessage({ text: errorText(res) });
+      }, function () {
+        P.busy = false;
+        renderButtons();
+        setMessage({ key: 'err.network' });
+      });
+    });
+
+    $('skip').addEventListener('click', function () { if (!P.busy) { advance(); } });
+    $('next').addEventListener('click', advance);
+    $('again').addEventListener('click', function () { if (P.request) { draw(P.request); } });
+
+    $('daily').addEventListener('click', function () { draw({ mode: 'daily' }); });
+    $('review').addEventListener('click', function () { draw({ mode: 'review' }); });
+    $('free-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var count = Number($('count').value);
+      if (!(count >= 1 && count <= 100 && Math.floor(count) === count)) {
+        setMessage({ key: 'practice.badCount' });
+        $('count').focus();
+        return;
+      }
+      /* Several laws may be named: 民法典、宪法 or 民法典, 宪法. */
+      var laws = [];
+      var parts = halfWidth($('law').value).split(/[,;、]+/);
+      for (var i = 0; i < parts.length; i++) {
+        var name = parts[i].trim();
+        if (name) { laws.push(name); }
+      }
+      var body = { mode: 'free', laws: laws, count: count };
+      if ($('kind').value) { body.kind = $('kind').value; }
+      draw(body);
+    });
+
+    renderButtons();
+    /* /practice?mode=review (the book's link) and ?mode=daily start at once. */
+    var wanted = /[?&]mode=(daily|review)(&|$)/.exec(location.search);
+    if (wanted) { draw({ mode: wanted[1] }); }
+  }
+
+  /* ------------------------------------------------------------------ */
+  /* Page: book                                                          */
+  /* ------------------------------------------------------------------ */
+
+  function pageBook() {
+    var book = null;
+    var loadError = null; // {key} or {text}
+
+    function choiceRow(value, letterText, text, key) {
+      var isKey = key.indexOf(value) !== -1;
+      var li = el('li', 'review-option' + (isKey ? ' key' : ''));
+      if (letterText) { li.appendChild(el('span', 'letter', letterText)); }
+      li.appendChild(el('span', 'text', text));
+      if (isKey) { li.appendChild(el('span', 'marks', '（' + t('practice.isKey') + '）')); }
+      return li;
+    }
+
+    function renderItem(x) {
+      var key = String(x.key || '');
+      var li = el('li', 'review-item book-item card' + (x.due_today ? ' due-today' : ''));
+      li.setAttribute('data-bank', x.bank);
+      li.setAttribute('data-id', x.id);
+      var head = el('div', 'review-head');
+      head.appendChild(el('span', 'book-kind', t('kind.' + x.kind)));
+      head.appendChild(el('span', 'book-place', t('book.place', { box: x.box, due: x.due, wrong: x.wrong })));
+      if (x.due_today) { head.appendChild(el('span', 'due-badge', t('book.dueToday'))); }
+      li.appendChild(head);
+      li.appendChild(el('p', 'stem', x.stem || ''));
+      var ul = el('ul', 'review-options');
+      if (x.kind === 'judge') {
+        ul.appendChild(choiceRow('T', '', t('judge.T'), key));
+        ul.appendChild(choiceRow('F', '', t('judge.F'), key));
+      } else {
+        var opts = x.options || [];
+        for (var j = 0; j < opts.length; j++) {
+          var L = String.fromCharCode(65 + j);
+          ul.appendChild(choiceRow(L, L, opts[j], key));
+        }
+      }
+      li.appendChild(ul);
+      li.appendChild(el('p', 'answer-key', t('practice.key', { k: keyText(x.kind, key) })));
+      if (x.explanation) {
+        var ex = el('p', 'explanation');
+        ex.appendChild(el('strong', null, t('result.explanation')));
+        ex.appendChild(document.createTextNode(x.explanation));
+        li.appendChild(ex);
+      }
+      var cited = lawText(x.law, x.article);
+      if (cited) {
+        var lw = el('p', 'law');
+        lw.appendChild(el('strong', null, t('result.law')));
+        lw.appendChild(document.createTextNode(cited));
+        li.appendChild(lw);
+      }
+      return li;
+    }
+
+    function render() {
+      if (loadError) { showMessage(loadError.key ? t(loadError.key) : loadError.text); }
+      if (!book) { return; }
+      var qs = Array.isArray(book.questions) ? book.questions : [];
+      var list = $('book');
+      clear(list);
+      for (var i = 0; i < qs.length; i++) { list.appendChild(renderItem(qs[i])); }
+      $('book-empty').hidden = qs.length !== 0;
+      var summary = $('book-summary');
+      summary.hidden = !qs.length;
+      summary.textContent = t('book.summary', { n: qs.length, due: book.due || 0 });
+      $('review-due').hidden = !(book.due > 0);
+    }
+    onLangChange(function () {
+      render();
+      /* the server's own words come again in the new language */
+      if (loadError && loadError.text) { load(); }
+    });
+
+    function load() {
+      $('loading').hidden = false;
+      loadError = null;
+      showMessage('');
+      api('GET', '/api/v1/practice/book').then(function (res) {
+        $('loading').hidden = true;
+        if (!res.ok || !res.data) { loadError = { text: errorText(res) }; render(); return; }
+        book = res.data;
+        render();
+      }, function () {
+        $('loading').hidden = true;
+        loadError = { key: 'err.network' };
+        render();
+        addRetry(load);
+      });
+    }
+
+    load();
+  }
+
+  /* ------------------------------------------------------------------ */
   /* Start                                                               */
   /* ------------------------------------------------------------------ */
 
@@ -1574,6 +2064,8 @@
     else if (page === 'exams') { pageExams(); }
     else if (page === 'sit') { pageSit(); }
     else if (page === 'result') { pageResult(); }
+    else if (page === 'practice') { pagePractice(); }
+    else if (page === 'book') { pageBook(); }
   }
 
   if (document.readyState === 'loading') {

@@ -29,20 +29,20 @@ pub(crate) fn error(status: StatusCode, message: String) -> Response {
     (status, axum::Json(json!({ "error": message }))).into_response()
 }
 
-fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+pub(crate) fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     xuefa_app::i18n::text(lang, key, args)
 }
 
-fn ok(value: impl serde::Serialize) -> Response {
+pub(crate) fn ok(value: impl serde::Serialize) -> Response {
     axum::Json(value).into_response()
 }
 
-fn failed(lang: Lang, detail: String) -> Response {
+pub(crate) fn failed(lang: Lang, detail: String) -> Response {
     eprintln!("xuefa serve: {detail}");
     error(StatusCode::INTERNAL_SERVER_ERROR, text(lang, "server.internal", &[("detail", detail)]))
 }
 
-fn blocked(lang: Lang, blocked: Blocked) -> Response {
+pub(crate) fn blocked(lang: Lang, blocked: Blocked) -> Response {
     match blocked {
         Blocked::Failed(detail) => failed(lang, detail),
     }
@@ -71,7 +71,7 @@ fn bad_request(lang: Lang, detail: impl std::fmt::Display) -> Response {
 }
 
 /// The signed-in person of a request, or the 401 response.
-async fn signed_in<S: Backend + Send + 'static>(
+pub(crate) async fn signed_in<S: Backend + Send + 'static>(
     shared: &Arc<Shared<S>>,
     headers: &HeaderMap,
 ) -> Result<String, Response> {
@@ -88,7 +88,7 @@ async fn signed_in<S: Backend + Send + 'static>(
 }
 
 /// Parses a JSON body, or the 400 response.
-fn body<T: for<'de> Deserialize<'de>>(lang: Lang, bytes: &Bytes) -> Result<T, Response> {
+pub(crate) fn body<T: for<'de> Deserialize<'de>>(lang: Lang, bytes: &Bytes) -> Result<T, Response> {
     serde_json::from_slice(bytes).map_err(|e| bad_request(lang, e))
 }
 

@@ -14,7 +14,7 @@ use axum::routing::{get, post, put};
 use xuefa_app::Backend;
 use xuefa_core::Lang;
 
-use crate::{Shared, api, pages};
+use crate::{Shared, api, pages, practice};
 
 /// The Content-Security-Policy of every response: nothing but this site's own files.
 pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -34,6 +34,9 @@ pub(crate) fn router<S: Backend + Send + 'static>(shared: Arc<Shared<S>>) -> Rou
         .route("/exams/{exam}/attempts/{attempt}/submit", post(api::submit::<S>))
         .route("/exams/{exam}/attempts/{attempt}/leave", post(api::leave::<S>))
         .route("/exams/{exam}/attempts/{attempt}/review", get(api::review::<S>))
+        .route("/practice/draw", post(practice::draw::<S>))
+        .route("/practice/answers", post(practice::answer::<S>))
+        .route("/practice/book", get(practice::book::<S>))
         .fallback(api::not_found)
         .layer(middleware::from_fn(same_site_only))
         .layer(DefaultBodyLimit::max(16 * 1024));
@@ -42,6 +45,8 @@ pub(crate) fn router<S: Backend + Send + 'static>(shared: Arc<Shared<S>>) -> Rou
         .route("/exams", get(pages::exams))
         .route("/sit/{exam}", get(pages::sit))
         .route("/result/{exam}/{attempt}", get(pages::result))
+        .route("/practice", get(pages::practice))
+        .route("/practice/book", get(pages::book))
         .route("/static/{file}", get(pages::asset))
         .nest("/api/v1", api)
         .fallback(pages::not_found)

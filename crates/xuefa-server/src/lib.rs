@@ -2,9 +2,10 @@
 //!
 //! `xuefa serve`: the annual exam in a browser on the office network. One process serves a
 //! JSON API under `/api/v1` (documented as OpenAPI at `/api/v1/openapi.json`) and the pages
-//! built on it (sign-in, my exams, the sitting, the result and review). It authenticates,
-//! parses and renders; every rule and every figure is `xuefa-app`'s, and every state that
-//! must outlive the process (sessions, failed sign-ins, answers, deadlines) is in the store.
+//! built on it (sign-in, my exams, the sitting, the result and review, practice and the
+//! wrong-answer book). It authenticates, parses and renders; every rule and every figure is
+//! `xuefa-app`'s, and every state that must outlive the process (sessions, failed sign-ins,
+//! answers, deadlines, practice answers) is in the store.
 //!
 //! Threads: the async threads only move bytes. Every store call runs on a blocking thread:
 //! reads on a small pool of connections, writes on one writer connection taken in turn
@@ -19,6 +20,7 @@
 mod api;
 mod http;
 mod pages;
+mod practice;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

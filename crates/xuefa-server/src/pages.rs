@@ -29,6 +29,16 @@ pub(crate) async fn result(Path((_exam, _attempt)): Path<(String, String)>) -> R
     typed(HTML, include_str!("../assets/result.html"))
 }
 
+/// Practice: the daily quiz, the due reviews, free practice.
+pub(crate) async fn practice() -> Response {
+    typed(HTML, include_str!("../assets/practice.html"))
+}
+
+/// The wrong-answer book.
+pub(crate) async fn book() -> Response {
+    typed(HTML, include_str!("../assets/book.html"))
+}
+
 /// The pages' script and style sheet.
 pub(crate) async fn asset(Path(file): Path<String>) -> Response {
     match file.as_str() {

@@ -66,3 +66,21 @@ pub fn sound_dump(path: &Path) -> Dump {
     assert!(findings.is_empty(), "{} is damaged: {findings:?}", path.display());
     dump(&db)
 }
+
+/// Returns the key, explanation, law and article the workspace in `dir` stores for the
+/// version of a question an API response showed (its `bank`, `id` and `version`).
+pub fn stored_question(dir: &Path, question: &serde_json::Value) -> (String, String, String, String) {
+    let db = rusqlite::Connection::open(dir.join("xuefa.db")).expect("database");
+    db.query_row(
+        "SELECT v.answer, v.explanation, v.law, v.article FROM question_versions v \
+         JOIN questions q ON q.id = v.question_id JOIN banks b ON b.id = q.bank_id \
+         WHERE b.name = ?1 AND q.code = ?2 AND v.version = ?3",
+        rusqlite::params![
+            question["bank"].as_str().expect("bank"),
+            question["id"].as_str().expect("id"),
+            question["version"].as_i64().expect("version"),
+        ],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )
+    .expect("the question shown is stored")
+}

@@ -67,6 +67,7 @@ pub fn run(args: &[&str]) -> Run {
 pub fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", run.stdout))
 }
+pub mod browser;
 pub mod db;
 pub mod pty;
 /// The blueprint of a 50-question exam `main` (25 single, 10 multiple, 15 judge, 2 points

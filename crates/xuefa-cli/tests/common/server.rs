@@ -1,6 +1,7 @@
 //! `xuefa serve` in a test: the real binary on a free port of 127.0.0.1, and a small HTTP
 //! client that shows every status and header as the server sent them.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -346,4 +347,85 @@ pub fn exam_workspace(roster: &str, exams: &[(&str, String)], now: &str) -> temp
         assert_eq!(created.code, 0, "{}", created.stderr);
     }
     dir
+}
+
+/// Issues codes as CSV at `now` and returns them by employee.
+pub fn issue(dir: &Path, args: &[&str], now: &str) -> HashMap<String, String> {
+    let mut all = vec!["access", "issue", "--format", "csv"];
+    all.extend(args);
+    let issued = super::run_in(dir, &all, &[("XUEFA_NOW", now)]);
+    assert_eq!(issued.code, 0, "{}", issued.stderr);
+    let mut lines = issued.stdout.lines();
+    assert_eq!(lines.next(), Some("employee,name,department,code"));
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            (cells[0].to_owned(), cells[3].to_owned())
+        })
+        .collect()
+}
+
+/// The explanations stored with every paper and every question version of the workspace:
+/// text no response may show before the answer it explains.
+pub fn stored_secrets(dir: &Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(dir.join("xuefa.db")).expect("database");
+    let mut secrets = Vec::new();
+    let mut statement = db.prepare("SELECT paper FROM attempts").expect("query");
+    let papers: Vec<String> =
+        statement.query_map([], |row| row.get(0)).expect("rows").map(|r| r.expect("paper")).collect();
+    for paper in papers {
+        let paper: serde_json::Value = serde_json::from_str(&paper).expect("paper JSON");
+        for question in paper["questions"].as_array().expect("questions") {
+            if let Some(explanation) = question["explanation"].as_str().filter(|e| e.chars().count() > 6) {
+                secrets.push(explanation.to_owned());
+            }
+        }
+    }
+    let mut statement = db.prepare("SELECT explanation FROM question_versions").expect("query");
+    let explanations: Vec<Option<String>> =
+        statement.query_map([], |row| row.get(0)).expect("rows").map(|r| r.expect("text")).collect();
+    secrets.extend(explanations.into_iter().flatten().filter(|e| e.chars().count() > 6));
+    secrets
+}
+
+/// Fails when a response body carries a key, an explanation, an article or a mark (by its
+/// field names) or any of `secrets`: for every response before an exam is submitted, or
+/// before a practice question is answered.
+pub fn assert_no_secrets(body: &str, secrets: &[String]) {
+    let value: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    fn walk(value: &serde_json::Value, body: &str) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    assert!(
+                        !["key", "keys", "explanation", "article", "mark", "marks", "correct", "answer_key"]
+                            .contains(&key.as_str()),
+                        "a response before the answer has `{key}`: {body}"
+                    );
+                    walk(inner, body);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, body)),
+            _ => {}
+        }
+    }
+    walk(&value, body);
+    for secret in secrets {
+        assert!(
+            !body.contains(secret.as_str()),
+            "a response before the answer holds an explanation: {secret}"
+        );
+    }
+}
+
+/// Returns an answer that `key` makes wrong, in the bank's letters.
+pub fn wrong_answer(kind: &str, key: &str) -> String {
+    match kind {
+        "judge" if key == "T" => "F".to_owned(),
+        "judge" => "T".to_owned(),
+        // A multiple-choice key has two letters or more: one of them alone is wrong.
+        "multiple" => key[..1].to_owned(),
+        _ if key == "A" => "B".to_owned(),
+        _ => "A".to_owned(),
+    }
 }
