@@ -489,6 +489,24 @@
     return l + (l && a && lang === 'en' ? ' ' : '') + a;
   }
 
+  /* A question's explanation and the law and article it rests on, as paragraphs of `li`
+     (the review and the wrong-answer book show them alike). */
+  function appendWhy(li, x) {
+    if (x.explanation) {
+      var ex = el('p', 'explanation');
+      ex.appendChild(el('strong', null, t('result.explanation')));
+      ex.appendChild(document.createTextNode(x.explanation));
+      li.appendChild(ex);
+    }
+    var cited = lawText(x.law, x.article);
+    if (cited) {
+      var lw = el('p', 'law');
+      lw.appendChild(el('strong', null, t('result.law')));
+      lw.appendChild(document.createTextNode(cited));
+      li.appendChild(lw);
+    }
+  }
+
   /* Full-width ASCII typed through a Chinese IME (ＡＢＣ－１２) → half-width. */
   function halfWidth(s) {
     return String(s).replace(/[\uFF01-\uFF5E]/g, function (c) {
@@ -1581,19 +1599,7 @@
         ak.appendChild(el('span', 'the-key', t('result.key', { k: shownAnswer(x.kind, key) })));
         li.appendChild(ak);
 
-        if (x.explanation) {
-          var ex = el('p', 'explanation');
-          ex.appendChild(el('strong', null, t('result.explanation')));
-          ex.appendChild(document.createTextNode(x.explanation));
-          li.appendChild(ex);
-        }
-        var lt = lawText(x.law, x.article);
-        if (lt) {
-          var lw = el('p', 'law');
-          lw.appendChild(el('strong', null, t('result.law')));
-          lw.appendChild(document.createTextNode(lt));
-          li.appendChild(lw);
-        }
+        appendWhy(li, x);
         list.appendChild(li);
       }
       list.hidden = false;
@@ -1995,19 +2001,7 @@
       }
       li.appendChild(ul);
       li.appendChild(el('p', 'answer-key', t('practice.key', { k: keyText(x.kind, key) })));
-      if (x.explanation) {
-        var ex = el('p', 'explanation');
-        ex.appendChild(el('strong', null, t('result.explanation')));
-        ex.appendChild(document.createTextNode(x.explanation));
-        li.appendChild(ex);
-      }
-      var cited = lawText(x.law, x.article);
-      if (cited) {
-        var lw = el('p', 'law');
-        lw.appendChild(el('strong', null, t('result.law')));
-        lw.appendChild(document.createTextNode(cited));
-        li.appendChild(lw);
-      }
+      appendWhy(li, x);
       return li;
     }
 

@@ -189,6 +189,20 @@ fn filter_sql(filter: &PracticeFilter) -> (String, Vec<rusqlite::types::Value>) 
     (conditions.join(" AND "), values)
 }
 
+/// Returns a question's place in a person's book (`None`: not in it).
+fn book_entry(tx: &rusqlite::Transaction<'_>, person: i64, question: i64) -> Result<Option<BookEntry>> {
+    let stored: Option<(i64, String, i64)> = tx
+        .prepare_cached(
+            "SELECT box, due, wrong FROM practice_book WHERE person_id = ?1 AND question_id = ?2",
+        )?
+        .query_row(params![person, question], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .optional()?;
+    match stored {
+        Some((box_number, due, wrong)) => entry_from_columns(Some(box_number), Some(due), Some(wrong)),
+        None => Ok(None),
+    }
+}
+
 /// Puts a question at its place in a person's book, or takes it out (`None`).
 fn place_in_book(
     tx: &rusqlite::Transaction<'_>,
@@ -350,17 +364,7 @@ impl PracticeStore for SqliteStore {
             return Err(StoreError::NoQuestion(format!("{}:{}", question.bank, question.question.id)));
         };
         // Read and written in one write transaction: two answers at once move it one by one.
-        let stored: Option<(i64, String, i64)> = tx
-            .query_row(
-                "SELECT box, due, wrong FROM practice_book WHERE person_id = ?1 AND question_id = ?2",
-                params![person, question_id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
-        let before = match stored {
-            Some((box_number, due, wrong)) => entry_from_columns(Some(box_number), Some(due), Some(wrong))?,
-            None => None,
-        };
+        let before = book_entry(&tx, person, question_id)?;
         let after = schedule(before);
         let at = at.to_string();
         tx.execute(
@@ -408,24 +412,13 @@ impl PracticeStore for SqliteStore {
                 "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id \
                  WHERE b.name = ?1 AND q.code = ?2 AND q.retired = 0",
             )?;
-            let mut read = tx.prepare_cached(
-                "SELECT box, due, wrong FROM practice_book WHERE person_id = ?1 AND question_id = ?2",
-            )?;
             for answer in answers {
                 let Some(question): Option<i64> =
                     find.query_row(params![answer.bank, answer.code], |row| row.get(0)).optional()?
                 else {
                     continue;
                 };
-                let stored: Option<(i64, String, i64)> = read
-                    .query_row(params![person, question], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-                    .optional()?;
-                let before = match stored {
-                    Some((box_number, due, wrong)) => {
-                        entry_from_columns(Some(box_number), Some(due), Some(wrong))?
-                    }
-                    None => None,
-                };
+                let before = book_entry(&tx, person, question)?;
                 let after = schedule(before, answer.correct, answer.day);
                 if after != before {
                     moved += 1;
