@@ -233,6 +233,19 @@ fn waiting_attempts<S: PracticeStore + ExamStore + ?Sized>(
     Ok(ready)
 }
 
+/// Returns how the person does, law by law, on `today`: questions seen, answers, right
+/// answers, questions in the book and those due.
+///
+/// # Errors
+/// A store failure ([`xuefa_store::StoreError::NoPerson`] for an employee not on the roster).
+pub fn progress<S: PracticeStore + ?Sized>(
+    store: &S,
+    employee: &str,
+    today: Date,
+) -> Result<Vec<xuefa_store::LawProgress>, AppError> {
+    Ok(store.practice_progress(employee, today)?)
+}
+
 /// Returns the person's wrong-answer book, the earliest due first.
 ///
 /// # Errors

@@ -81,6 +81,31 @@ fn wrong_answers_enter_the_book_and_come_back_the_next_day() {
     assert_eq!(next.code, 0, "{}", next.stderr);
     assert!(next.stdout.contains("2 of 2 answered right."), "{}", next.stdout);
     assert!(book(d).iter().all(|e| e["box"] == 2 && e["due"] == "2026-03-04"));
+
+    // Progress by law: one question each, two answers (one right), in the book, due on the 4th.
+    let progress = |now: &str| {
+        let out = common::command_in(
+            d,
+            &["practice", "progress", "--employee", "A1", "--format", "json"],
+            &[("XUEFA_NOW", now)],
+        )
+        .output()
+        .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+    };
+    let laws = progress("2026-03-02T10:00:00+08:00");
+    assert_eq!(
+        laws,
+        serde_json::json!([
+            {"law": "宪法", "seen": 1, "answered": 2, "right": 1, "accuracy": 0.5, "in_book": 1, "due": 0},
+            {"law": "行政复议法", "seen": 1, "answered": 2, "right": 1, "accuracy": 0.5, "in_book": 1, "due": 0},
+        ])
+    );
+    let later = progress("2026-03-04T10:00:00+08:00");
+    assert!(later.as_array().expect("list").iter().all(|l| l["due"] == 1), "{later}");
+    let table = run_in(d, &["--lang", "zh", "practice", "progress", "--employee", "A1"], &[]);
+    assert!(table.stdout.contains("正确率") && table.stdout.contains("50.0 %"), "{}", table.stdout);
 }
 
 #[test]

@@ -26,7 +26,7 @@ pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummar
 pub use ledger::{LedgerCheck, LedgerProblem, Record as LedgerRecord, hex};
 pub use maintenance::{BackupInfo, ExamFigures, Figures, Health, Maintenance, Orphans};
 pub use online::{AccessCode, OnlineStore, ResponseSave, Saved};
-pub use practice::{ExamAnswer, PracticeCandidate, PracticeFilter, PracticeStore};
+pub use practice::{ExamAnswer, LawProgress, PracticeCandidate, PracticeFilter, PracticeStore};
 pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
 pub use workspace::{Config, CustomKind, Office, StudyConfig, Workspace, WorkspaceError, parse_offset};

@@ -42,6 +42,24 @@ pub struct ExamAnswer {
     pub day: Date,
 }
 
+/// How one person does on one law's questions in use, over their practice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LawProgress {
+    /// The law's name as its questions cite it.
+    pub law: String,
+    /// Questions of the law answered at least once.
+    pub seen: u32,
+    /// Answers given.
+    pub answered: u32,
+    /// Of which right.
+    pub right: u32,
+    /// Questions of the law in the wrong-answer book.
+    pub in_book: u32,
+    /// Of which due on the day asked about.
+    pub due: u32,
+}
+
 /// Which questions in use a practice may draw: each list empty for all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PracticeFilter {
@@ -99,6 +117,14 @@ pub trait PracticeStore {
         day: Date,
         schedule: &dyn Fn(Option<BookEntry>) -> Option<BookEntry>,
     ) -> Result<(Option<BookEntry>, Option<BookEntry>)>;
+
+    /// Returns how the person does, law by law (the laws of the questions in use they have
+    /// answered or have in the book, by law key): questions seen, answers, right answers,
+    /// questions in the book and those due on `day`.
+    ///
+    /// # Errors
+    /// [`StoreError::NoPerson`] or a database error.
+    fn practice_progress(&self, employee: &str, day: Date) -> Result<Vec<LawProgress>>;
 
     /// Returns the ids of the person's exam attempts whose answers have entered the book.
     ///
@@ -375,6 +401,35 @@ impl PracticeStore for SqliteStore {
         place_in_book(&tx, person, question_id, after, &at)?;
         tx.commit()?;
         Ok((before, after))
+    }
+
+    fn practice_progress(&self, employee: &str, day: Date) -> Result<Vec<LawProgress>> {
+        let person = self.person_row(employee)?;
+        let mut statement = self.conn.prepare_cached(
+            "WITH mine AS (SELECT question_id, COUNT(*) AS n, SUM(correct) AS r FROM practice_answers \
+             WHERE person_id = ?1 GROUP BY question_id), \
+             book AS (SELECT question_id, due FROM practice_book WHERE person_id = ?1), \
+             met AS (SELECT question_id FROM mine UNION SELECT question_id FROM book) \
+             SELECT MIN(v.law), COUNT(m.question_id), COALESCE(SUM(m.n), 0), COALESCE(SUM(m.r), 0), \
+             COUNT(k.question_id), COALESCE(SUM(k.due <= ?2), 0) \
+             FROM met JOIN questions q ON q.id = met.question_id \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version \
+             LEFT JOIN mine m ON m.question_id = met.question_id LEFT JOIN book k ON k.question_id = met.question_id \
+             WHERE q.retired = 0 GROUP BY q.law_key ORDER BY MIN(v.law)",
+        )?;
+        let count =
+            |row: &rusqlite::Row<'_>, i| row.get::<_, i64>(i).map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+        let rows = statement.query_map(params![person, day.to_string()], |row| {
+            Ok(LawProgress {
+                law: row.get(0)?,
+                seen: count(row, 1)?,
+                answered: count(row, 2)?,
+                right: count(row, 3)?,
+                in_book: count(row, 4)?,
+                due: count(row, 5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn practice_taken_attempts(&self, employee: &str) -> Result<HashSet<i64>> {

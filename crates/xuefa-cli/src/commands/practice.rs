@@ -49,6 +49,7 @@ pub struct PracticeArgs {
 #[derive(Debug, Subcommand)]
 pub enum PracticeCommand {
     Book(BookArgs),
+    Progress(BookArgs),
 }
 
 #[derive(Debug, Args)]
@@ -80,8 +81,10 @@ impl From<KindArg> for Kind {
 const FREE_COUNT: usize = 10;
 
 pub fn run(args: PracticeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
-    if let Some(PracticeCommand::Book(book)) = &args.command {
-        return cmd_book(book, global, ui);
+    match &args.command {
+        Some(PracticeCommand::Book(book)) => return cmd_book(book, global, ui),
+        Some(PracticeCommand::Progress(asked)) => return cmd_progress(asked, global, ui),
+        None => {}
     }
     // clap requires it without a subcommand.
     let employee = args.employee.as_deref().unwrap_or_default();
@@ -272,6 +275,47 @@ fn cmd_book(args: &BookArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
             "stem": question.question.stem,
             "law": question.question.law,
             "article": question.question.article,
+        }));
+    }
+    listing.json(json!(rows)).print(args.format)?;
+    Ok(())
+}
+
+fn cmd_progress(args: &BookArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
+    let now = workspace::now()?;
+    practice::take_exam_answers(&mut store, &args.employee, now, workspace.config.offset())?;
+    let laws = practice::progress(&store, &args.employee, workspace::office_date(&workspace, now))?;
+    let columns = [
+        ("law", "col.law"),
+        ("seen", "col.practice_seen"),
+        ("answered", "col.practice_answered"),
+        ("right", "col.practice_right"),
+        ("accuracy", "col.practice_accuracy"),
+        ("in_book", "col.practice_in_book"),
+        ("due", "col.practice_due"),
+    ];
+    let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
+    let mut rows = Vec::with_capacity(laws.len());
+    for law in &laws {
+        let accuracy = (law.answered > 0).then(|| f64::from(law.right) / f64::from(law.answered));
+        listing.row(vec![
+            law.law.clone(),
+            law.seen.to_string(),
+            law.answered.to_string(),
+            law.right.to_string(),
+            accuracy.map_or_else(|| "—".to_owned(), |a| format!("{:.1} %", a * 100.0)),
+            law.in_book.to_string(),
+            law.due.to_string(),
+        ]);
+        rows.push(json!({
+            "law": law.law,
+            "seen": law.seen,
+            "answered": law.answered,
+            "right": law.right,
+            "accuracy": accuracy,
+            "in_book": law.in_book,
+            "due": law.due,
         }));
     }
     listing.json(json!(rows)).print(args.format)?;
