@@ -489,6 +489,26 @@
     return l + (l && a && lang === 'en' ? ' ' : '') + a;
   }
 
+  /* The letter of the option at index i: A, B, C… */
+  function letter(i) { return String.fromCharCode(65 + i); }
+
+  /* Empties a question's option box but for its legend, and returns the choices to draw in
+     it: true and false for a judgement, else each option under its letter (the exam and
+     practice ask alike). */
+  function resetOptions(box, x) {
+    var legend = box.querySelector('legend');
+    clear(box);
+    if (legend) { box.appendChild(legend); }
+    box.setAttribute('data-kind', x.kind);
+    if (x.kind === 'judge') {
+      return [{ value: 'T', letter: '', text: t('judge.T') }, { value: 'F', letter: '', text: t('judge.F') }];
+    }
+    var choices = [];
+    var opts = x.options || [];
+    for (var i = 0; i < opts.length; i++) { choices.push({ value: letter(i), letter: letter(i), text: opts[i] }); }
+    return choices;
+  }
+
   /* A question's explanation and the law and article it rests on, as paragraphs of `li`
      (the review and the wrong-answer book show them alike). */
   function appendWhy(li, x) {
@@ -855,7 +875,6 @@
       return c;
     }
 
-    function letter(i) { return String.fromCharCode(65 + i); }
 
     /* ---------- rendering ---------- */
 
@@ -868,18 +887,7 @@
       if (!x) { return; }
       $('qnumber').textContent = t('sit.qnumber', { n: x.number, kind: t('kind.' + x.kind), points: fmtNum(x.points) });
       $('stem').textContent = x.stem || '';
-      /* keep the legend, drop the options */
-      var legend = optionsBox.querySelector('legend');
-      clear(optionsBox);
-      if (legend) { optionsBox.appendChild(legend); }
-      optionsBox.setAttribute('data-kind', x.kind);
-      var choices = [];
-      if (x.kind === 'judge') {
-        choices = [{ value: 'T', letter: '', text: t('judge.T') }, { value: 'F', letter: '', text: t('judge.F') }];
-      } else {
-        var opts = x.options || [];
-        for (var i = 0; i < opts.length; i++) { choices.push({ value: letter(i), letter: letter(i), text: opts[i] }); }
-      }
+      var choices = resetOptions(optionsBox, x);
       for (var j = 0; j < choices.length; j++) {
         var c = choices[j];
         var label = el('label', 'option');
@@ -1703,7 +1711,6 @@
 
     function q() { return P.questions[P.index]; }
 
-    function letter(i) { return String.fromCharCode(65 + i); }
 
     function show(section) {
       $('setup').hidden = section !== 'setup';
@@ -1772,17 +1779,7 @@
       var where = { n: P.index + 1, m: P.questions.length, kind: kind, law: x.law };
       $('qnumber').textContent = t(x.law ? 'practice.qnumberLaw' : 'practice.qnumber', where);
       $('stem').textContent = x.stem || '';
-      var legend = optionsBox.querySelector('legend');
-      clear(optionsBox);
-      if (legend) { optionsBox.appendChild(legend); }
-      optionsBox.setAttribute('data-kind', x.kind);
-      var choices = [];
-      if (x.kind === 'judge') {
-        choices = [{ value: 'T', letter: '', text: t('judge.T') }, { value: 'F', letter: '', text: t('judge.F') }];
-      } else {
-        var opts = x.options || [];
-        for (var i = 0; i < opts.length; i++) { choices.push({ value: letter(i), letter: letter(i), text: opts[i] }); }
-      }
+      var choices = resetOptions(optionsBox, x);
       var f = P.feedback;
       var key = f ? String(f.key || '') : '';
       var given = f ? String(f.answer || '') : P.picked;
