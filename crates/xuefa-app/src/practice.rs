@@ -265,3 +265,71 @@ pub fn is_right(key: &Answer, response: &Response) -> bool {
         _ => false,
     }
 }
+
+/// Practice in one department over the last days: of the people on the roster, how many
+/// practised, and their answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DepartmentPractice {
+    /// The department (cut to the depth asked for).
+    pub department: String,
+    /// People on the roster on the day asked about (active or exempt; joined by then).
+    pub people: usize,
+    /// Of them, people who answered at least one practice question in the period.
+    pub practised: usize,
+    /// Their practice answers in the period.
+    pub answered: u64,
+    /// Of which right.
+    pub right: u64,
+}
+
+/// Returns, department by department (then nothing else: the caller adds the total), how
+/// many of the people on the roster on `today` practised in the `days` days up to and
+/// including `today`. `depth` cuts departments to so many levels (`None`: full paths).
+///
+/// # Errors
+/// A store failure; [`AppError`] for a period before the calendar begins.
+pub fn departments<S: PracticeStore + xuefa_store::Store + ?Sized>(
+    store: &S,
+    today: Date,
+    days: u16,
+    depth: Option<usize>,
+) -> Result<Vec<DepartmentPractice>, AppError> {
+    let from = today
+        .checked_sub(jiff::Span::new().days(i64::from(days.max(1)) - 1))
+        .map_err(|_| AppError::message_of("report.bad_year", vec![("value", today.to_string())]))?;
+    let people = store.people(None)?;
+    let on_roster = |p: &xuefa_core::Person| {
+        p.status != xuefa_core::Status::Left
+            && p.joined.is_none_or(|j| j <= today)
+            && p.left.is_none_or(|l| l >= today)
+    };
+    let index: HashMap<&str, usize> =
+        people.iter().enumerate().filter(|(_, p)| on_roster(p)).map(|(i, p)| (p.id.as_str(), i)).collect();
+    // Per person: answers and right answers in the period.
+    let mut tally = vec![(0u64, 0u64); people.len()];
+    store.practice_totals(from, today, None, &mut |employee, totals| {
+        if let Some(&i) = index.get(employee) {
+            tally[i] = (totals.answered, totals.right);
+        }
+    })?;
+    let mut by_department: std::collections::BTreeMap<String, DepartmentPractice> = Default::default();
+    for (i, person) in people.iter().enumerate().filter(|(_, p)| on_roster(p)) {
+        let name = match depth {
+            Some(d) => person.department.truncated(d).path(),
+            None => person.department.path(),
+        };
+        let entry = by_department.entry(name).or_default();
+        entry.people += 1;
+        let (answered, right) = tally[i];
+        if answered > 0 {
+            entry.practised += 1;
+            entry.answered += answered;
+            entry.right += right;
+        }
+    }
+    Ok(by_department
+        .into_iter()
+        .map(|(department, figures)| DepartmentPractice { department, ..figures })
+        .collect())
+}

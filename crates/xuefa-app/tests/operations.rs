@@ -207,8 +207,8 @@ fn a_year_of_study_and_the_annual_report_add_up_on<S: Backend>(
 
     let config = Config::default();
     let today = jiff::civil::date(2026, 11, 20);
-    let year = report::attendance::study_year(&*store, &config.study, 2026, None, today, &mut |_, _| {})
-        .expect("year");
+    let year =
+        report::attendance::study_year(&*store, &config, 2026, None, today, &mut |_, _| {}).expect("year");
     assert_eq!(year.hours_by_kind.get("lecture"), Some(&3.0), "{name}");
     assert_eq!(year.hours_by_kind.get("online"), Some(&5.5), "{name}");
 

@@ -288,3 +288,95 @@ fn wrong_exam_answers_enter_the_book_once_the_review_is_allowed() {
     assert_eq!(practice::take_exam_answers(&mut store, "B1", closed, offset).expect("taken"), 0);
     assert!(practice::book(&store, "B1").expect("book").is_empty());
 }
+
+/// Answers one question of the bank in practice, by its id, with the response typed.
+fn answer_by_id(store: &mut SqliteStore, who: &str, id: &str, typed: &str, when: &str) {
+    let drawn = practice::draw(store, who, &request(PracticeMode::Free, 10), day(&when[..10]), at(when))
+        .expect("draw");
+    let question = drawn.iter().find(|q| q.question.id == id).expect("the question is drawn");
+    let response =
+        Response::parse(typed, question.question.kind, question.question.options.len()).expect("a response");
+    practice::answer(store, who, question, &response, at(when), day(&when[..10])).expect("answer");
+}
+
+#[test]
+fn the_annual_report_counts_practice_by_department_and_credits_its_hours_when_told() {
+    use xuefa_app::i18n::Tr;
+    use xuefa_app::report::annual::{self, AnnualOptions};
+    let (_dir, mut store) = office();
+    // A1 on 1 March: S1 right twice (one question), S2 wrong, J1 right; on 2 March: J2 right.
+    for (id, typed, when) in [
+        ("S1", "A", "2026-03-01T01:00:00Z"),
+        ("S1", "A", "2026-03-01T01:01:00Z"),
+        ("S2", "B", "2026-03-01T01:02:00Z"),
+        ("J1", "对", "2026-03-01T01:03:00Z"),
+        ("J2", "错", "2026-03-02T01:00:00Z"),
+    ] {
+        answer_by_id(&mut store, "A1", id, typed, when);
+    }
+    // Practice in another year is not this year's.
+    answer_by_id(&mut store, "B1", "S1", "A", "2025-12-31T01:00:00Z");
+    let options = AnnualOptions { year: 2026, depth: None, with_names: false };
+    let gather = |store: &mut SqliteStore, config: &str| {
+        let config = xuefa_store::Config::parse(config).expect("config");
+        let a = annual::gather(
+            store,
+            &config,
+            options,
+            day("2026-12-01"),
+            at("2026-12-01T00:00:00Z"),
+            &Tr::new(xuefa_core::Lang::En),
+        )
+        .expect("annual");
+        (annual::to_json(&a), annual::markdown(&a, &Tr::new(xuefa_core::Lang::Zh)))
+    };
+    let requirement = "[[study.requirements]]\nname = \"年度学时\"\nmin_hours = 0.5\n";
+
+    // Off by default: the figures, no hours.
+    let (json, _) = gather(&mut store, requirement);
+    let practice = &json["practice"];
+    assert_eq!(practice["credit"], serde_json::Value::Null);
+    let total = &practice["total"];
+    assert_eq!((total["people"].as_u64(), total["practised"].as_u64()), (Some(2), Some(1)));
+    assert_eq!((total["answered"].as_u64(), total["right"].as_u64()), (Some(5), Some(4)));
+    assert_eq!(total["hours"].as_f64(), Some(0.0));
+    let departments = practice["departments"].as_array().expect("departments");
+    let row =
+        |name: &str| departments.iter().find(|d| d["department"] == name).expect("a department").clone();
+    assert_eq!(
+        (row("局/甲科")["practised"].as_u64(), row("局/乙科")["practised"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(row("局/甲科")["participation_rate"].as_f64(), Some(1.0));
+    assert_eq!(json["study"]["met_all"].as_u64(), Some(0));
+
+    // 10 minutes a distinct question a day, at most 25: 1 March 3 questions, 25 minutes
+    // (capped); 2 March one, 10 minutes. 35 minutes: A1 meets half an hour, B1 does not.
+    let (json, markdown) = gather(
+        &mut store,
+        &format!("[practice]\ncredit_minutes_per_question = 10\ncredit_minutes_per_day = 25\n{requirement}"),
+    );
+    let hours = json["practice"]["total"]["hours"].as_f64().expect("hours");
+    assert!((hours - 35.0 / 60.0).abs() < 1e-9, "{hours}");
+    // The store sums in SQL what the core's rule gives day by day.
+    let rule =
+        xuefa_core::practice::credit_hours(3, 10.0, 25.0) + xuefa_core::practice::credit_hours(1, 10.0, 25.0);
+    assert!((hours - rule).abs() < 1e-9, "{hours} {rule}");
+    assert_eq!(json["study"]["met_all"].as_u64(), Some(1));
+    let online = json["sessions_by_kind"]
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .find(|k| k["kind"] == "online")
+        .expect("online self-study has the hours practice earned")
+        .clone();
+    assert_eq!(online["sessions"].as_u64(), Some(0));
+    assert!((online["person_hours"].as_f64().expect("hours") - hours).abs() < 1e-9);
+    assert!((json["sessions_total"]["person_hours"].as_f64().expect("hours") - hours).abs() < 1e-9);
+    assert!(markdown.contains("## 各部门日常练习情况"), "{markdown}");
+    assert!(markdown.contains("每天至多25分钟"), "{markdown}");
+    assert!(
+        markdown.contains("有学法要求的2人中1人参加练习（参与率50.0%），全年作答5次，正确率80.0%"),
+        "{markdown}"
+    );
+}

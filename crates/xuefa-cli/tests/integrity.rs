@@ -372,10 +372,10 @@ fn a_database_from_before_the_ledger_has_its_records_linked_when_opened() {
     let dir = demo();
     let office = dir.path().join("office");
     let db = office.join("xuefa.db");
-    // The database as schema 7 left it (migrations 8, the ledger, and 9 and 10, practice, undone).
+    // The database as schema 7 left it (migrations 8, the ledger, and 9 to 11, practice, undone).
     sql(
         &db,
-        "DROP TABLE ledger; DROP TABLE practice_answers; DROP TABLE practice_book; DROP TABLE practice_exam_attempts; \
+        "DROP TABLE ledger; DROP TABLE practice_answers; DROP TABLE practice_book; DROP TABLE practice_exam_attempts; DROP TABLE practice_days; \
          ALTER TABLE questions DROP COLUMN kind; ALTER TABLE questions DROP COLUMN law_key; \
          DELETE FROM schema_migrations WHERE version >= 8;",
     );

@@ -204,3 +204,110 @@ fn full_screen_practice_in_a_real_pseudo_terminal() {
     assert_eq!((entries[0]["id"].as_str(), entries[0]["box"].as_u64()), (Some(wrong), Some(1)));
     assert_eq!(entries[0]["due"], "2026-03-02");
 }
+
+#[test]
+fn progress_by_department_counts_who_practised_in_the_last_days_and_credit_reaches_the_hours() {
+    let dir = workspace();
+    let d = dir.path();
+    let roster = "工号,姓名,部门,状态,离职日期\nA1,王一,局/办公室,,\nB1,李二,局/办公室,,\nC1,张三,局/法制科,,\nD1,赵四,局/法制科,离职,2026-02-20\n";
+    std::fs::write(d.join("roster.csv"), roster).expect("roster");
+    assert_eq!(run_in(d, &["roster", "import", "roster.csv"], &[]).code, 0);
+    // A1 on 1 March (both questions, one twice), C1 on 15 January, D1 before leaving.
+    assert_eq!(
+        practise(d, &["--employee", "A1", "--count", "2"], "对\n错\n", "2026-03-01T09:00:00+08:00").code,
+        0
+    );
+    assert_eq!(
+        practise(d, &["--employee", "A1", "--count", "1"], "错\n", "2026-03-01T10:00:00+08:00").code,
+        0
+    );
+    assert_eq!(
+        practise(d, &["--employee", "C1", "--count", "1"], "错\n", "2026-01-15T09:00:00+08:00").code,
+        0
+    );
+    assert_eq!(
+        practise(d, &["--employee", "D1", "--count", "1"], "错\n", "2026-02-10T09:00:00+08:00").code,
+        0
+    );
+    let by = |extra: &[&str]| {
+        let mut args = vec!["practice", "progress", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = common::command_in(d, &args, &[("XUEFA_NOW", "2026-03-02T10:00:00+08:00")])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+    };
+    let last_30 = by(&["--by", "department"]);
+    assert_eq!((last_30["from"].as_str(), last_30["to"].as_str()), (Some("2026-02-01"), Some("2026-03-02")));
+    assert_eq!(
+        last_30["departments"],
+        serde_json::json!([
+            {"department": "局/办公室", "people": 2, "practised": 1, "share": 0.5, "answered": 3, "right": 2, "accuracy": 2.0 / 3.0},
+            {"department": "局/法制科", "people": 1, "practised": 0, "share": 0.0, "answered": 0, "right": 0, "accuracy": null},
+        ]),
+        "D1 has left and is not counted"
+    );
+    assert_eq!(
+        (last_30["total"]["people"].as_u64(), last_30["total"]["practised"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let last_60 = by(&["--days", "60", "--by", "department:1"]);
+    assert_eq!(
+        (last_60["departments"][0]["department"].as_str(), last_60["departments"][0]["practised"].as_u64()),
+        (Some("局"), Some(2))
+    );
+    let table = common::command_in(
+        d,
+        &["--lang", "zh", "practice", "progress", "--by", "department"],
+        &[("XUEFA_NOW", "2026-03-02T10:00:00+08:00")],
+    )
+    .output()
+    .expect("runs");
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("参与率") && table.contains("50.0 %") && table.contains("合计"), "{table}");
+    for usage in [
+        &["practice", "progress"][..],
+        &["practice", "progress", "--employee", "A1", "--by", "department"],
+        &["practice", "progress", "--employee", "A1", "--days", "7"],
+        &["practice", "progress", "--by", "department", "--days", "0"],
+    ] {
+        assert_eq!(run_in(d, usage, &[]).code, 2, "{usage:?}");
+    }
+    assert_eq!(run_in(d, &["practice", "progress", "--by", "floor"], &[]).code, 1);
+
+    // A database from before the day table gets it from the answers when opened.
+    let conn = rusqlite::Connection::open(d.join("xuefa.db")).expect("open");
+    conn.execute_batch("DROP TABLE practice_days; DELETE FROM schema_migrations WHERE version = 11;")
+        .expect("sql");
+    drop(conn);
+    assert_eq!(by(&["--by", "department"]), last_30);
+
+    // 15 minutes a question, at most 30 a day: A1 answered two questions on 1 March (one
+    // twice): 30 minutes; C1 one on 15 January: 15 minutes. Online self-study has them.
+    let config = std::fs::read_to_string(d.join("xuefa.toml")).expect("config");
+    std::fs::write(d.join("xuefa.toml"), format!("{config}\n[practice]\ncredit_minutes_per_question = 15\n"))
+        .expect("config");
+    let report = run_in(d, &["report", "attendance", "--year", "2026", "--format", "json"], &[]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let report: Value = serde_json::from_str(&report.stdout).expect("json");
+    let online = |who: &str| {
+        let person = report["people"]
+            .as_array()
+            .expect("people")
+            .iter()
+            .find(|p| p["employee"] == who)
+            .expect("a person");
+        person["hours_by_kind"]["online"].as_f64()
+    };
+    assert_eq!((online("A1"), online("C1")), (Some(0.5), Some(0.25)));
+    std::fs::write(d.join("xuefa.toml"), format!("{config}\n[practice]\ncredit_minutes_per_question = -1\n"))
+        .expect("config");
+    let bad = run_in(d, &["report", "attendance", "--year", "2026"], &[]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("xuefa.toml") && bad.stderr.contains("credit_minutes_per_question"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -29,6 +29,13 @@
 //! whatever order they are given. [`quiz`] does the same when the questions never seen are
 //! too many to list (a workspace of fifty thousand): it is told only how many there are and
 //! draws just the few the quiz has room for.
+//!
+//! # Study-hour credit
+//!
+//! An office may count practice as online self-study (`[practice]` in `xuefa.toml`):
+//! [`credit_hours`] gives a day's hours from the distinct questions answered that day, at so
+//! many minutes a question, capped per day. A question answered twice on one day counts once,
+//! so answering the same few again does not add up to hours.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -44,6 +51,25 @@ pub const INTERVALS: [i32; 5] = [1, 2, 4, 8, 16];
 
 /// The number of boxes; a question answered right in the last one leaves the book.
 pub const BOXES: u8 = INTERVALS.len() as u8;
+
+/// Returns the study hours one day of practice earns: `minutes_per_question` for each
+/// distinct question answered that day, at most `cap_minutes` in all, in hours. Nothing
+/// for a setting that is not a positive number.
+///
+/// ```
+/// use xuefa_core::practice::credit_hours;
+/// // 12 questions at 2 minutes: 24 minutes, under a 30-minute cap.
+/// assert_eq!(credit_hours(12, 2.0, 30.0), 0.4);
+/// // 20 questions at 2 minutes: 40 minutes, capped at 30.
+/// assert_eq!(credit_hours(20, 2.0, 30.0), 0.5);
+/// ```
+#[must_use]
+pub fn credit_hours(questions: u32, minutes_per_question: f64, cap_minutes: f64) -> f64 {
+    if !(minutes_per_question > 0.0 && cap_minutes > 0.0 && minutes_per_question.is_finite()) {
+        return 0.0;
+    }
+    (f64::from(questions) * minutes_per_question).min(cap_minutes) / 60.0
+}
 
 /// A question's place in a person's wrong-answer book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -184,3 +184,19 @@ fn unseen_questions_are_drawn_uniformly() {
     let chi2: f64 = counts.iter().map(|&c| (f64::from(c) - expected).powi(2) / expected).sum();
     assert!(chi2 < 27.9, "χ² {chi2} of {counts:?}");
 }
+
+#[test]
+fn practice_credit_counts_minutes_per_question_up_to_the_daily_cap() {
+    use xuefa_core::practice::credit_hours;
+    // Worked examples: 1.5 minutes a question, at most 30 minutes a day.
+    assert_eq!(credit_hours(0, 1.5, 30.0), 0.0);
+    assert_eq!(credit_hours(10, 1.5, 30.0), 0.25); // 15 minutes
+    assert_eq!(credit_hours(20, 1.5, 30.0), 0.5); // exactly the cap
+    assert_eq!(credit_hours(200, 1.5, 30.0), 0.5); // capped
+    // Off: no minutes, no cap, or a setting that is not a number.
+    assert_eq!(credit_hours(50, 0.0, 30.0), 0.0);
+    assert_eq!(credit_hours(50, 1.5, 0.0), 0.0);
+    assert_eq!(credit_hours(50, f64::NAN, 30.0), 0.0);
+    assert_eq!(credit_hours(50, f64::INFINITY, 30.0), 0.0);
+    assert_eq!(credit_hours(u32::MAX, 1.5, 30.0), 0.5);
+}

@@ -26,10 +26,15 @@ pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummar
 pub use ledger::{LedgerCheck, LedgerProblem, Record as LedgerRecord, hex};
 pub use maintenance::{BackupInfo, ExamFigures, Figures, Health, Maintenance, Orphans};
 pub use online::{AccessCode, OnlineStore, ResponseSave, Saved};
-pub use practice::{ExamAnswer, LawProgress, PracticeCandidate, PracticeFilter, PracticeStore};
+pub use practice::{
+    ExamAnswer, LawProgress, PracticeCandidate, PracticeFilter, PracticeStore, PracticeTotals,
+    PracticeVisitor,
+};
 pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
-pub use workspace::{Config, CustomKind, Office, StudyConfig, Workspace, WorkspaceError, parse_offset};
+pub use workspace::{
+    Config, CustomKind, Office, PracticeConfig, StudyConfig, Workspace, WorkspaceError, parse_offset,
+};
 
 /// A result of the store.
 pub type Result<T> = std::result::Result<T, StoreError>;

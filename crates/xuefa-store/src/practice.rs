@@ -60,6 +60,25 @@ pub struct LawProgress {
     pub due: u32,
 }
 
+/// One person's practice over a period, summed from their days.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PracticeTotals {
+    /// Days with at least one answer.
+    pub days: u32,
+    /// Answers given.
+    pub answered: u64,
+    /// Right answers.
+    pub right: u64,
+    /// The study hours practice earned at the credit asked for: each day the distinct
+    /// questions answered times the minutes a question, at most the minutes a day
+    /// ([`xuefa_core::practice::credit_hours`]); 0 without credit.
+    pub hours: f64,
+}
+
+/// Gets each person of [`PracticeStore::practice_totals`]: the employee id and their totals.
+pub type PracticeVisitor<'a> = dyn FnMut(&str, &PracticeTotals) + 'a;
+
 /// Which questions in use a practice may draw: each list empty for all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PracticeFilter {
@@ -155,6 +174,21 @@ pub trait PracticeStore {
     /// # Errors
     /// [`StoreError::NoPerson`] or a database error.
     fn practice_book(&self, employee: &str) -> Result<Vec<(StoredQuestion, BookEntry)>>;
+
+    /// Calls `each` once for every person who practised from `from` to `to` (inclusive),
+    /// with their totals; `credit` is (minutes a distinct question, minutes a day at most)
+    /// when practice earns hours. Summed in the database, person by person: a province's
+    /// tens of millions of practice days are never held.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn practice_totals(
+        &self,
+        from: Date,
+        to: Date,
+        credit: Option<(f64, f64)>,
+        each: &mut PracticeVisitor<'_>,
+    ) -> Result<()>;
 }
 
 impl SqliteStore {
@@ -393,10 +427,24 @@ impl PracticeStore for SqliteStore {
         let before = book_entry(&tx, person, question_id)?;
         let after = schedule(before);
         let at = at.to_string();
+        let day = day.to_string();
+        // The day's tally: a question answered again the same day is one more answer, not
+        // one more question.
+        let again: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM practice_answers WHERE person_id = ?1 AND question_id = ?2 AND day = ?3)",
+            params![person, question_id, day],
+            |row| row.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO practice_days (person_id, day, answered, questions, correct) VALUES (?1, ?2, 1, ?3, ?4) \
+             ON CONFLICT (person_id, day) DO UPDATE SET answered = answered + 1, \
+             questions = questions + excluded.questions, correct = correct + excluded.correct",
+            params![person, day, i64::from(!again), correct],
+        )?;
         tx.execute(
             "INSERT INTO practice_answers (person_id, question_id, version, answered_at, day, response, correct) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![person, question_id, question.version, at, day.to_string(), response, correct],
+            params![person, question_id, question.version, at, day, response, correct],
         )?;
         place_in_book(&tx, person, question_id, after, &at)?;
         tx.commit()?;
@@ -503,5 +551,43 @@ impl PracticeStore for SqliteStore {
             book.push((question, entry));
         }
         Ok(book)
+    }
+
+    fn practice_totals(
+        &self,
+        from: Date,
+        to: Date,
+        credit: Option<(f64, f64)>,
+        each: &mut PracticeVisitor<'_>,
+    ) -> Result<()> {
+        // A short period reads its days through the index on the day; a long one reads the
+        // whole table in person order, which needs no sorting to sum person by person.
+        let short = (to - from).get_days() <= 62;
+        let access = if short { "INDEXED BY practice_days_day" } else { "NOT INDEXED" };
+        // The credit rule of xuefa_core::practice::credit_hours, in SQL so that only one row
+        // per person leaves the database (a test holds the two equal).
+        let (per_question, per_day) =
+            credit.filter(|(q, d)| *q > 0.0 && *d > 0.0 && q.is_finite()).unwrap_or((0.0, 0.0));
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT p.employee_id, t.days, t.answered, t.correct, t.minutes FROM \
+             (SELECT person_id, COUNT(*) AS days, SUM(answered) AS answered, SUM(correct) AS correct, \
+              SUM(MIN(questions * ?3, ?4)) AS minutes \
+              FROM practice_days {access} WHERE day >= ?1 AND day <= ?2 GROUP BY person_id) t \
+             JOIN people p ON p.id = t.person_id"
+        ))?;
+        let mut rows = statement.query(params![from.to_string(), to.to_string(), per_question, per_day])?;
+        while let Some(row) = rows.next()? {
+            let employee =
+                row.get_ref(0)?.as_str().map_err(|e| StoreError::Corrupt(format!("people: {e}")))?;
+            let count = |i: usize| -> Result<u64> { Ok(u64::try_from(row.get::<_, i64>(i)?).unwrap_or(0)) };
+            let totals = PracticeTotals {
+                days: u32::try_from(count(1)?).unwrap_or(u32::MAX),
+                answered: count(2)?,
+                right: count(3)?,
+                hours: row.get::<_, f64>(4)? / 60.0,
+            };
+            each(employee, &totals);
+        }
+        Ok(())
     }
 }

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_ledger.sql"),
     include_str!("migrations/0009_practice.sql"),
     include_str!("migrations/0010_practice_exams.sql"),
+    include_str!("migrations/0011_practice_days.sql"),
 ];
 
 /// The schema version that brought the ledger: a database upgraded to it has its submitted

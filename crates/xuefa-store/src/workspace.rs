@@ -62,6 +62,50 @@ pub struct Config {
     /// Study sessions: credit, the office's own kinds, yearly requirements.
     #[serde(default)]
     pub study: StudyConfig,
+    /// Practice: whether it earns study hours.
+    #[serde(default)]
+    pub practice: PracticeConfig,
+}
+
+/// The `[practice]` table: practice as online self-study. Off unless
+/// `credit_minutes_per_question` is more than 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PracticeConfig {
+    /// Minutes of online self-study each distinct question answered in practice earns on a
+    /// day (0: practice earns no hours).
+    #[serde(default)]
+    pub credit_minutes_per_question: f64,
+    /// At most this many minutes a day.
+    #[serde(default = "daily_cap")]
+    pub credit_minutes_per_day: f64,
+}
+
+impl Default for PracticeConfig {
+    fn default() -> Self {
+        PracticeConfig { credit_minutes_per_question: 0.0, credit_minutes_per_day: daily_cap() }
+    }
+}
+
+impl PracticeConfig {
+    /// Whether practice earns study hours.
+    pub fn credits(&self) -> bool {
+        self.credit_minutes_per_question > 0.0
+    }
+
+    /// The study hours one day of practice earns ([`xuefa_core::practice::credit_hours`]).
+    pub fn hours(&self, questions: u32) -> f64 {
+        xuefa_core::practice::credit_hours(
+            questions,
+            self.credit_minutes_per_question,
+            self.credit_minutes_per_day,
+        )
+    }
+}
+
+fn daily_cap() -> f64 {
+    30.0
 }
 
 /// The `[study]` table.
@@ -190,6 +234,24 @@ impl Config {
                     requirement.name
                 ));
             }
+        }
+        let practice = &config.practice;
+        if !(practice.credit_minutes_per_question.is_finite()
+            && (0.0..=60.0).contains(&practice.credit_minutes_per_question))
+        {
+            return Err(format!(
+                "[practice] credit_minutes_per_question = {} must be minutes from 0 to 60 (0 = practice earns no study hours)",
+                practice.credit_minutes_per_question
+            ));
+        }
+        if !(practice.credit_minutes_per_day.is_finite()
+            && practice.credit_minutes_per_day > 0.0
+            && practice.credit_minutes_per_day <= 1440.0)
+        {
+            return Err(format!(
+                "[practice] credit_minutes_per_day = {} must be minutes, more than 0 and at most 1440 (a day)",
+                practice.credit_minutes_per_day
+            ));
         }
         if let Some(language) = &config.language
             && !matches!(language.as_str(), "zh" | "en")

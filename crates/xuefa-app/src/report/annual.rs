@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use xuefa_core::study::SessionKind;
 use xuefa_store::Config;
 
-use super::attendance::{StudyYear, kind_label, study_year};
+use super::attendance::{PracticeFigures, StudyYear, kind_label, study_year};
 use super::exam::{
     ExamReport, Missing, Standing, exam_report, figures_json, figures_listing, missing_listing,
 };
@@ -92,6 +92,11 @@ pub struct Annual {
     departments: Listing,
     kind_listing: Listing,
     requirement_listing: Listing,
+    /// Practice by department, with its total (`None`: nobody practised in the year).
+    practice: Option<Listing>,
+    practice_total: PracticeFigures,
+    /// The `[practice]` credit as (minutes a question, minutes a day), when on.
+    practice_credit: Option<(f64, f64)>,
 }
 
 /// What the annual report covers and how.
@@ -127,7 +132,7 @@ pub fn gather<S: Backend + ?Sized>(
         Some(d) => department.truncated(d).path(),
         None => department.path(),
     };
-    let study = study_year(&*store, &config.study, year, depth, today, &mut |person, person_year| {
+    let study = study_year(&*store, config, year, depth, today, &mut |person, person_year| {
         if !person_year.evaluated || person_year.met_all() {
             return;
         }
@@ -155,10 +160,11 @@ pub fn gather<S: Backend + ?Sized>(
     let mut kinds: Vec<KindRow> = Vec::new();
     for kind in &order {
         let rows: Vec<_> = study.sessions.iter().filter(|s| &s.session.kind == kind).collect();
-        if rows.is_empty() {
+        let person_hours: f64 = study.hours_by_kind.get(kind.as_str()).copied().unwrap_or(0.0) + 0.0;
+        // Online self-study may have hours without sessions: those practice earned.
+        if rows.is_empty() && person_hours == 0.0 {
             continue;
         }
-        let person_hours: f64 = study.hours_by_kind.get(kind.as_str()).copied().unwrap_or(0.0) + 0.0;
         let held: f64 = rows.iter().map(|s| s.session.hours).sum::<f64>() + 0.0;
         kinds.push(KindRow {
             kind: kind.as_str().to_owned(),
@@ -297,6 +303,12 @@ pub fn gather<S: Backend + ?Sized>(
         );
     }
 
+    let (practice, practice_total) = practice_listing(&study, ui);
+    let practice_credit = config
+        .practice
+        .credits()
+        .then_some((config.practice.credit_minutes_per_question, config.practice.credit_minutes_per_day));
+
     // Exams of the year.
     let mut exams = Vec::new();
     let year_exams: Vec<String> =
@@ -406,7 +418,84 @@ pub fn gather<S: Backend + ?Sized>(
         departments,
         kind_listing,
         requirement_listing,
+        practice,
+        practice_total,
+        practice_credit,
     })
+}
+
+/// Returns practice by department with its total row, or `None` when nobody practised.
+fn practice_listing(study: &StudyYear, ui: &Tr) -> (Option<Listing>, PracticeFigures) {
+    let mut total = PracticeFigures::default();
+    for figures in study.practice.values() {
+        total.add(figures);
+    }
+    if total.practised == 0 {
+        return (None, total);
+    }
+    let mut listing = Listing::typed(vec![
+        ("department", ui.text("col.department", &[]), Cell::Text),
+        ("people", ui.text("col.people", &[]), Cell::Count),
+        ("practised", ui.text("col.practised", &[]), Cell::Count),
+        ("participation_rate", ui.text("col.practice_participation", &[]), Cell::Percent),
+        ("answered", ui.text("col.practice_answered", &[]), Cell::Count),
+        ("right_rate", ui.text("col.practice_accuracy", &[]), Cell::Percent),
+        ("hours", ui.text("col.practice_hours", &[]), Cell::Decimal),
+    ]);
+    let total_label = ui.text("report.total", &[]);
+    let rows = study.practice.iter().map(|(d, f)| (d.as_str(), f)).chain([(total_label.as_str(), &total)]);
+    let mut json_rows = Vec::new();
+    for (department, f) in rows {
+        let participation = rate(f.practised, f.people);
+        let right = rate_u64(f.right, f.answered);
+        let hours = (f.hours * 10.0).round() / 10.0 + 0.0;
+        listing.row_shown(
+            vec![
+                department.to_owned(),
+                f.people.to_string(),
+                f.practised.to_string(),
+                participation.map(|v| v.to_string()).unwrap_or_default(),
+                f.answered.to_string(),
+                right.map(|v| v.to_string()).unwrap_or_default(),
+                hours.to_string(),
+            ],
+            vec![
+                department.to_owned(),
+                f.people.to_string(),
+                f.practised.to_string(),
+                percent(participation),
+                f.answered.to_string(),
+                percent(right),
+                points(hours),
+            ],
+        );
+        if !std::ptr::eq(f, &total) {
+            json_rows.push(practice_json(Some(department), f));
+        }
+    }
+    (Some(listing.json(Value::Array(json_rows))), total)
+}
+
+/// A share of two counts of answers (`None` when there are none).
+fn rate_u64(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// Practice figures as JSON, of a department or (`None`) of everyone.
+fn practice_json(department: Option<&str>, f: &PracticeFigures) -> Value {
+    let mut value = json!({
+        "people": f.people,
+        "practised": f.practised,
+        "participation_rate": rate(f.practised, f.people),
+        "answered": f.answered,
+        "right": f.right,
+        "right_rate": rate_u64(f.right, f.answered),
+        "hours": f.hours,
+    });
+    if let Some(department) = department {
+        value["department"] = json!(department);
+    }
+    value
 }
 
 /// Returns who must sit an exam and has not passed, counted by department and standing.
@@ -494,6 +583,7 @@ pub fn summary(a: &Annual, ui: &Tr) -> Vec<String> {
             lines.push(ui.text("annual.all_passed", &[("title", exam.title.clone())]));
         }
     }
+    lines.extend(practice_text(a, ui));
     let (events, audience, materials) = a.outreach_totals;
     if events > 0 {
         lines.push(ui.text(
@@ -510,6 +600,44 @@ pub fn summary(a: &Annual, ui: &Tr) -> Vec<String> {
         ui.text("annual.short", &[("people", a.owing_people.to_string()), ("exam", not_passed.to_string())]),
     );
     lines
+}
+
+/// The practice sentence of the summary, with how practice counts as study hours when it
+/// does; `None` when nobody practised and practice earns no hours.
+fn practice_text(a: &Annual, ui: &Tr) -> Option<String> {
+    let mut text = a.practice.as_ref().map(|_| {
+        let t = &a.practice_total;
+        ui.text(
+            "annual.practice",
+            &[
+                ("practised", t.practised.to_string()),
+                ("people", t.people.to_string()),
+                ("rate", percent(rate(t.practised, t.people))),
+                ("answered", t.answered.to_string()),
+                ("right_rate", percent(rate_u64(t.right, t.answered))),
+            ],
+        )
+    });
+    if let Some((per_question, per_day)) = a.practice_credit {
+        let credit = practice_credit_line(a, per_question, per_day, ui);
+        text = Some(match text {
+            Some(text) => format!("{text}{}{credit}", docx::gap(ui)),
+            None => credit,
+        });
+    }
+    text
+}
+
+/// Says how practice counts as online self-study, and how many hours it earned.
+fn practice_credit_line(a: &Annual, per_question: f64, per_day: f64, ui: &Tr) -> String {
+    ui.text(
+        "annual.practice_credit",
+        &[
+            ("minutes", points(per_question)),
+            ("cap", points(per_day)),
+            ("hours", points((a.practice_total.hours * 10.0).round() / 10.0 + 0.0)),
+        ],
+    )
 }
 
 pub fn to_json(a: &Annual) -> Value {
@@ -560,6 +688,13 @@ pub fn to_json(a: &Annual) -> Value {
             "events": a.outreach_totals.0, "headcount": a.outreach_totals.1, "materials": a.outreach_totals.2,
         },
         "owing_by_department": a.owing_counts.json_value(),
+        "practice": {
+            "departments": a.practice.as_ref().map_or_else(|| json!([]), |l| l.json_value().clone()),
+            "total": practice_json(None, &a.practice_total),
+            "credit": a.practice_credit.map(|(per_question, per_day)| json!({
+                "minutes_per_question": per_question, "minutes_per_day": per_day,
+            })),
+        },
     });
     if let Some(owing) = &a.owing {
         value["owing"] = owing.json_value().clone();
@@ -580,6 +715,12 @@ fn sections<'a>(a: &'a Annual, ui: &Tr) -> Vec<(String, &'a Listing, Option<Stri
     ];
     for exam in &a.exams {
         sections.push((exam.title.clone(), &exam.figures, None));
+    }
+    if let Some(practice) = &a.practice {
+        let note = a
+            .practice_credit
+            .map(|(per_question, per_day)| practice_credit_line(a, per_question, per_day, ui));
+        sections.push((ui.text("annual.h_practice", &[]), practice, note));
     }
     sections.push((ui.text("annual.h_outreach", &[]), &a.outreach, None));
     sections.push((ui.text("annual.h_owing_counts", &[]), &a.owing_counts, None));

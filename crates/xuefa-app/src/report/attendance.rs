@@ -6,9 +6,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use xuefa_core::exam::Audience;
-use xuefa_core::study::{Credit, ExpectedCounter, PersonYear, StudySession, Totals, evaluate_totals};
+use xuefa_core::study::{
+    Credit, ExpectedCounter, PersonYear, SessionKind, StudySession, Totals, evaluate_totals,
+};
 use xuefa_core::{Department, Person, Status};
-use xuefa_store::{Store, StudyConfig, StudyStore};
+use xuefa_store::{Config, PracticeStore, Store, StudyStore};
 
 use serde_json::{Value, json};
 
@@ -53,15 +55,52 @@ pub struct StudyYear {
     pub requirements: BTreeMap<String, (usize, usize)>,
     /// Hours studied per session kind, over everyone.
     pub hours_by_kind: BTreeMap<String, f64>,
+    /// Practice in the year per department, over the people with requirements.
+    pub practice: BTreeMap<String, PracticeFigures>,
+}
+
+/// Practice over a year in one department: of its people with requirements, how many
+/// practised, their answers and the hours practice earned them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PracticeFigures {
+    /// People with requirements.
+    pub people: usize,
+    /// Of them, people who answered at least one practice question in the year.
+    pub practised: usize,
+    /// Practice answers given.
+    pub answered: u64,
+    /// Of which right.
+    pub right: u64,
+    /// Online self-study hours practice earned (`[practice]` in `xuefa.toml`; 0 when off).
+    pub hours: f64,
+}
+
+impl PracticeFigures {
+    /// Adds another department's figures.
+    pub fn add(&mut self, other: &PracticeFigures) {
+        self.people += other.people;
+        self.practised += other.practised;
+        self.answered += other.answered;
+        self.right += other.right;
+        self.hours += other.hours;
+    }
+}
+
+/// One person's practice over the year, summed from their practice days.
+#[derive(Debug, Clone, Copy, Default)]
+struct PracticeTally {
+    answered: u64,
+    right: u64,
+    hours: f64,
 }
 
 /// Returns a year of study from the store (the figures are summed in SQL).
 ///
 /// `today` is the office's date: a session before it, or with marks, expects its whole
 /// audience; one still to come counts only who is expected so far.
-pub fn study_year<S: Store + StudyStore + ?Sized>(
+pub fn study_year<S: Store + StudyStore + PracticeStore + ?Sized>(
     store: &S,
-    study: &StudyConfig,
+    config: &Config,
     year: i16,
     depth: Option<usize>,
     today: xuefa_core::Date,
@@ -73,6 +112,7 @@ pub fn study_year<S: Store + StudyStore + ?Sized>(
         xuefa_core::Date::new(year, 1, 1).map_err(|_| bad_year())?,
         xuefa_core::Date::new(year, 12, 31).map_err(|_| bad_year())?,
     );
+    let study = &config.study;
     let sessions = store.sessions(&from, &to)?;
     let people = store.people(None)?;
     // One pass over the marks, session by session, summing into dense tables: a province
@@ -93,6 +133,13 @@ pub fn study_year<S: Store + StudyStore + ?Sized>(
             }
         })
         .collect();
+    // Practice earns online self-study hours when the office says so.
+    let online = config.practice.credits().then(|| {
+        kinds.iter().position(|k| k == SessionKind::Online.as_str()).unwrap_or_else(|| {
+            kinds.push(SessionKind::Online.as_str().to_owned());
+            kinds.len() - 1
+        })
+    });
     let width = kinds.len().max(1);
     // Per person and kind: hours, sessions attended, and whether there is any mark.
     let mut hours = vec![0.0f64; people.len() * width];
@@ -150,6 +197,21 @@ pub fn study_year<S: Store + StudyStore + ?Sized>(
         attended_by_kind[cell] += u32::from(came);
         marked_kind[cell] = true;
     })?;
+    // Practice in the year, per person; the hours it earns go to online self-study.
+    let mut practice = vec![PracticeTally::default(); people.len()];
+    let credit =
+        online.map(|_| (config.practice.credit_minutes_per_question, config.practice.credit_minutes_per_day));
+    store.practice_totals(period.0, period.1, credit, &mut |employee, totals| {
+        let Some(&p) = person_of.get(employee) else { return };
+        practice[p] = PracticeTally { answered: totals.answered, right: totals.right, hours: totals.hours };
+        if let Some(online) = online
+            && totals.hours > 0.0
+        {
+            let cell = p * width + online;
+            hours[cell] += totals.hours;
+            marked_kind[cell] = true;
+        }
+    })?;
     // A person's totals, made when they are evaluated (a million of them are never held).
     let totals_of = |person: usize| -> Option<Totals> {
         let cells = person * width..(person + 1) * width;
@@ -193,6 +255,7 @@ pub fn study_year<S: Store + StudyStore + ?Sized>(
         hours: 0.0,
         requirements: BTreeMap::new(),
         hours_by_kind: BTreeMap::new(),
+        practice: BTreeMap::new(),
     };
     let mut last_group: Option<(Department, String)> = None;
     for (i, person) in people.iter().enumerate() {
@@ -228,6 +291,15 @@ pub fn study_year<S: Store + StudyStore + ?Sized>(
                 name
             }
         };
+        let tally = practice[i];
+        let practised = result.practice.entry(name.clone()).or_default();
+        practised.people += 1;
+        if tally.answered > 0 {
+            practised.practised += 1;
+            practised.answered += tally.answered;
+            practised.right += tally.right;
+            practised.hours += tally.hours;
+        }
         let entry = result.departments.entry(name).or_default();
         entry.0 += 1;
         entry.1 += usize::from(year.met_all());

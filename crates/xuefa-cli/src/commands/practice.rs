@@ -49,7 +49,20 @@ pub struct PracticeArgs {
 #[derive(Debug, Subcommand)]
 pub enum PracticeCommand {
     Book(BookArgs),
-    Progress(BookArgs),
+    Progress(ProgressArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("whose").required(true).args(["employee", "by"]))]
+pub struct ProgressArgs {
+    #[arg(long, value_name = "ID")]
+    pub employee: Option<String>,
+    #[arg(long, value_name = "department[:DEPTH]", conflicts_with = "employee")]
+    pub by: Option<String>,
+    #[arg(long, value_name = "N", conflicts_with = "employee", value_parser = clap::value_parser!(u16).range(1..=366))]
+    pub days: Option<u16>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -281,11 +294,12 @@ fn cmd_book(args: &BookArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
     Ok(())
 }
 
-fn cmd_progress(args: &BookArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+fn cmd_progress(args: &ProgressArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    let Some(employee) = &args.employee else { return cmd_departments(args, global, ui) };
     let (workspace, mut store) = workspace::open(global.workspace.as_ref())?;
     let now = workspace::now()?;
-    practice::take_exam_answers(&mut store, &args.employee, now, workspace.config.offset())?;
-    let laws = practice::progress(&store, &args.employee, workspace::office_date(&workspace, now))?;
+    practice::take_exam_answers(&mut store, employee, now, workspace.config.offset())?;
+    let laws = practice::progress(&store, employee, workspace::office_date(&workspace, now))?;
     let columns = [
         ("law", "col.law"),
         ("seen", "col.practice_seen"),
@@ -319,5 +333,73 @@ fn cmd_progress(args: &BookArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         }));
     }
     listing.json(json!(rows)).print(args.format)?;
+    Ok(())
+}
+
+/// `practice progress --by department[:DEPTH]`: per department, the share of the people on
+/// the roster who practised in the last `--days` days, then the total.
+fn cmd_departments(args: &ProgressArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
+    let depth = xuefa_app::report::attendance::depth(args.by.as_deref())?;
+    let (workspace, store) = workspace::open(global.workspace.as_ref())?;
+    let today = workspace::office_date(&workspace, workspace::now()?);
+    let days = args.days.unwrap_or(30);
+    let departments = practice::departments(&store, today, days, depth)?;
+    let columns = [
+        ("department", "col.department"),
+        ("people", "col.people"),
+        ("practised", "col.practised"),
+        ("share", "col.practice_participation"),
+        ("answered", "col.practice_answered"),
+        ("accuracy", "col.practice_accuracy"),
+    ];
+    let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
+    let mut total = practice::DepartmentPractice::default();
+    total.department = ui.text("report.total", &[]);
+    let mut rows = Vec::with_capacity(departments.len());
+    let share = |part: usize, whole: usize| (whole > 0).then(|| part as f64 / whole as f64);
+    let accuracy = |right: u64, answered: u64| (answered > 0).then(|| right as f64 / answered as f64);
+    let shown = |rate: Option<f64>| rate.map_or_else(|| "—".to_owned(), |r| format!("{:.1} %", r * 100.0));
+    for d in &departments {
+        total.people += d.people;
+        total.practised += d.practised;
+        total.answered += d.answered;
+        total.right += d.right;
+    }
+    for d in departments.iter().chain((!departments.is_empty()).then_some(&total)) {
+        listing.row(vec![
+            d.department.clone(),
+            d.people.to_string(),
+            d.practised.to_string(),
+            shown(share(d.practised, d.people)),
+            d.answered.to_string(),
+            shown(accuracy(d.right, d.answered)),
+        ]);
+    }
+    for d in &departments {
+        rows.push(json!({
+            "department": d.department,
+            "people": d.people,
+            "practised": d.practised,
+            "share": share(d.practised, d.people),
+            "answered": d.answered,
+            "right": d.right,
+            "accuracy": accuracy(d.right, d.answered),
+        }));
+    }
+    let value = json!({
+        "from": today.checked_sub(jiff::Span::new().days(i64::from(days) - 1)).ok().map(|d| d.to_string()),
+        "to": today.to_string(),
+        "days": days,
+        "departments": rows,
+        "total": {
+            "people": total.people,
+            "practised": total.practised,
+            "share": share(total.practised, total.people),
+            "answered": total.answered,
+            "right": total.right,
+            "accuracy": accuracy(total.right, total.answered),
+        },
+    });
+    listing.json(value).print(args.format)?;
     Ok(())
 }

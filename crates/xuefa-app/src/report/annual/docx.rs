@@ -93,6 +93,9 @@ pub fn docx(a: &Annual, ui: &Tr) -> Result<Vec<u8>, AppError> {
 
     doc.heading1(&ui.text("docx.h_exams", &[]));
     exams(&mut doc, a, ui);
+    if let Some(text) = super::practice_text(a, ui) {
+        doc.body(&text);
+    }
 
     doc.heading1(&ui.text("docx.h_outreach", &[]));
     outreach(&mut doc, a, ui);
@@ -316,7 +319,7 @@ fn outreach(doc: &mut Document<'_>, a: &Annual, ui: &Tr) {
 
 /// 四: the tables by department, study first, then each exam.
 fn departments(doc: &mut Document<'_>, a: &Annual, ui: &Tr) {
-    if a.study.departments.is_empty() && a.exams.is_empty() {
+    if a.study.departments.is_empty() && a.exams.is_empty() && a.practice.is_none() {
         doc.body(&ui.text("docx.no_departments", &[]));
         return;
     }
@@ -338,6 +341,9 @@ fn departments(doc: &mut Document<'_>, a: &Annual, ui: &Tr) {
     for exam in &a.exams {
         let title = ui.text("docx.exam_departments", &[("title", exam.title.clone())]);
         tables.push((title, &exam.figures, Some(EXAM_COLUMNS)));
+    }
+    if let Some(practice) = &a.practice {
+        tables.push((ui.text("annual.h_practice", &[]), practice, None));
     }
     let references: Vec<String> = tables
         .iter()
@@ -378,7 +384,7 @@ fn column_widths(needed: &[f64], total: f64) -> Vec<usize> {
 }
 
 /// Returns what comes between two sentences: nothing in Chinese, a space in English.
-fn gap(ui: &Tr) -> &'static str {
+pub(super) fn gap(ui: &Tr) -> &'static str {
     if ui.lang == xuefa_core::Lang::Zh { "" } else { " " }
 }
 

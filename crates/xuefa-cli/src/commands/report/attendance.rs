@@ -42,7 +42,7 @@ pub fn study_year(
     each: &mut dyn FnMut(&Person, &PersonYear),
 ) -> Result<StudyYear, CommandError> {
     let today = workspace::office_date(workspace, workspace::now()?);
-    Ok(xuefa_app::report::attendance::study_year(store, &workspace.config.study, year, depth, today, each)?)
+    Ok(xuefa_app::report::attendance::study_year(store, &workspace.config, year, depth, today, each)?)
 }
 
 /// Where rows of people go: a table kept for printing, or CSV and JSON written as they come.
