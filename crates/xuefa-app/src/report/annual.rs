@@ -303,7 +303,7 @@ pub fn gather<S: Backend + ?Sized>(
         );
     }
 
-    let (practice, practice_total) = practice_listing(&study, ui);
+    let (practice, practice_total) = practice_listing(&study, config.practice.credits(), ui);
     let practice_credit = config
         .practice
         .credits()
@@ -424,8 +424,9 @@ pub fn gather<S: Backend + ?Sized>(
     })
 }
 
-/// Returns practice by department with its total row, or `None` when nobody practised.
-fn practice_listing(study: &StudyYear, ui: &Tr) -> (Option<Listing>, PracticeFigures) {
+/// Returns practice by department with its total row, or `None` when nobody practised;
+/// the hours practice earned are a column only when it earns any (`credit`).
+fn practice_listing(study: &StudyYear, credit: bool, ui: &Tr) -> (Option<Listing>, PracticeFigures) {
     let mut total = PracticeFigures::default();
     for figures in study.practice.values() {
         total.add(figures);
@@ -433,15 +434,18 @@ fn practice_listing(study: &StudyYear, ui: &Tr) -> (Option<Listing>, PracticeFig
     if total.practised == 0 {
         return (None, total);
     }
-    let mut listing = Listing::typed(vec![
+    let mut columns = vec![
         ("department", ui.text("col.department", &[]), Cell::Text),
         ("people", ui.text("col.people", &[]), Cell::Count),
         ("practised", ui.text("col.practised", &[]), Cell::Count),
         ("participation_rate", ui.text("col.practice_participation", &[]), Cell::Percent),
         ("answered", ui.text("col.practice_answered", &[]), Cell::Count),
         ("right_rate", ui.text("col.practice_accuracy", &[]), Cell::Percent),
-        ("hours", ui.text("col.practice_hours", &[]), Cell::Decimal),
-    ]);
+    ];
+    if credit {
+        columns.push(("hours", ui.text("col.practice_hours", &[]), Cell::Decimal));
+    }
+    let mut listing = Listing::typed(columns);
     let total_label = ui.text("report.total", &[]);
     let rows = study.practice.iter().map(|(d, f)| (d.as_str(), f)).chain([(total_label.as_str(), &total)]);
     let mut json_rows = Vec::new();
@@ -449,26 +453,27 @@ fn practice_listing(study: &StudyYear, ui: &Tr) -> (Option<Listing>, PracticeFig
         let participation = rate(f.practised, f.people);
         let right = rate_u64(f.right, f.answered);
         let hours = (f.hours * 10.0).round() / 10.0 + 0.0;
-        listing.row_shown(
-            vec![
-                department.to_owned(),
-                f.people.to_string(),
-                f.practised.to_string(),
-                participation.map(|v| v.to_string()).unwrap_or_default(),
-                f.answered.to_string(),
-                right.map(|v| v.to_string()).unwrap_or_default(),
-                hours.to_string(),
-            ],
-            vec![
-                department.to_owned(),
-                f.people.to_string(),
-                f.practised.to_string(),
-                percent(participation),
-                f.answered.to_string(),
-                percent(right),
-                points(hours),
-            ],
-        );
+        let mut raw = vec![
+            department.to_owned(),
+            f.people.to_string(),
+            f.practised.to_string(),
+            participation.map(|v| v.to_string()).unwrap_or_default(),
+            f.answered.to_string(),
+            right.map(|v| v.to_string()).unwrap_or_default(),
+        ];
+        let mut shown = vec![
+            department.to_owned(),
+            f.people.to_string(),
+            f.practised.to_string(),
+            percent(participation),
+            f.answered.to_string(),
+            percent(right),
+        ];
+        if credit {
+            raw.push(f.hours.to_string());
+            shown.push(points(hours));
+        }
+        listing.row_shown(raw, shown);
         if !std::ptr::eq(f, &total) {
             json_rows.push(practice_json(Some(department), f));
         }

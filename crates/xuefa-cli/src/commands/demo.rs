@@ -2,7 +2,7 @@
 //! office has — the shipped question banks, a roster of about 150 people in 8 departments,
 //! a year of study sessions and sign-in sheets, the annual exam's blueprint and its scanned
 //! answer sheets — into `DIR/inputs`, loads them with the same commands an administrator
-//! runs, and prints the annual report and the questions the item analysis flags. One key
+//! runs, lets some people take the daily quiz on a few days, and prints the annual report and the questions the item analysis flags. One key
 //! is planted wrong on purpose, and the analysis finds it.
 
 use std::collections::{BTreeMap, HashSet};
@@ -565,6 +565,10 @@ pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         )?;
     }
 
+    // Practice between exams: the diligent take the daily quiz on some days of the year.
+    ui.note(&ui.text("demo.step_practice", &[]));
+    practise(&workspace, &members, &true_keys, args.seed, year)?;
+
     // The annual report, the flagged questions, and what to try next.
     ui.note(&ui.text("demo.step_report", &[]));
     report::annual::cmd_annual(
@@ -605,5 +609,63 @@ pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         ],
     );
     ui.note(&format!("\n{next}"));
+    Ok(())
+}
+
+/// Some people take the daily quiz (每日一练) on a few days of the year, answering as their
+/// ability lets them: the book fills with what they got wrong, and the annual report has its
+/// practice section. The answers go through the same engine as `xuefa practice`.
+fn practise(
+    workspace: &Workspace,
+    members: &[Member],
+    true_keys: &BTreeMap<(String, String), Answer>,
+    seed: u64,
+    year: i16,
+) -> Result<(), CommandError> {
+    use xuefa_app::practice::{self, PracticeMode, PracticeRequest};
+    use xuefa_core::exam::Response;
+    let mut store = workspace.open_store().map_err(CommandError::from)?;
+    let mut rng = Rng::new(seed, "practice");
+    let request =
+        PracticeRequest { count: practice::DAILY_COUNT, mode: PracticeMode::Daily, ..Default::default() };
+    let offset = workspace.config.offset();
+    for m in members.iter().filter(|m| m.status != "left") {
+        if rng.unit() > m.diligence - 0.35 {
+            continue;
+        }
+        // A few days between March and November, each once, in order.
+        let mut days: Vec<i16> = (0..2 + rng.below(5)).map(|_| 60 + rng.below(270) as i16).collect();
+        days.sort_unstable();
+        days.dedup();
+        for day_of_year in days {
+            let day = xuefa_core::Date::new(year, 1, 1)
+                .ok()
+                .and_then(|d| d.checked_add(jiff::Span::new().days(i64::from(day_of_year))).ok())
+                .ok_or_else(|| {
+                    CommandError::message_of("report.bad_year", vec![("value", year.to_string())])
+                })?;
+            let at = offset
+                .to_timestamp(day.at(12, 30, 0, 0))
+                .map_err(|e| CommandError::message_of("take.io", vec![("detail", e.to_string())]))?;
+            for question in practice::draw(&store, &m.id, &request, day, at)? {
+                let q = &question.question;
+                let key = true_keys.get(&(question.bank.clone(), q.id.clone())).unwrap_or(&q.answer);
+                let right = rng.unit() < (0.72 + 0.08 * m.ability).clamp(0.3, 0.95);
+                let response = match (key, right) {
+                    (Answer::Judge(t), _) => Response::Judge(*t == right),
+                    (Answer::Choice(letters), true) => Response::Choice(*letters),
+                    (Answer::Choice(letters), false) => {
+                        // Another option instead of the first of the key.
+                        let first = letters.indexes().next().unwrap_or(0);
+                        let other =
+                            (first + 1 + rng.below(q.options.len().max(2) - 1)) % q.options.len().max(1);
+                        Response::Choice(Letters::from_index(other).unwrap_or(*letters))
+                    }
+                    _ => continue,
+                };
+                practice::answer(&mut store, &m.id, &question, &response, at, day)?;
+            }
+        }
+    }
     Ok(())
 }
