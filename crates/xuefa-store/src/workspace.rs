@@ -89,18 +89,11 @@ impl Default for PracticeConfig {
 }
 
 impl PracticeConfig {
-    /// Whether practice earns study hours.
-    pub fn credits(&self) -> bool {
-        self.credit_minutes_per_question > 0.0
-    }
-
-    /// The study hours one day of practice earns ([`xuefa_core::practice::credit_hours`]).
-    pub fn hours(&self, questions: u32) -> f64 {
-        xuefa_core::practice::credit_hours(
-            questions,
-            self.credit_minutes_per_question,
-            self.credit_minutes_per_day,
-        )
+    /// The credit, when practice earns study hours: (minutes a distinct question answered
+    /// on a day, minutes a day at most), as [`xuefa_core::practice::credit_hours`] takes them.
+    pub fn credit(&self) -> Option<(f64, f64)> {
+        (self.credit_minutes_per_question > 0.0)
+            .then_some((self.credit_minutes_per_question, self.credit_minutes_per_day))
     }
 }
 

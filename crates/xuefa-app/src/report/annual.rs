@@ -303,11 +303,8 @@ pub fn gather<S: Backend + ?Sized>(
         );
     }
 
-    let (practice, practice_total) = practice_listing(&study, config.practice.credits(), ui);
-    let practice_credit = config
-        .practice
-        .credits()
-        .then_some((config.practice.credit_minutes_per_question, config.practice.credit_minutes_per_day));
+    let (practice, practice_total) = practice_listing(&study, config.practice.credit().is_some(), ui);
+    let practice_credit = config.practice.credit();
 
     // Exams of the year.
     let mut exams = Vec::new();

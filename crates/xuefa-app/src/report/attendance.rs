@@ -134,7 +134,8 @@ pub fn study_year<S: Store + StudyStore + PracticeStore + ?Sized>(
         })
         .collect();
     // Practice earns online self-study hours when the office says so.
-    let online = config.practice.credits().then(|| {
+    let practice_credit = config.practice.credit();
+    let online = practice_credit.map(|_| {
         kinds.iter().position(|k| k == SessionKind::Online.as_str()).unwrap_or_else(|| {
             kinds.push(SessionKind::Online.as_str().to_owned());
             kinds.len() - 1
@@ -199,9 +200,7 @@ pub fn study_year<S: Store + StudyStore + PracticeStore + ?Sized>(
     })?;
     // Practice in the year, per person; the hours it earns go to online self-study.
     let mut practice = vec![PracticeTally::default(); people.len()];
-    let credit =
-        online.map(|_| (config.practice.credit_minutes_per_question, config.practice.credit_minutes_per_day));
-    store.practice_totals(period.0, period.1, credit, &mut |employee, totals| {
+    store.practice_totals(period.0, period.1, practice_credit, &mut |employee, totals| {
         let Some(&p) = person_of.get(employee) else { return };
         practice[p] = PracticeTally { answered: totals.answered, right: totals.right, hours: totals.hours };
         if let Some(online) = online
