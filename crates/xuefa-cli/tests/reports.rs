@@ -362,7 +362,7 @@ fn the_annual_report_renders_in_a_real_browser() {
             "--disable-component-update",
             "--disable-sync",
             "--hide-scrollbars",
-            "--window-size=1200,2000",
+            "--window-size=1200,3000",
         ])
         .arg(format!("--user-data-dir={}", d.join("profile").display()))
         .arg(format!("--screenshot={}", shot.display()))
@@ -371,7 +371,7 @@ fn the_annual_report_renders_in_a_real_browser() {
         .expect("chromium runs");
     assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&status.stderr));
     let (width, height, pixels) = decode_png(&std::fs::read(&shot).expect("png"));
-    assert_eq!((width, height), (1200, 2000));
+    assert_eq!((width, height), (1200, 3000));
     // The bars are #c0392b; the headings #b22; the text dark grey on white.
     let count = |f: &dyn Fn(&[u8]) -> bool| pixels.chunks_exact(4).filter(|p| f(p)).count();
     let bars = count(&|p| p[0] == 0xc0 && p[1] == 0x39 && p[2] == 0x2b);
