@@ -13,6 +13,18 @@ use xuefa_core::exam::Response;
 use crate::error::CommandError;
 use crate::ui::Ui;
 
+/// Reads one typed line for the line-by-line modes into `line` (emptied first); returns the
+/// bytes read, 0 at the end of input. Bytes that are not UTF-8 (a terminal set to GBK, a
+/// stray byte in a piped file) become U+FFFD, so the line is refused as an answer and asked
+/// again, instead of ending the exam or the practice.
+pub fn read_typed_line(input: &mut impl std::io::BufRead, line: &mut String) -> std::io::Result<usize> {
+    let mut bytes = Vec::new();
+    let read = input.read_until(b'\n', &mut bytes)?;
+    line.clear();
+    line.push_str(&String::from_utf8_lossy(&bytes));
+    Ok(read)
+}
+
 /// Whether to draw the full screen: only when asked for no `--plain` and both stdin and
 /// stdout are a terminal. Anything else (a pipe, a script, a screen reader's choice) gets
 /// the line-by-line mode.

@@ -710,3 +710,35 @@ fn a_bank_an_exam_draws_from_is_removed_only_with_force_and_results_survive() {
     assert_eq!(a001["score"], 100.0);
     assert_eq!(paper(d, "A001", "1"), key, "the recorded paper is unchanged");
 }
+
+#[test]
+fn a_line_that_is_not_utf8_is_refused_and_the_sitting_goes_on() {
+    let dir = exam_workspace();
+    let d = dir.path();
+    let key = paper(d, "A003", "1");
+    let first = &key["questions"][0];
+    let answer = match first["kind"].as_str() {
+        Some("judge") => if first["key"] == "T" { "对" } else { "错" }.to_owned(),
+        _ => first["key"].as_str().unwrap_or("A").to_owned(),
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xuefa"))
+        .args(["exam", "take", "2026-annual", "--employee", "A003", "--plain"])
+        .current_dir(d)
+        .env("LANG", "en_US.UTF-8")
+        .env("XUEFA_NOW", START)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // 对 as a GBK terminal sends it, then the answer in UTF-8, then the end of input.
+    let mut typed = b"\xb6\xd4\n".to_vec();
+    typed.extend_from_slice(format!("{answer}\n").as_bytes());
+    child.stdin.take().expect("stdin").write_all(&typed).expect("typed");
+    let out = child.wait_with_output().expect("exit");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Saved: question 1"), "{stdout}");
+    let state = status(d, START, "A003");
+    assert_eq!((state["state"].as_str(), state["answered"].as_u64()), (Some("in_progress"), Some(1)));
+}

@@ -311,3 +311,28 @@ fn progress_by_department_counts_who_practised_in_the_last_days_and_credit_reach
         bad.stderr
     );
 }
+
+#[test]
+fn a_line_that_is_not_utf8_is_asked_again_in_plain_practice() {
+    let dir = workspace();
+    let d = dir.path();
+    let out = common::command_in(
+        d,
+        &["practice", "--employee", "A1", "--count", "1", "--plain"],
+        &[("XUEFA_NOW", "2026-03-01T09:00:00+08:00")],
+    )
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .and_then(|mut child| {
+        use std::io::Write as _;
+        child.stdin.take().expect("stdin").write_all(b"\xb6\xd4\n\xe9\x94\x99\n")?;
+        child.wait_with_output()
+    })
+    .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("is not an answer to this question"), "{stdout}");
+    assert!(stdout.contains("1 of 1 answered right."), "错 in UTF-8 is right: {stdout}");
+}

@@ -5,7 +5,7 @@
 
 mod tui;
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
@@ -143,7 +143,7 @@ pub fn run(args: PracticeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Comma
             write!(out, "{} ", ui.text("plain.prompt", &[])).map_err(io)?;
             out.flush().map_err(io)?;
             let mut line = String::new();
-            if input.read_line(&mut line).map_err(io)? == 0 {
+            if crate::screen::read_typed_line(&mut input, &mut line).map_err(io)? == 0 {
                 writeln!(out).map_err(io)?;
                 break 'questions;
             }

@@ -2,7 +2,7 @@
 //! from stdin. For screen readers, dumb terminals and scripts; the same engine as the
 //! full-screen one.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use xuefa_core::Kind;
 use xuefa_core::exam::Response;
@@ -128,7 +128,7 @@ pub fn run<S: ExamStore>(session: &mut Session<S>, ui: &Ui) -> Result<(), Comman
         write!(out, "{prompt} ").map_err(io)?;
         out.flush().map_err(io)?;
         let mut line = String::new();
-        if input.read_line(&mut line).map_err(io)? == 0 {
+        if crate::screen::read_typed_line(&mut input, &mut line).map_err(io)? == 0 {
             writeln!(out).map_err(io)?;
             writeln!(out, "{}", ui.text("plain.left_unsubmitted", &[])).map_err(io)?;
             return Ok(());
