@@ -5,7 +5,7 @@
 //! Options are shown in the bank's order in practice, so the key is given in the bank's
 //! letters. The schedule and the daily quiz's order are [`xuefa_core::practice`]'s.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::tz::Offset;
 use xuefa_core::exam::Response;
@@ -16,6 +16,7 @@ use xuefa_store::{
 };
 
 use crate::AppError;
+use crate::report::attendance::{Groups, PracticeFigures};
 
 /// The questions a daily quiz holds unless told otherwise.
 pub const DAILY_COUNT: usize = 5;
@@ -266,38 +267,29 @@ pub fn is_right(key: &Answer, response: &Response) -> bool {
     }
 }
 
-/// Practice in one department over the last days: of the people on the roster, how many
-/// practised, and their answers.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DepartmentPractice {
-    /// The department (cut to the depth asked for).
-    pub department: String,
-    /// People on the roster on the day asked about (active or exempt; joined by then).
-    pub people: usize,
-    /// Of them, people who answered at least one practice question in the period.
-    pub practised: usize,
-    /// Their practice answers in the period.
-    pub answered: u64,
-    /// Of which right.
-    pub right: u64,
+/// Returns the first day of the `days` days up to and including `today`.
+///
+/// # Errors
+/// [`AppError`] for a period before the calendar begins.
+pub fn period_start(today: Date, days: u16) -> Result<Date, AppError> {
+    today
+        .checked_sub(jiff::Span::new().days(i64::from(days.max(1)) - 1))
+        .map_err(|_| AppError::message_of("report.bad_year", vec![("value", today.to_string())]))
 }
 
 /// Returns, department by department (then nothing else: the caller adds the total), how
-/// many of the people on the roster on `today` practised in the `days` days up to and
-/// including `today`. `depth` cuts departments to so many levels (`None`: full paths).
+/// many of the people on the roster on `today` (active or exempt, joined by then) practised
+/// from `from` to `today`, and their answers; no hours. `depth` cuts
+/// departments to so many levels (`None`: full paths).
 ///
 /// # Errors
 /// A store failure; [`AppError`] for a period before the calendar begins.
 pub fn departments<S: PracticeStore + xuefa_store::Store + ?Sized>(
     store: &S,
+    from: Date,
     today: Date,
-    days: u16,
     depth: Option<usize>,
-) -> Result<Vec<DepartmentPractice>, AppError> {
-    let from = today
-        .checked_sub(jiff::Span::new().days(i64::from(days.max(1)) - 1))
-        .map_err(|_| AppError::message_of("report.bad_year", vec![("value", today.to_string())]))?;
+) -> Result<Vec<(String, PracticeFigures)>, AppError> {
     let people = store.people(None)?;
     let on_roster = |p: &xuefa_core::Person| {
         p.status != xuefa_core::Status::Left
@@ -313,23 +305,18 @@ pub fn departments<S: PracticeStore + xuefa_store::Store + ?Sized>(
             tally[i] = (totals.answered, totals.right);
         }
     })?;
-    let mut by_department: std::collections::BTreeMap<String, DepartmentPractice> = Default::default();
+    let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    let mut groups = Groups::new(depth);
+    let mut by_department: BTreeMap<String, PracticeFigures> = BTreeMap::new();
     for (i, person) in people.iter().enumerate().filter(|(_, p)| on_roster(p)) {
-        let name = match depth {
-            Some(d) => person.department.truncated(d).path(),
-            None => person.department.path(),
-        };
-        let entry = by_department.entry(name).or_default();
-        entry.people += 1;
         let (answered, right) = tally[i];
-        if answered > 0 {
-            entry.practised += 1;
-            entry.answered += answered;
-            entry.right += right;
-        }
+        by_department.entry(groups.name(&person.department).to_owned()).or_default().add(&PracticeFigures {
+            people: 1,
+            practised: usize::from(answered > 0),
+            answered: count(answered),
+            right: count(right),
+            hours: 0.0,
+        });
     }
-    Ok(by_department
-        .into_iter()
-        .map(|(department, figures)| DepartmentPractice { department, ..figures })
-        .collect())
+    Ok(by_department.into_iter().collect())
 }

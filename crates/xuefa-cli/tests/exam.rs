@@ -300,18 +300,20 @@ fn wait_for(lines: &mpsc::Receiver<String>, needle: &str) -> Vec<String> {
     panic!("`{needle}` never came; saw:\n{}", seen.join("\n"));
 }
 
+/// The key of a question of `exam paper --with-key` as a person types it: 对/错 or letters.
+fn typed_key(question: &Value) -> String {
+    match question["kind"].as_str() {
+        Some("judge") => if question["key"] == "T" { "对" } else { "错" }.to_owned(),
+        _ => question["key"].as_str().unwrap_or("A").to_owned(),
+    }
+}
+
 #[test]
 fn a_killed_sitting_loses_no_saved_answer_and_the_deadline_submits_it() {
     let dir = exam_workspace();
     let d = dir.path();
     let key = paper(d, "A003", "1");
-    let answer = |i: usize| -> String {
-        let question = &key["questions"][i];
-        match question["kind"].as_str() {
-            Some("judge") => if question["key"] == "T" { "对" } else { "错" }.to_owned(),
-            _ => question["key"].as_str().unwrap_or("A").to_owned(),
-        }
-    };
+    let answer = |i: usize| typed_key(&key["questions"][i]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_xuefa"))
         .args(["exam", "take", "2026-annual", "--employee", "A003", "--plain"])
         .current_dir(d)
@@ -716,11 +718,7 @@ fn a_line_that_is_not_utf8_is_refused_and_the_sitting_goes_on() {
     let dir = exam_workspace();
     let d = dir.path();
     let key = paper(d, "A003", "1");
-    let first = &key["questions"][0];
-    let answer = match first["kind"].as_str() {
-        Some("judge") => if first["key"] == "T" { "对" } else { "错" }.to_owned(),
-        _ => first["key"].as_str().unwrap_or("A").to_owned(),
-    };
+    let answer = typed_key(&key["questions"][0]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_xuefa"))
         .args(["exam", "take", "2026-annual", "--employee", "A003", "--plain"])
         .current_dir(d)

@@ -128,15 +128,12 @@ pub fn gather<S: Backend + ?Sized>(
     // when asked for (a province's list is long, and a published report names nobody).
     let mut short_by_department: BTreeMap<String, usize> = BTreeMap::new();
     let mut short: Vec<(String, String, String, String, f64, &'static str)> = Vec::new();
-    let group = |department: &xuefa_core::Department| match depth {
-        Some(d) => department.truncated(d).path(),
-        None => department.path(),
-    };
+    let mut groups = super::attendance::Groups::new(depth);
     let study = study_year(&*store, config, year, depth, today, &mut |person, person_year| {
         if !person_year.evaluated || person_year.met_all() {
             return;
         }
-        *short_by_department.entry(group(&person.department)).or_default() += 1;
+        *short_by_department.entry(groups.name(&person.department).to_owned()).or_default() += 1;
         if !with_names {
             return;
         }
@@ -448,7 +445,7 @@ fn practice_listing(study: &StudyYear, credit: bool, ui: &Tr) -> (Option<Listing
     let mut json_rows = Vec::new();
     for (department, f) in rows {
         let participation = rate(f.practised, f.people);
-        let right = rate_u64(f.right, f.answered);
+        let right = rate(f.right, f.answered);
         let hours = (f.hours * 10.0).round() / 10.0 + 0.0;
         let mut raw = vec![
             department.to_owned(),
@@ -478,11 +475,6 @@ fn practice_listing(study: &StudyYear, credit: bool, ui: &Tr) -> (Option<Listing
     (Some(listing.json(Value::Array(json_rows))), total)
 }
 
-/// A share of two counts of answers (`None` when there are none).
-fn rate_u64(part: u64, whole: u64) -> Option<f64> {
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
-
 /// Practice figures as JSON, of a department or (`None`) of everyone.
 fn practice_json(department: Option<&str>, f: &PracticeFigures) -> Value {
     let mut value = json!({
@@ -491,7 +483,7 @@ fn practice_json(department: Option<&str>, f: &PracticeFigures) -> Value {
         "participation_rate": rate(f.practised, f.people),
         "answered": f.answered,
         "right": f.right,
-        "right_rate": rate_u64(f.right, f.answered),
+        "right_rate": rate(f.right, f.answered),
         "hours": f.hours,
     });
     if let Some(department) = department {
@@ -616,7 +608,7 @@ fn practice_text(a: &Annual, ui: &Tr) -> Option<String> {
                 ("people", t.people.to_string()),
                 ("rate", percent(rate(t.practised, t.people))),
                 ("answered", t.answered.to_string()),
-                ("right_rate", percent(rate_u64(t.right, t.answered))),
+                ("right_rate", percent(rate(t.right, t.answered))),
             ],
         )
     });

@@ -30,6 +30,34 @@ pub fn depth(by: Option<&str>) -> Result<Option<usize>, AppError> {
     }
 }
 
+/// Names each person's department group: the path cut to a depth (`None`: the full path).
+/// People come from the store by department, so a name is worked out once per department
+/// rather than once per person.
+#[derive(Debug)]
+pub struct Groups {
+    depth: Option<usize>,
+    last: Option<(Department, String)>,
+}
+
+impl Groups {
+    /// Groups cut to `depth` levels (`None`: full paths).
+    pub fn new(depth: Option<usize>) -> Self {
+        Groups { depth, last: None }
+    }
+
+    /// Returns the name of the group a department belongs to.
+    pub fn name(&mut self, department: &Department) -> &str {
+        if self.last.as_ref().is_none_or(|(last, _)| last != department) {
+            let name = match self.depth {
+                Some(d) => department.truncated(d).path(),
+                None => department.path(),
+            };
+            self.last = Some((department.clone(), name));
+        }
+        self.last.as_ref().map_or("", |(_, name)| name.as_str())
+    }
+}
+
 /// A session of the year with how many were expected and came.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -68,9 +96,9 @@ pub struct PracticeFigures {
     /// Of them, people who answered at least one practice question in the year.
     pub practised: usize,
     /// Practice answers given.
-    pub answered: u64,
+    pub answered: usize,
     /// Of which right.
-    pub right: u64,
+    pub right: usize,
     /// Online self-study hours practice earned (`[practice]` in `xuefa.toml`; 0 when off).
     pub hours: f64,
 }
@@ -89,8 +117,8 @@ impl PracticeFigures {
 /// One person's practice over the year, summed from their practice days.
 #[derive(Debug, Clone, Copy, Default)]
 struct PracticeTally {
-    answered: u64,
-    right: u64,
+    answered: usize,
+    right: usize,
     hours: f64,
 }
 
@@ -202,7 +230,12 @@ pub fn study_year<S: Store + StudyStore + PracticeStore + ?Sized>(
     let mut practice = vec![PracticeTally::default(); people.len()];
     store.practice_totals(period.0, period.1, practice_credit, &mut |employee, totals| {
         let Some(&p) = person_of.get(employee) else { return };
-        practice[p] = PracticeTally { answered: totals.answered, right: totals.right, hours: totals.hours };
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        practice[p] = PracticeTally {
+            answered: count(totals.answered),
+            right: count(totals.right),
+            hours: totals.hours,
+        };
         if let Some(online) = online
             && totals.hours > 0.0
         {
@@ -240,12 +273,7 @@ pub fn study_year<S: Store + StudyStore + PracticeStore + ?Sized>(
         .collect();
 
     // People: everyone on the roster during the year (people who left, only if they studied).
-    let group = |p: &Person| -> String {
-        match depth {
-            Some(d) => p.department.truncated(d).path(),
-            None => p.department.path(),
-        }
-    };
+    let mut groups = Groups::new(depth);
     let mut result = StudyYear {
         sessions: session_rows,
         departments: BTreeMap::new(),
@@ -256,7 +284,6 @@ pub fn study_year<S: Store + StudyStore + PracticeStore + ?Sized>(
         hours_by_kind: BTreeMap::new(),
         practice: BTreeMap::new(),
     };
-    let mut last_group: Option<(Department, String)> = None;
     for (i, person) in people.iter().enumerate() {
         if !(person.joined.is_none_or(|j| j <= period.1) && person.left.is_none_or(|l| l >= period.0)) {
             continue;
@@ -281,15 +308,7 @@ pub fn study_year<S: Store + StudyStore + PracticeStore + ?Sized>(
             entry.0 += 1;
             entry.1 += usize::from(r.met);
         }
-        // People come by department: the group's name is worked out once per department.
-        let name = match &last_group {
-            Some((department, name)) if *department == person.department => name.clone(),
-            _ => {
-                let name = group(person);
-                last_group = Some((person.department.clone(), name.clone()));
-                name
-            }
-        };
+        let name = groups.name(&person.department).to_owned();
         let tally = practice[i];
         let practised = result.practice.entry(name.clone()).or_default();
         practised.people += 1;

@@ -9,7 +9,9 @@ use std::io::Write;
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
+use xuefa_app::format::rate;
 use xuefa_app::practice::{self, DAILY_COUNT, Feedback, PracticeMode, PracticeRequest};
+use xuefa_app::report::attendance::PracticeFigures;
 use xuefa_core::Kind;
 use xuefa_core::exam::Response;
 use xuefa_store::StoredQuestion;
@@ -312,13 +314,13 @@ fn cmd_progress(args: &ProgressArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
     let mut rows = Vec::with_capacity(laws.len());
     for law in &laws {
-        let accuracy = (law.answered > 0).then(|| f64::from(law.right) / f64::from(law.answered));
+        let accuracy = rate(law.right as usize, law.answered as usize);
         listing.row(vec![
             law.law.clone(),
             law.seen.to_string(),
             law.answered.to_string(),
             law.right.to_string(),
-            accuracy.map_or_else(|| "—".to_owned(), |a| format!("{:.1} %", a * 100.0)),
+            shown_rate(accuracy),
             law.in_book.to_string(),
             law.due.to_string(),
         ]);
@@ -336,6 +338,11 @@ fn cmd_progress(args: &ProgressArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
     Ok(())
 }
 
+/// A share as the progress tables show it: `50.0 %`, or `—` when there is none.
+fn shown_rate(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "—".to_owned(), |r| format!("{:.1} %", r * 100.0))
+}
+
 /// `practice progress --by department[:DEPTH]`: per department, the share of the people on
 /// the roster who practised in the last `--days` days, then the total.
 fn cmd_departments(args: &ProgressArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
@@ -343,7 +350,8 @@ fn cmd_departments(args: &ProgressArgs, global: &GlobalArgs, ui: &Ui) -> Result<
     let (workspace, store) = workspace::open(global.workspace.as_ref())?;
     let today = workspace::office_date(&workspace, workspace::now()?);
     let days = args.days.unwrap_or(30);
-    let departments = practice::departments(&store, today, days, depth)?;
+    let from = practice::period_start(today, days)?;
+    let departments = practice::departments(&store, from, today, depth)?;
     let columns = [
         ("department", "col.department"),
         ("people", "col.people"),
@@ -353,52 +361,42 @@ fn cmd_departments(args: &ProgressArgs, global: &GlobalArgs, ui: &Ui) -> Result<
         ("accuracy", "col.practice_accuracy"),
     ];
     let mut listing = Listing::new(columns.iter().map(|(f, k)| (*f, ui.text(k, &[]))).collect());
-    let mut total = practice::DepartmentPractice::default();
-    total.department = ui.text("report.total", &[]);
-    let mut rows = Vec::with_capacity(departments.len());
-    let share = |part: usize, whole: usize| (whole > 0).then(|| part as f64 / whole as f64);
-    let accuracy = |right: u64, answered: u64| (answered > 0).then(|| right as f64 / answered as f64);
-    let shown = |rate: Option<f64>| rate.map_or_else(|| "—".to_owned(), |r| format!("{:.1} %", r * 100.0));
-    for d in &departments {
-        total.people += d.people;
-        total.practised += d.practised;
-        total.answered += d.answered;
-        total.right += d.right;
+    let mut total = PracticeFigures::default();
+    for (_, figures) in &departments {
+        total.add(figures);
     }
-    for d in departments.iter().chain((!departments.is_empty()).then_some(&total)) {
+    let total_row = (ui.text("report.total", &[]), total);
+    for (department, d) in departments.iter().chain((!departments.is_empty()).then_some(&total_row)) {
         listing.row(vec![
-            d.department.clone(),
+            department.clone(),
             d.people.to_string(),
             d.practised.to_string(),
-            shown(share(d.practised, d.people)),
+            shown_rate(rate(d.practised, d.people)),
             d.answered.to_string(),
-            shown(accuracy(d.right, d.answered)),
+            shown_rate(rate(d.right, d.answered)),
         ]);
     }
-    for d in &departments {
-        rows.push(json!({
-            "department": d.department,
+    let figures = |department: Option<&str>, d: &PracticeFigures| {
+        let mut value = json!({
             "people": d.people,
             "practised": d.practised,
-            "share": share(d.practised, d.people),
+            "share": rate(d.practised, d.people),
             "answered": d.answered,
             "right": d.right,
-            "accuracy": accuracy(d.right, d.answered),
-        }));
-    }
+            "accuracy": rate(d.right, d.answered),
+        });
+        if let Some(department) = department {
+            value["department"] = json!(department);
+        }
+        value
+    };
+    let rows: Vec<_> = departments.iter().map(|(department, d)| figures(Some(department), d)).collect();
     let value = json!({
-        "from": today.checked_sub(jiff::Span::new().days(i64::from(days) - 1)).ok().map(|d| d.to_string()),
+        "from": from.to_string(),
         "to": today.to_string(),
         "days": days,
         "departments": rows,
-        "total": {
-            "people": total.people,
-            "practised": total.practised,
-            "share": share(total.practised, total.people),
-            "answered": total.answered,
-            "right": total.right,
-            "accuracy": accuracy(total.right, total.answered),
-        },
+        "total": figures(None, &total),
     });
     listing.json(value).print(args.format)?;
     Ok(())
