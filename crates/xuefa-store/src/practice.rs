@@ -64,8 +64,6 @@ pub struct LawProgress {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PracticeTotals {
-    /// Days with at least one answer.
-    pub days: u32,
     /// Answers given.
     pub answered: u64,
     /// Right answers.
@@ -569,8 +567,8 @@ impl PracticeStore for SqliteStore {
         let (per_question, per_day) =
             credit.filter(|(q, d)| *q > 0.0 && *d > 0.0 && q.is_finite()).unwrap_or((0.0, 0.0));
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT p.employee_id, t.days, t.answered, t.correct, t.minutes FROM \
-             (SELECT person_id, COUNT(*) AS days, SUM(answered) AS answered, SUM(correct) AS correct, \
+            "SELECT p.employee_id, t.answered, t.correct, t.minutes FROM \
+             (SELECT person_id, SUM(answered) AS answered, SUM(correct) AS correct, \
               SUM(MIN(questions * ?3, ?4)) AS minutes \
               FROM practice_days {access} WHERE day >= ?1 AND day <= ?2 GROUP BY person_id) t \
              JOIN people p ON p.id = t.person_id"
@@ -580,12 +578,8 @@ impl PracticeStore for SqliteStore {
             let employee =
                 row.get_ref(0)?.as_str().map_err(|e| StoreError::Corrupt(format!("people: {e}")))?;
             let count = |i: usize| -> Result<u64> { Ok(u64::try_from(row.get::<_, i64>(i)?).unwrap_or(0)) };
-            let totals = PracticeTotals {
-                days: u32::try_from(count(1)?).unwrap_or(u32::MAX),
-                answered: count(2)?,
-                right: count(3)?,
-                hours: row.get::<_, f64>(4)? / 60.0,
-            };
+            let totals =
+                PracticeTotals { answered: count(1)?, right: count(2)?, hours: row.get::<_, f64>(3)? / 60.0 };
             each(employee, &totals);
         }
         Ok(())
