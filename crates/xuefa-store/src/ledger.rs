@@ -21,7 +21,7 @@ pub const MARK: &str = "mark";
 const INSERT_LINK: &str =
     "INSERT INTO ledger (seq, kind, a, b, n, content, link) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-const ATTEMPT_COLUMNS: &str = "a.exam_id, a.employee_id, a.attempt, a.mode, a.submitted_at, a.score, a.max_score, a.passed, a.band, a.marks";
+pub(crate) const ATTEMPT_COLUMNS: &str = "a.exam_id, a.employee_id, a.attempt, a.mode, a.submitted_at, a.score, a.max_score, a.passed, a.band, a.marks";
 
 /// A digest being made of tagged, length-prefixed fields.
 struct Canon(Sha256);
@@ -144,7 +144,14 @@ pub(crate) fn mark_digest(
     canon.finish()
 }
 
-fn link_digest(previous: &[u8; 32], kind: &str, a: &str, b: &str, n: i64, content: &[u8; 32]) -> [u8; 32] {
+pub(crate) fn link_digest(
+    previous: &[u8; 32],
+    kind: &str,
+    a: &str,
+    b: &str,
+    n: i64,
+    content: &[u8; 32],
+) -> [u8; 32] {
     let mut canon = Canon(Sha256::new());
     canon.0.update(previous);
     canon.text(kind);

@@ -4,34 +4,42 @@
 //! of every question, and rosters with the history of every person. [`Store`] is the seam
 //! the command line uses; [`SqliteStore`] is the embedded implementation (SQLite in WAL mode,
 //! foreign keys on, a busy timeout so a second writer waits, versioned migrations applied on
-//! open). A PostgreSQL store would be a second implementation of the same trait.
+//! open), and [`PgStore`] the same traits on a PostgreSQL server, for a province (see
+//! [`pg`](PgStore) for the driver and how it keeps SQLite's promises). [`AnyStore`] is
+//! either, as a workspace's settings choose.
 //!
 //! Every method that writes runs in one transaction: a rejected or interrupted import leaves
 //! the database exactly as it was.
 
+mod any;
 mod exams;
 mod ledger;
 mod maintenance;
 mod online;
+mod pg;
 mod practice;
 mod sqlite;
 mod study;
+#[doc(hidden)]
+pub mod testing;
 pub mod workspace;
 
 use jiff::Timestamp;
 use serde::Serialize;
 use xuefa_core::{Department, Kind, Person, Question};
 
+pub use any::AnyStore;
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
 pub use ledger::{LedgerCheck, LedgerProblem, Record as LedgerRecord, hex};
 pub use maintenance::{BackupInfo, ExamFigures, Figures, Health, Maintenance, Orphans};
 pub use online::{AccessCode, OnlineStore, ResponseSave, Saved};
+pub use pg::{Lock as PgLock, PgPool, PgStore, PgTarget};
 pub use practice::{
     ExamAnswer, LawProgress, PracticeCandidate, PracticeFilter, PracticeStore, PracticeTotals,
     PracticeVisitor,
 };
-pub use sqlite::{RosterWriter, SCHEMA_VERSION, SqliteStore};
-pub use study::{MarkVisitor, MarkWriter, Named, StudyStore};
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+pub use study::{MarkVisitor, Named, StudyStore};
 pub use workspace::{
     Config, CustomKind, Office, PracticeConfig, StudyConfig, Workspace, WorkspaceError, parse_offset,
 };
@@ -46,6 +54,17 @@ pub enum StoreError {
     /// The database failed (the detail is SQLite's own message).
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    /// The PostgreSQL server refused a statement (the detail is PostgreSQL's own message).
+    #[error("database error: {}", postgres_detail(.0))]
+    Postgres(#[from] postgres::Error),
+    /// The PostgreSQL server could not be reached, or refused the login.
+    #[error("cannot connect to the database {target}: {detail}")]
+    Connect {
+        /// The database's URL, without its password.
+        target: String,
+        /// What the driver said.
+        detail: String,
+    },
     /// The database was made by a newer xuefa.
     #[error("the database has schema version {found}, newer than this xuefa knows ({known})")]
     TooNew {
@@ -143,6 +162,22 @@ pub enum DatabaseFailure {
     Busy,
     /// The disk failed to read or write.
     Io,
+    /// The database server cannot be reached (down, restarting, or the network is).
+    Unreachable,
+}
+
+/// PostgreSQL's message, with its detail and hint when it gives them.
+fn postgres_detail(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => {
+            let mut text = format!("{}: {}", db.severity(), db.message());
+            if let Some(detail) = db.detail() {
+                text = format!("{text} ({detail})");
+            }
+            text
+        }
+        None => error.to_string(),
+    }
 }
 
 fn error_extended(error: &rusqlite::Error) -> Option<i32> {
@@ -156,7 +191,12 @@ impl StoreError {
     /// Returns the kind of database failure this is, when it is one xuefa can word.
     pub fn database_failure(&self) -> Option<DatabaseFailure> {
         use rusqlite::ErrorCode;
-        let StoreError::Database(error) = self else { return None };
+        let error = match self {
+            StoreError::Database(error) => error,
+            StoreError::Postgres(error) => return pg::failure(error),
+            StoreError::Connect { .. } => return Some(DatabaseFailure::Unreachable),
+            _ => return None,
+        };
         Some(match error.sqlite_error_code()? {
             ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => DatabaseFailure::Damaged,
             ErrorCode::ReadOnly => DatabaseFailure::ReadOnly,
@@ -360,4 +400,88 @@ pub trait Store {
     /// # Errors
     /// Returns a database error.
     fn people(&self, department: Option<&Department>) -> Result<Vec<Person>>;
+}
+
+/// Writes people inside [`Store::import_roster_each`]: each person is compared with the one
+/// stored under their employee id, then added, updated with their history kept, or left as
+/// they are.
+#[derive(Debug)]
+pub struct RosterWriter<'a>(RosterBackend<'a>);
+
+#[derive(Debug)]
+enum RosterBackend<'a> {
+    Sqlite(sqlite::SqliteRosterWriter<'a>),
+    Postgres(pg::RosterWriter<'a>),
+}
+
+impl RosterWriter<'_> {
+    /// Writes one person. After a database error nothing more is written and the import
+    /// fails.
+    pub fn write(&mut self, person: &Person) {
+        self.write_columns(person, xuefa_core::RosterColumns::all());
+    }
+
+    /// Writes one person from a file that has only `columns` of the optional ones: for a
+    /// person already stored, a column the file does not have keeps what was stored (a
+    /// roster without a status column leaves the exempt exempt and the departed departed).
+    pub fn write_columns(&mut self, person: &Person, columns: xuefa_core::RosterColumns) {
+        match &mut self.0 {
+            RosterBackend::Sqlite(writer) => writer.write_columns(person, columns),
+            RosterBackend::Postgres(writer) => writer.write_columns(person, columns),
+        }
+    }
+}
+
+/// Writes marks inside [`StudyStore::write_marks`], and looks people up on the way.
+#[derive(Debug)]
+pub struct MarkWriter<'a>(MarkBackend<'a>);
+
+#[derive(Debug)]
+enum MarkBackend<'a> {
+    Sqlite(study::SqliteMarkWriter<'a>),
+    Postgres(pg::MarkWriter<'a>),
+}
+
+impl MarkWriter<'_> {
+    /// Returns the person with this employee id.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    pub fn person(&mut self, employee: &str) -> Result<Option<Named>> {
+        match &mut self.0 {
+            MarkBackend::Sqlite(writer) => writer.person(employee),
+            MarkBackend::Postgres(writer) => writer.person(employee),
+        }
+    }
+
+    /// Returns the people with this name (two people may share one), by employee id.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    pub fn people_named(&self, name: &str) -> Result<Vec<Named>> {
+        match &self.0 {
+            MarkBackend::Sqlite(writer) => writer.people_named(name),
+            MarkBackend::Postgres(writer) => writer.people_named(name),
+        }
+    }
+
+    /// Returns everyone on the roster (for suggesting a name).
+    ///
+    /// # Errors
+    /// Returns a database error.
+    pub fn everyone(&self) -> Result<Vec<Named>> {
+        match &self.0 {
+            MarkBackend::Sqlite(writer) => writer.everyone(),
+            MarkBackend::Postgres(writer) => writer.everyone(),
+        }
+    }
+
+    /// Writes one mark (replacing an earlier mark of the person at the session). After a
+    /// database error nothing more is written and the transaction is rolled back.
+    pub fn write(&mut self, mark: &xuefa_core::study::AttendanceMark) {
+        match &mut self.0 {
+            MarkBackend::Sqlite(writer) => writer.write(mark),
+            MarkBackend::Postgres(writer) => writer.write(mark),
+        }
+    }
 }

@@ -10,7 +10,8 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 use xuefa_core::{Answer, Date, Department, Kind, Person, Question, Status, law_key};
 
 use crate::{
-    BankImport, BankStats, BankSummary, Progress, Result, RosterImport, Store, StoreError, StoredQuestion,
+    BankImport, BankStats, BankSummary, Progress, Result, RosterBackend, RosterImport, RosterWriter, Store,
+    StoreError, StoredQuestion,
 };
 
 /// The migrations, in order; the index plus one is the schema version.
@@ -259,11 +260,11 @@ struct ExistingQuestion {
     record_hash: String,
 }
 
-/// Writes people inside [`Store::import_roster_each`]: each person is compared with the one
-/// stored under their employee id (one indexed lookup), then added, updated with their
-/// history kept, or left as they are.
+/// The SQLite side of [`RosterWriter`]: each person is compared with the one stored under
+/// their employee id (one indexed lookup), then added, updated with their history kept, or
+/// left as they are.
 #[derive(Debug)]
-pub struct RosterWriter<'a> {
+pub(crate) struct SqliteRosterWriter<'a> {
     tx: &'a Transaction<'a>,
     find: rusqlite::Statement<'a>,
     update: rusqlite::Statement<'a>,
@@ -279,17 +280,9 @@ pub struct RosterWriter<'a> {
 /// A stored person as the roster import compares them.
 type Stored = (i64, String, i64, String, String, Option<String>, Option<String>);
 
-impl RosterWriter<'_> {
-    /// Writes one person. After a database error nothing more is written and the import
-    /// fails.
-    pub fn write(&mut self, person: &Person) {
-        self.write_columns(person, xuefa_core::RosterColumns::all());
-    }
-
-    /// Writes one person from a file that has only `columns` of the optional ones: for a
-    /// person already stored, a column the file does not have keeps what was stored (a
-    /// roster without a status column leaves the exempt exempt and the departed departed).
-    pub fn write_columns(&mut self, person: &Person, columns: xuefa_core::RosterColumns) {
+impl SqliteRosterWriter<'_> {
+    /// Writes one person from a file that has only `columns` of the optional ones.
+    pub(crate) fn write_columns(&mut self, person: &Person, columns: xuefa_core::RosterColumns) {
         if self.failed.is_none()
             && let Err(error) = self.try_write(person, columns)
         {
@@ -741,7 +734,7 @@ impl Store for SqliteStore {
             "CREATE TEMP TABLE IF NOT EXISTS roster_seen (employee_id TEXT PRIMARY KEY); DELETE FROM roster_seen;",
         )?;
         let (keep, mut report) = {
-            let mut writer = RosterWriter {
+            let mut writer = RosterWriter(RosterBackend::Sqlite(SqliteRosterWriter {
                 tx: &tx,
                 find: tx.prepare(
                     "SELECT id, name, department_id, role, status, joined, left_on FROM people WHERE employee_id = ?1",
@@ -763,8 +756,11 @@ impl Store for SqliteStore {
                 now: now_text,
                 report: RosterImport::default(),
                 failed: None,
-            };
+            }));
             let keep = fill(&mut writer);
+            let RosterWriter(RosterBackend::Sqlite(writer)) = writer else {
+                return Err(StoreError::Corrupt("the writer changed backend".into()));
+            };
             if let Some(error) = writer.failed {
                 return Err(error);
             }

@@ -6,7 +6,7 @@ use xuefa_core::study::{AttendanceMark, SessionKind, StudySession};
 
 use crate::ledger::{Chain, MARK, mark_digest};
 use crate::sqlite::SqliteStore;
-use crate::{Result, StoreError};
+use crate::{MarkBackend, MarkWriter, Result, StoreError};
 
 /// Sessions and the marks of their sign-in sheets.
 pub trait StudyStore {
@@ -59,9 +59,9 @@ pub trait StudyStore {
 /// Gets each mark of [`StudyStore::scan_marks`]: (session, employee, status, hours).
 pub type MarkVisitor<'a> = dyn FnMut(&str, &str, &str, Option<f64>) + 'a;
 
-/// Writes marks inside [`StudyStore::write_marks`], and looks people up on the way.
+/// The SQLite side of [`MarkWriter`].
 #[derive(Debug)]
-pub struct MarkWriter<'a> {
+pub(crate) struct SqliteMarkWriter<'a> {
     conn: &'a rusqlite::Connection,
     insert: rusqlite::Statement<'a>,
     find: rusqlite::Statement<'a>,
@@ -74,12 +74,12 @@ pub struct MarkWriter<'a> {
 /// A person as a sign-in sheet names them: row id, employee id, name, department path.
 pub type Named = (i64, String, String, String);
 
-impl MarkWriter<'_> {
+impl SqliteMarkWriter<'_> {
     /// Returns the person with this employee id.
     ///
     /// # Errors
     /// Returns a database error.
-    pub fn person(&mut self, employee: &str) -> Result<Option<Named>> {
+    pub(crate) fn person(&mut self, employee: &str) -> Result<Option<Named>> {
         let mut rows = self.find.query([employee])?;
         match rows.next()? {
             Some(row) => Ok(Some((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))),
@@ -91,7 +91,7 @@ impl MarkWriter<'_> {
     ///
     /// # Errors
     /// Returns a database error.
-    pub fn people_named(&self, name: &str) -> Result<Vec<Named>> {
+    pub(crate) fn people_named(&self, name: &str) -> Result<Vec<Named>> {
         self.people("p.name = ?1", name)
     }
 
@@ -99,7 +99,7 @@ impl MarkWriter<'_> {
     ///
     /// # Errors
     /// Returns a database error.
-    pub fn everyone(&self) -> Result<Vec<Named>> {
+    pub(crate) fn everyone(&self) -> Result<Vec<Named>> {
         self.people("?1 = ?1", "")
     }
 
@@ -116,7 +116,7 @@ impl MarkWriter<'_> {
 
     /// Writes one mark (replacing an earlier mark of the person at the session). After a
     /// database error nothing more is written and the transaction is rolled back.
-    pub fn write(&mut self, mark: &AttendanceMark) {
+    pub(crate) fn write(&mut self, mark: &AttendanceMark) {
         if self.failed.is_some() {
             return;
         }
@@ -200,7 +200,7 @@ impl StudyStore for SqliteStore {
     ) -> Result<u64> {
         let tx = self.write()?;
         let (keep, written) = {
-            let mut writer = MarkWriter {
+            let mut writer = MarkWriter(MarkBackend::Sqlite(SqliteMarkWriter {
                 conn: &tx,
                 insert: tx.prepare(INSERT_MARK)?,
                 find: tx.prepare(
@@ -211,8 +211,11 @@ impl StudyStore for SqliteStore {
                 now: now.to_string(),
                 written: 0,
                 failed: None,
-            };
+            }));
             let keep = fill(&mut writer);
+            let MarkWriter(MarkBackend::Sqlite(writer)) = writer else {
+                return Err(StoreError::Corrupt("the writer changed backend".into()));
+            };
             if let Some(error) = writer.failed {
                 return Err(error);
             }
