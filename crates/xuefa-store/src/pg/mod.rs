@@ -370,6 +370,30 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// Runs `f` once in one transaction after taking `lock`, and commits; on an error rolls
+    /// back and returns it. For a write that consumes its input as it goes (an iterator, a
+    /// file being read) and so cannot be run again: give it [`Lock::Writer`], under which
+    /// no concurrent writer can make PostgreSQL abort it.
+    ///
+    /// # Errors
+    /// Returns what `f` returns, or a database error.
+    pub(crate) fn write_once<T>(
+        &self,
+        lock: Lock,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut client = self.client();
+        let mut tx = client.transaction()?;
+        if lock == Lock::Writer {
+            tx.execute(TAKE_WRITER_LOCK, &[])?;
+        }
+        let value = f(&mut tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
 /// Whether PostgreSQL aborted the transaction because of another one, so running it again
 /// may succeed.
 pub(crate) fn is_retryable(error: &StoreError) -> bool {
