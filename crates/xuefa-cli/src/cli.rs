@@ -60,10 +60,18 @@ pub enum Command {
     Doctor(commands::doctor::DoctorArgs),
     Verify(commands::verify::VerifyArgs),
     #[command(subcommand)]
+    Db(DbCommand),
+    #[command(subcommand)]
     Banks(BanksCommand),
     Completions(commands::completions::CompletionsArgs),
     #[command(hide = true)]
     Manpages(commands::completions::ManpagesArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    Status(commands::db::StatusArgs),
+    Copy(commands::db::CopyArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -148,6 +148,7 @@ fn database_message(error: &StoreError, lang: Lang) -> String {
         Some(DatabaseFailure::CannotOpen) => "store.db_cannot_open",
         Some(DatabaseFailure::Busy) => "store.db_busy",
         Some(DatabaseFailure::Io) => "store.db_io",
+        Some(DatabaseFailure::Unreachable) => "store.db_unreachable",
         // SQLite's words, without the SQL it sometimes quotes in full.
         _ => {
             let detail = error.to_string();
@@ -160,7 +161,14 @@ fn database_message(error: &StoreError, lang: Lang) -> String {
 
 pub fn store_message(error: &StoreError, lang: Lang) -> String {
     match error {
-        StoreError::Database(_) => database_message(error, lang),
+        StoreError::Database(_) | StoreError::Postgres(_) => database_message(error, lang),
+        StoreError::Connect { target, detail } => {
+            text(lang, "store.connect", &[("target", target.clone()), ("detail", detail.clone())])
+        }
+        StoreError::NotEmpty { tables } => text(lang, "store.not_empty", &[("tables", tables.join(", "))]),
+        StoreError::CopyMismatch { tables } => {
+            text(lang, "store.copy_mismatch", &[("tables", tables.join(", "))])
+        }
         StoreError::TooNew { found, known } => {
             text(lang, "store.too_new", &[("found", found.to_string()), ("known", known.to_string())])
         }

@@ -7,15 +7,27 @@ use std::sync::OnceLock;
 
 use jiff::Timestamp;
 use jiff::tz::Offset;
-use xuefa_store::{SqliteStore, Workspace};
+use xuefa_store::{AnyStore, Location, PgPool, SqliteStore, Workspace};
 
 use crate::error::CommandError;
 
-/// Returns the workspace and its open store.
-pub fn open(explicit: Option<&PathBuf>) -> Result<(Workspace, SqliteStore), CommandError> {
+/// Returns the workspace and its open store: `xuefa.db`, or the PostgreSQL database that
+/// `XUEFA_DATABASE_URL` or `[database] url` names.
+pub fn open(explicit: Option<&PathBuf>) -> Result<(Workspace, AnyStore), CommandError> {
     let workspace = find(explicit)?;
-    let store = workspace.open_store()?;
+    let store = workspace.open_store(database_url().as_deref())?;
     Ok((workspace, store))
+}
+
+/// `XUEFA_DATABASE_URL`, when set: the PostgreSQL database instead of the one in
+/// `xuefa.toml` (the place for a password).
+pub fn database_url() -> Option<String> {
+    std::env::var("XUEFA_DATABASE_URL").ok().filter(|url| !url.trim().is_empty())
+}
+
+/// Where the workspace's store is.
+pub fn location(workspace: &Workspace) -> Location {
+    workspace.location(database_url().as_deref())
 }
 
 /// The file `xuefa serve` holds a shared lock on while it runs, and a restore an exclusive
@@ -87,7 +99,10 @@ pub fn find(explicit: Option<&PathBuf>) -> Result<Workspace, CommandError> {
     let from_env = std::env::var_os("XUEFA_WORKSPACE").filter(|v| !v.is_empty()).map(PathBuf::from);
     let workspace = Workspace::find(explicit.map(PathBuf::as_path), from_env.as_deref(), &cwd)?;
     let _ = OFFICE_OFFSET.set(workspace.config.offset());
-    let _ = DATABASE_PATH.set(workspace.database_path());
+    let _ = DATABASE_PATH.set(match workspace.location(database_url().as_deref()) {
+        Location::Sqlite(path) => path,
+        Location::Postgres(target) => PathBuf::from(target.display()),
+    });
     Ok(workspace)
 }
 
@@ -95,7 +110,8 @@ pub fn find(explicit: Option<&PathBuf>) -> Result<Workspace, CommandError> {
 /// in one workspace, and every time it shows is the office's.
 static OFFICE_OFFSET: OnceLock<Offset> = OnceLock::new();
 
-/// The database file of the command's workspace, named in database errors.
+/// The database file of the command's workspace (or its PostgreSQL URL without the
+/// password), named in database errors.
 static DATABASE_PATH: OnceLock<PathBuf> = OnceLock::new();
 
 /// Returns the database file of the open workspace, if one is open.
@@ -168,8 +184,18 @@ pub fn parse_until(workspace: &Workspace, text: &str) -> Option<Timestamp> {
 }
 
 /// Returns a function that opens another connection to the workspace's store, for a
-/// server that holds several.
-pub fn opener(workspace: &Workspace) -> xuefa_server::Opener<SqliteStore> {
-    let path = workspace.database_path();
-    std::sync::Arc::new(move || SqliteStore::open(&path).map_err(xuefa_app::AppError::Store))
+/// server that holds several: another SQLite connection to the file, or a connection from
+/// one pool of `[database] pool_size` connections to the PostgreSQL database.
+pub fn opener(workspace: &Workspace) -> Result<xuefa_server::Opener<AnyStore>, CommandError> {
+    Ok(match location(workspace) {
+        Location::Sqlite(path) => std::sync::Arc::new(move || {
+            SqliteStore::open(&path).map(AnyStore::Sqlite).map_err(xuefa_app::AppError::Store)
+        }),
+        Location::Postgres(target) => {
+            let pool = PgPool::connect(&target, workspace.config.database.pool_size)?;
+            std::sync::Arc::new(move || {
+                pool.store().map(AnyStore::Postgres).map_err(xuefa_app::AppError::Store)
+            })
+        }
+    })
 }

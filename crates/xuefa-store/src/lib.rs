@@ -12,6 +12,7 @@
 //! the database exactly as it was.
 
 mod any;
+mod copy;
 mod exams;
 mod ledger;
 mod maintenance;
@@ -29,6 +30,7 @@ use serde::Serialize;
 use xuefa_core::{Department, Kind, Person, Question};
 
 pub use any::AnyStore;
+pub use copy::{DbStatus, TableCopy, copy as copy_database, status as database_status};
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
 pub use ledger::{LedgerCheck, LedgerProblem, Record as LedgerRecord, hex};
 pub use maintenance::{BackupInfo, ExamFigures, Figures, Health, Maintenance, Orphans};
@@ -41,7 +43,8 @@ pub use practice::{
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 pub use study::{MarkVisitor, Named, StudyStore};
 pub use workspace::{
-    Config, CustomKind, Office, PracticeConfig, StudyConfig, Workspace, WorkspaceError, parse_offset,
+    Config, CustomKind, DatabaseConfig, Location, Office, PracticeConfig, StudyConfig, Workspace,
+    WorkspaceError, parse_offset,
 };
 
 /// A result of the store.
@@ -136,6 +139,18 @@ pub enum StoreError {
         path: std::path::PathBuf,
         /// What went wrong.
         detail: String,
+    },
+    /// A copy's destination already holds a workspace (these tables have rows).
+    #[error("the destination is not empty: {} hold rows", tables.join(", "))]
+    NotEmpty {
+        /// The tables that hold rows.
+        tables: Vec<String>,
+    },
+    /// A copy's destination did not match its source afterwards (nothing was kept).
+    #[error("the copy did not match its source in {}", tables.join(", "))]
+    CopyMismatch {
+        /// The tables whose counts or hashes differ.
+        tables: Vec<String>,
     },
     /// Another process has the database open and in use (a running `xuefa serve`).
     #[error("{path} is in use by another process")]

@@ -65,6 +65,37 @@ pub struct Config {
     /// Practice: whether it earns study hours.
     #[serde(default)]
     pub practice: PracticeConfig,
+    /// Where the store is: the workspace's `xuefa.db` unless a PostgreSQL URL is given.
+    #[serde(default)]
+    pub database: DatabaseConfig,
+}
+
+/// The `[database]` table: a PostgreSQL database instead of the workspace's `xuefa.db`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DatabaseConfig {
+    /// `postgres://user@host:5432/dbname` (or `host=… dbname=…`); `XUEFA_DATABASE_URL`
+    /// overrides it, and is the place for a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The CA certificate (PEM) the server's certificate must chain to: with it the
+    /// connection is TLS. A relative path is from the workspace folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    /// Connections each `xuefa serve` process keeps at most.
+    #[serde(default = "pool_size")]
+    pub pool_size: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig { url: None, ca_file: None, pool_size: pool_size() }
+    }
+}
+
+fn pool_size() -> u32 {
+    16
 }
 
 /// The `[practice]` table: practice as online self-study. Off unless
@@ -246,6 +277,20 @@ impl Config {
                 practice.credit_minutes_per_day
             ));
         }
+        if let Some(url) = &config.database.url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.contains('='))
+        {
+            return Err(format!(
+                "[database] url = \"{}\" is not a PostgreSQL URL: write postgres://user@host:5432/dbname",
+                crate::PgTarget::new(url.clone()).display()
+            ));
+        }
+        if !(1..=1000).contains(&config.database.pool_size) {
+            return Err(format!(
+                "[database] pool_size = {} must be from 1 to 1000 connections",
+                config.database.pool_size
+            ));
+        }
         if let Some(language) = &config.language
             && !matches!(language.as_str(), "zh" | "en")
         {
@@ -324,6 +369,15 @@ pub struct Workspace {
     pub config: Config,
 }
 
+/// Where a workspace's store is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The workspace's SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database.
+    Postgres(crate::PgTarget),
+}
+
 impl Workspace {
     /// Makes a workspace in `dir` (created if missing): writes `xuefa.toml` and creates
     /// `xuefa.db` with the current schema.
@@ -331,6 +385,22 @@ impl Workspace {
     /// # Errors
     /// Refuses a folder that is already a workspace; returns file and database errors.
     pub fn init(dir: &Path, office: &str, language: &str) -> Result<Workspace, WorkspaceError> {
+        Workspace::init_with(dir, office, language, None)
+    }
+
+    /// Makes a workspace in `dir` whose store is the PostgreSQL database at `database` (its
+    /// schema is created now), or `xuefa.db` when `None`. The URL is written to
+    /// `xuefa.toml` without its password: give the password in `XUEFA_DATABASE_URL`.
+    ///
+    /// # Errors
+    /// As [`Workspace::init`], and [`StoreError::Connect`] when the database cannot be
+    /// reached.
+    pub fn init_with(
+        dir: &Path,
+        office: &str,
+        language: &str,
+        database: Option<&crate::PgTarget>,
+    ) -> Result<Workspace, WorkspaceError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| WorkspaceError::Io { path, source }
@@ -340,8 +410,27 @@ impl Workspace {
         if config_path.exists() {
             return Err(WorkspaceError::AlreadyExists(dir.to_path_buf()));
         }
-        SqliteStore::open(&dir.join(DATABASE_FILE))?;
-        let text = config_template(office, language);
+        let mut text = config_template(office, language);
+        match database {
+            Some(target) => {
+                crate::PgStore::open(target)?;
+                let url = toml::Value::String(target.display()).to_string();
+                text.push_str(&format!(
+                    "\n[database]\n\
+                     # The PostgreSQL database that holds this workspace (the password, if any, goes in\n\
+                     # the environment: XUEFA_DATABASE_URL=postgres://user:password@host/db).\n\
+                     # 本工作区使用的 PostgreSQL 数据库（密码请放在环境变量 XUEFA_DATABASE_URL 中）。\n\
+                     url = {url}\n"
+                ));
+                if let Some(ca) = &target.ca_file {
+                    let ca = toml::Value::String(ca.display().to_string()).to_string();
+                    text.push_str(&format!("ca_file = {ca}\n"));
+                }
+            }
+            None => {
+                SqliteStore::open(&dir.join(DATABASE_FILE))?;
+            }
+        }
         std::fs::write(&config_path, &text).map_err(io(&config_path))?;
         let config =
             Config::parse(&text).map_err(|detail| WorkspaceError::Config { path: config_path, detail })?;
@@ -380,17 +469,33 @@ impl Workspace {
         Ok(Workspace { root, config })
     }
 
-    /// Returns the path of the database.
+    /// Returns the path of the SQLite database (used when the workspace names no
+    /// PostgreSQL database).
     pub fn database_path(&self) -> PathBuf {
         self.root.join(DATABASE_FILE)
     }
 
-    /// Opens the store, applying any pending migrations.
+    /// Where the store is: the PostgreSQL database of `url_override` (from
+    /// `XUEFA_DATABASE_URL`) or of `[database] url`, else `xuefa.db`.
+    pub fn location(&self, url_override: Option<&str>) -> Location {
+        match url_override.filter(|u| !u.trim().is_empty()).or(self.config.database.url.as_deref()) {
+            Some(url) => Location::Postgres(crate::PgTarget {
+                url: url.to_owned(),
+                ca_file: self.config.database.ca_file.as_ref().map(|ca| self.root.join(ca)),
+            }),
+            None => Location::Sqlite(self.database_path()),
+        }
+    }
+
+    /// Opens the store where [`Workspace::location`] says, applying any pending migrations.
     ///
     /// # Errors
     /// Returns database errors.
-    pub fn open_store(&self) -> Result<SqliteStore, WorkspaceError> {
-        Ok(SqliteStore::open(&self.database_path())?)
+    pub fn open_store(&self, url_override: Option<&str>) -> Result<crate::AnyStore, WorkspaceError> {
+        Ok(match self.location(url_override) {
+            Location::Sqlite(path) => crate::AnyStore::Sqlite(SqliteStore::open(&path)?),
+            Location::Postgres(target) => crate::AnyStore::Postgres(crate::PgStore::open(&target)?),
+        })
     }
 }
 

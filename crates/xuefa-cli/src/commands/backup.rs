@@ -74,6 +74,9 @@ pub fn cmd_backup(args: &BackupArgs, global: &GlobalArgs, ui: &Ui) -> Result<(),
 
 pub fn cmd_restore(args: &RestoreArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let workspace = workspace::find(global.workspace.as_ref())?;
+    if let xuefa_store::Location::Postgres(target) = workspace::location(&workspace) {
+        return Err(CommandError::message_of("restore.postgres", vec![("database", target.display())]));
+    }
     let database = workspace.database_path();
     if same_file(&args.file, &database) {
         return Err(CommandError::message_of(
@@ -116,7 +119,7 @@ pub fn cmd_restore(args: &RestoreArgs, global: &GlobalArgs, ui: &Ui) -> Result<(
         Err(other) => return Err(other.into()),
     };
     // Opening brings a backup from an older xuefa to this build's schema.
-    drop(workspace.open_store()?);
+    drop(workspace.open_store(None)?);
     ui.note(&ui.text(
         "restore.done",
         &[

@@ -449,7 +449,7 @@ pub fn cmd_demo(args: &DemoArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
     )?;
     let exam_id = format!("{year}-annual");
     let workspace = Workspace::find(Some(dir), None, Path::new(".")).map_err(CommandError::from)?;
-    let store = workspace.open_store().map_err(CommandError::from)?;
+    let store = workspace.open_store(None).map_err(CommandError::from)?;
     let record = store.exam(&exam_id)?;
     let pool = store.exam_pool(&exam_id)?;
     let drawer = Drawer::new(&record.spec, &pool);
@@ -624,7 +624,7 @@ fn practise(
 ) -> Result<(), CommandError> {
     use xuefa_app::practice::{self, PracticeMode, PracticeRequest};
     use xuefa_core::exam::Response;
-    let mut store = workspace.open_store().map_err(CommandError::from)?;
+    let mut store = workspace.open_store(None).map_err(CommandError::from)?;
     let mut rng = Rng::new(seed, "practice");
     let request =
         PracticeRequest { count: practice::DAILY_COUNT, mode: PracticeMode::Daily, ..Default::default() };

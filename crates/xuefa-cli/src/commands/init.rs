@@ -16,10 +16,19 @@ pub struct InitArgs {
     pub name: String,
     #[arg(long, value_name = "LANG", default_value = "zh", value_parser = ["zh", "en"])]
     pub language: String,
+    #[arg(long, value_name = "URL", env = "XUEFA_DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    #[arg(long = "ca-file", value_name = "FILE", requires = "database")]
+    pub ca_file: Option<PathBuf>,
 }
 
 pub fn cmd_init(args: &InitArgs, ui: &Ui) -> Result<(), CommandError> {
-    let workspace = Workspace::init(&args.dir, &args.name, &args.language)?;
+    let target = args
+        .database
+        .as_ref()
+        .filter(|url| !url.trim().is_empty())
+        .map(|url| xuefa_store::PgTarget { url: url.clone(), ca_file: args.ca_file.clone() });
+    let workspace = Workspace::init_with(&args.dir, &args.name, &args.language, target.as_ref())?;
     ui.note(&ui.text("init.done", &[("dir", workspace.root.display().to_string())]));
     Ok(())
 }

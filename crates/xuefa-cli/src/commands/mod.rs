@@ -6,6 +6,7 @@ pub mod backup;
 pub mod bank;
 pub mod banks;
 pub mod completions;
+pub mod db;
 pub mod demo;
 pub mod doctor;
 pub mod exam;
@@ -38,6 +39,8 @@ pub fn run(command: Command, global: &GlobalArgs, ui: &Ui) -> Result<(), Command
         Command::Restore(args) => backup::cmd_restore(&args, global, ui),
         Command::Doctor(args) => doctor::cmd_doctor(&args, global, ui),
         Command::Verify(args) => verify::cmd_verify(&args, global, ui),
+        Command::Db(crate::cli::DbCommand::Status(args)) => db::cmd_status(&args, global, ui),
+        Command::Db(crate::cli::DbCommand::Copy(args)) => db::cmd_copy(&args, global, ui),
         Command::Banks(crate::cli::BanksCommand::Path(args)) => banks::cmd_path(&args, ui),
         Command::Completions(args) => completions::cmd_completions(&args, ui),
         Command::Manpages(args) => completions::cmd_manpages(&args, ui),

@@ -41,7 +41,7 @@ pub fn cmd_serve(args: &ServeArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), C
         trusted_proxies: args.trust_proxy.clone(),
         offset: workspace.config.offset(),
         readers: args.readers.clamp(1, 64),
-        open: workspace::opener(&workspace),
+        open: workspace::opener(&workspace)?,
         // Times are kept to the second, as every command keeps them.
         now: std::sync::Arc::new(move || {
             let now = clock.now();
