@@ -1,7 +1,7 @@
 //! The office's operations at the engine layer, without a front end: each scenario is a
 //! function generic over the store ([`xuefa_app::Backend`]) and runs against every backend
-//! [`backends`] returns. A second backend (PostgreSQL) adds itself there, and every scenario
-//! runs against it unchanged.
+//! `on_every_backend!` gives it: SQLite, then PostgreSQL in a scratch schema of its own (said
+//! to be skipped when no PostgreSQL server answers).
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use xuefa_app::report::annual::{self, AnnualOptions};
 use xuefa_app::{AppError, Backend, create, exam, import, report, sitting, study};
 use xuefa_core::exam::Response;
 use xuefa_core::{Lang, ReadOptions};
-use xuefa_store::{Config, Mode, SqliteStore};
+use xuefa_store::{Config, Mode, PgStore, SqliteStore};
 
 const NOW: &str = "2026-11-20T01:00:00Z";
 
@@ -45,6 +45,11 @@ macro_rules! on_every_backend {
         let mut store = SqliteStore::open(&path).expect("SQLite store");
         let connect = || SqliteStore::open(&path).expect("another connection");
         $scenario("sqlite", &connect, &mut store);
+        if let Some(scratch) = xuefa_store::testing::postgres(stringify!($scenario)) {
+            let mut store = PgStore::open(&scratch.target).expect("PostgreSQL store");
+            let connect = || PgStore::open(&scratch.target).expect("another connection");
+            $scenario("postgres", &connect, &mut store);
+        }
     }};
 }
 

@@ -19,6 +19,16 @@ pub fn open(explicit: Option<&PathBuf>) -> Result<(Workspace, AnyStore), Command
     Ok((workspace, store))
 }
 
+/// Opens (creating its schema) the PostgreSQL database a copy goes to.
+pub fn open_postgres(target: &xuefa_store::PgTarget) -> Result<AnyStore, CommandError> {
+    Ok(AnyStore::Postgres(xuefa_store::PgStore::open(target)?))
+}
+
+/// Opens (creating) the SQLite file a copy goes to.
+pub fn open_sqlite(path: &std::path::Path) -> Result<AnyStore, CommandError> {
+    Ok(AnyStore::Sqlite(SqliteStore::open(path)?))
+}
+
 /// `XUEFA_DATABASE_URL`, when set: the PostgreSQL database instead of the one in
 /// `xuefa.toml` (the place for a password).
 pub fn database_url() -> Option<String> {

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
-use xuefa_store::{AnyStore, PgStore, PgTarget, SqliteStore};
 
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
@@ -79,9 +78,9 @@ fn is_url(to: &str) -> bool {
 pub fn cmd_copy(args: &CopyArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), CommandError> {
     let (workspace, from) = workspace::open(global.workspace.as_ref())?;
     let (mut to, shown) = if is_url(&args.to) {
-        let target = PgTarget { url: args.to.clone(), ca_file: args.ca_file.clone() };
+        let target = xuefa_store::PgTarget { url: args.to.clone(), ca_file: args.ca_file.clone() };
         let shown = target.display();
-        (AnyStore::Postgres(PgStore::open(&target)?), shown)
+        (workspace::open_postgres(&target)?, shown)
     } else {
         let path = PathBuf::from(&args.to);
         // A file of its own: never the workspace's database, never over another file.
@@ -94,7 +93,7 @@ pub fn cmd_copy(args: &CopyArgs, global: &GlobalArgs, ui: &Ui) -> Result<(), Com
         if matches!(workspace::location(&workspace), xuefa_store::Location::Sqlite(_)) {
             return Err(CommandError::message_of("db.copy_sqlite_to_sqlite", vec![]));
         }
-        (AnyStore::Sqlite(SqliteStore::open(&path)?), path.display().to_string())
+        (workspace::open_sqlite(&path)?, path.display().to_string())
     };
     let progress = crate::output::progress(24, ui.text("db.copying", &[]));
     let report = xuefa_store::copy_database(&from, &mut to, &mut |_| progress.inc(1))?;
