@@ -379,7 +379,11 @@ pub(crate) fn encode_item_marks(
     bytes
 }
 
-pub(crate) fn decode_item_marks(bytes: &[u8], judge: &dyn Fn(i64) -> bool, out: &mut Vec<ItemMark>) -> Result<()> {
+pub(crate) fn decode_item_marks(
+    bytes: &[u8],
+    judge: &dyn Fn(i64) -> bool,
+    out: &mut Vec<ItemMark>,
+) -> Result<()> {
     if !bytes.len().is_multiple_of(ITEM_MARK_BYTES) {
         return Err(StoreError::Corrupt(format!("item marks of {} bytes", bytes.len())));
     }
@@ -465,7 +469,12 @@ pub(crate) fn decode_paper(
             return Ok(None);
         };
         let stored = row.map_err(StoreError::Corrupt)?;
-        Ok(Some(PoolQuestion::with_content_hash(stored.bank, stored.version, stored.question, stored.content_hash)))
+        Ok(Some(PoolQuestion::with_content_hash(
+            stored.bank,
+            stored.version,
+            stored.question,
+            stored.content_hash,
+        )))
     })
 }
 
@@ -607,8 +616,18 @@ impl SqliteStore {
                     Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, bool>(2)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let columns =
-                AttemptColumns { id, employee, attempt, started, deadline, submitted, marks, score, passed, band };
+            let columns = AttemptColumns {
+                id,
+                employee,
+                attempt,
+                started,
+                deadline,
+                submitted,
+                marks,
+                score,
+                passed,
+                band,
+            };
             records.push(attempt_record(columns, paper, saved)?);
         }
         Ok(records)

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use postgres::{Statement, Transaction};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
+use postgres::{Statement, Transaction};
 use xuefa_core::exam::{Drawer, ExamSpec, Outcome, Paper, Pool, PoolQuestion, Response};
 use xuefa_core::{Answer, Department, Kind, Person, Question};
 
@@ -180,14 +180,22 @@ pub(crate) fn attempt_records(
 
 /// The open attempts of an exam, found by the index of open attempts (sorting the few
 /// found instead of walking every attempt of the exam in order).
-fn open_records(tx: &mut Transaction<'_>, sql_filter: &str, params: &Params<'_>) -> Result<Vec<AttemptRecord>> {
+fn open_records(
+    tx: &mut Transaction<'_>,
+    sql_filter: &str,
+    params: &Params<'_>,
+) -> Result<Vec<AttemptRecord>> {
     let sql = format!("SELECT {RECORD_COLUMNS} FROM attempts WHERE {sql_filter}");
     let mut records = attempt_records_from(tx, &sql, params)?;
     records.sort_by(|a, b| (&a.employee, a.attempt).cmp(&(&b.employee, b.attempt)));
     Ok(records)
 }
 
-fn attempt_records_from(tx: &mut Transaction<'_>, sql: &str, params: &Params<'_>) -> Result<Vec<AttemptRecord>> {
+fn attempt_records_from(
+    tx: &mut Transaction<'_>,
+    sql: &str,
+    params: &Params<'_>,
+) -> Result<Vec<AttemptRecord>> {
     let rows = tx.query(sql, params)?;
     let responses = tx.prepare(
         "SELECT question_index, response, flagged FROM responses WHERE attempt_id = $1 ORDER BY question_index",
@@ -224,7 +232,10 @@ fn attempt_records_from(tx: &mut Transaction<'_>, sql: &str, params: &Params<'_>
 /// Returns an error when the attempt is no longer open.
 fn ensure_open(tx: &mut Transaction<'_>, attempt: i64, paper: &Paper) -> Result<()> {
     let open: bool = tx
-        .query_one("SELECT EXISTS (SELECT 1 FROM attempts WHERE id = $1 AND submitted_at IS NULL)", &[&attempt])?
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM attempts WHERE id = $1 AND submitted_at IS NULL)",
+            &[&attempt],
+        )?
         .try_get(0)?;
     if open { Ok(()) } else { Err(already_submitted(paper)) }
 }
@@ -277,7 +288,10 @@ impl PgStore {
     fn fill_item_marks(&self, exam: &str) -> Result<()> {
         let missing: bool = self.read(|tx| {
             Ok(tx
-                .query_one(&format!("SELECT EXISTS (SELECT 1 FROM attempts WHERE {LACKING_ITEM_MARKS})"), &[&exam])?
+                .query_one(
+                    &format!("SELECT EXISTS (SELECT 1 FROM attempts WHERE {LACKING_ITEM_MARKS})"),
+                    &[&exam],
+                )?
                 .try_get(0)?)
         })?;
         if !missing {
@@ -398,7 +412,11 @@ impl crate::ExamStore for PgStore {
             else {
                 return Ok(None);
             };
-            Ok(Some((row.try_get::<_, String>(0)?, row.try_get::<_, String>(1)?, row.try_get::<_, String>(2)?)))
+            Ok(Some((
+                row.try_get::<_, String>(0)?,
+                row.try_get::<_, String>(1)?,
+                row.try_get::<_, String>(2)?,
+            )))
         })?;
         let Some((spec_text, seed, created_at)) = row else {
             return Err(StoreError::NoExam(id.to_owned()));
@@ -588,10 +606,7 @@ impl crate::ExamStore for PgStore {
             // A share lock on the attempt: a submit (which updates the row) waits for this
             // answer, or this answer for the submit, as SQLite's one writer would order them.
             tx.execute("SELECT 1 FROM attempts WHERE id = $1 FOR SHARE", &[&attempt])?;
-            tx.execute(
-                SAVE_RESPONSE,
-                &[&attempt, &super::int(index), &response, &i64::from(flagged), &at],
-            )?;
+            tx.execute(SAVE_RESPONSE, &[&attempt, &super::int(index), &response, &i64::from(flagged), &at])?;
             Ok(())
         })
     }
@@ -607,15 +622,15 @@ impl crate::ExamStore for PgStore {
         let text = at.to_string();
         let given = in_paper_order(paper, responses);
         self.write(Lock::Writer, |tx| {
+            // The attempt's row first, then its answers, as a sitting saving an answer takes
+            // them: the two wait for each other instead of deadlocking.
+            tx.execute("SELECT 1 FROM attempts WHERE id = $1 FOR NO KEY UPDATE", &[&attempt])?;
             // Refuse before writing any answer: a submitted attempt keeps the answers it was
             // scored on.
             ensure_open(tx, attempt, paper)?;
             let insert = tx.prepare(SAVE_RESPONSE)?;
             for (index, response) in responses {
-                tx.execute(
-                    &insert,
-                    &[&attempt, &super::int(*index), &response.canonical(), &0_i64, &text],
-                )?;
+                tx.execute(&insert, &[&attempt, &super::int(*index), &response.canonical(), &0_i64, &text])?;
             }
             submit(tx, attempt, paper, &given, outcome, at)
         })
@@ -757,9 +772,9 @@ impl crate::ExamStore for PgStore {
             positions
                 .iter()
                 .map(|&position| {
-                    let row = tx.query_opt(&find, &[&exam, &super::int(position)])?.ok_or_else(|| {
-                        corrupt(format!("exam {exam}: no pool position {position}"))
-                    })?;
+                    let row = tx
+                        .query_opt(&find, &[&exam, &super::int(position)])?
+                        .ok_or_else(|| corrupt(format!("exam {exam}: no pool position {position}")))?;
                     pool_question(&row)
                 })
                 .collect()
@@ -776,7 +791,9 @@ impl crate::ExamStore for PgStore {
             for key in keys {
                 let Some((bank, id)) = key.split_once(':') else { continue };
                 let found = tx.query_opt(&find, &[&exam, &bank, &id])?;
-                if let Some(position) = found.map(|row| row.try_get::<_, Option<i64>>(0)).transpose()?.flatten() {
+                if let Some(position) =
+                    found.map(|row| row.try_get::<_, Option<i64>>(0)).transpose()?.flatten()
+                {
                     positions.push(narrow(position, "pool position")?);
                 }
             }
