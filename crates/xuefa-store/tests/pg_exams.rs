@@ -535,9 +535,22 @@ fn two_sittings_starting_one_attempt_at_once_let_one_in() {
         &[&EXAM],
     )
     .expect("the other sitting");
+    let other_pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).expect("pid").get(0);
     let started = std::thread::scope(|scope| {
         let racing = scope.spawn(|| pg.start_attempt(&paper, Mode::Browser, now, now));
-        std::thread::sleep(std::time::Duration::from_millis(500));
+        // Wait until this sitting's insert waits on the other's row.
+        let mut watch = postgres::Client::connect(&scratch.target.url, postgres::NoTls).expect("connect");
+        let waiting = (0..200).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            watch
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid)))",
+                    &[&other_pid],
+                )
+                .expect("activity")
+                .get::<_, bool>(0)
+        });
+        assert!(waiting, "the second sitting never waited on the first");
         tx.commit().expect("the other commits");
         racing.join().expect("thread")
     });
