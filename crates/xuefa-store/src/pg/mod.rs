@@ -53,7 +53,7 @@ pub use banks::RosterWriter;
 pub use study::MarkWriter;
 
 use std::cell::{RefCell, RefMut};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -480,9 +480,10 @@ pub(crate) fn failure(error: &postgres::Error) -> Option<crate::DatabaseFailure>
     })
 }
 
-/// The path-like name a message gives the database (the URL without its password).
-pub(crate) fn name(target: &PgTarget) -> PathBuf {
-    Path::new(&target.display()).to_path_buf()
+
+/// Stands for an operation not yet built on PostgreSQL.
+pub(crate) fn pending() -> StoreError {
+    StoreError::Corrupt("not yet built on PostgreSQL".into())
 }
 
 #[cfg(test)]
@@ -546,9 +547,4 @@ mod tests {
         assert_eq!(redact("postgres://root@127.0.0.1/test"), "postgres://root@127.0.0.1/test");
         assert_eq!(redact("host=db user=x password=p dbname=y"), "host=db user=x password=*** dbname=y");
     }
-}
-
-/// Stands for an operation not yet built on PostgreSQL.
-pub(crate) fn pending() -> StoreError {
-    StoreError::Corrupt("not yet built on PostgreSQL".into())
 }
