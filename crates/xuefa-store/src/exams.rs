@@ -63,7 +63,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Mode::Terminal => "terminal",
             Mode::Paper => "paper",
@@ -356,7 +356,7 @@ const ITEM_MARK_BYTES: usize = 21;
 const INSERT_ITEM_MARKS: &str =
     "INSERT INTO item_marks (attempt_id, exam_id, score, marks) VALUES (?1, ?2, ?3, ?4)";
 
-fn encode_item_marks(
+pub(crate) fn encode_item_marks(
     question_ids: &[i64],
     paper: &Paper,
     responses: &[Option<Response>],
@@ -379,7 +379,11 @@ fn encode_item_marks(
     bytes
 }
 
-fn decode_item_marks(bytes: &[u8], judge: &dyn Fn(i64) -> bool, out: &mut Vec<ItemMark>) -> Result<()> {
+pub(crate) fn decode_item_marks(
+    bytes: &[u8],
+    judge: &dyn Fn(i64) -> bool,
+    out: &mut Vec<ItemMark>,
+) -> Result<()> {
     if !bytes.len().is_multiple_of(ITEM_MARK_BYTES) {
         return Err(StoreError::Corrupt(format!("item marks of {} bytes", bytes.len())));
     }
@@ -426,7 +430,7 @@ struct StoredQuestionRef {
 
 const REFS: &str = "refs";
 
-fn encode_paper(paper: &Paper, ids: &[i64]) -> Result<String> {
+pub(crate) fn encode_paper(paper: &Paper, ids: &[i64]) -> Result<String> {
     let stored = StoredPaper {
         format: REFS.to_owned(),
         exam: paper.exam.clone(),
@@ -456,34 +460,48 @@ pub(crate) fn decode_paper(
     text: &str,
     cache: &mut std::collections::HashMap<(i64, u32), PoolQuestion>,
 ) -> Result<Paper> {
+    let mut find = conn.prepare_cached(&format!(
+        "SELECT {VERSION_COLUMNS} FROM question_versions v JOIN questions q ON q.id = v.question_id \
+         JOIN banks b ON b.id = q.bank_id WHERE v.question_id = ?1 AND v.version = ?2"
+    ))?;
+    decode_paper_with(text, cache, &mut |question, version| {
+        let Some(row) = find.query_row(params![question, version], question_from_row).optional()? else {
+            return Ok(None);
+        };
+        let stored = row.map_err(StoreError::Corrupt)?;
+        Ok(Some(PoolQuestion::with_content_hash(
+            stored.bank,
+            stored.version,
+            stored.question,
+            stored.content_hash,
+        )))
+    })
+}
+
+/// Reads a stored paper (see [`decode_paper`]), with `find` reading a question version by
+/// row id and version (`None` when it is gone): the same for every backend.
+pub(crate) fn decode_paper_with(
+    text: &str,
+    cache: &mut std::collections::HashMap<(i64, u32), PoolQuestion>,
+    find: &mut dyn FnMut(i64, u32) -> Result<Option<PoolQuestion>>,
+) -> Result<Paper> {
     let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("paper: {e}"));
     if !text.starts_with("{\"format\":\"refs\"") {
         return serde_json::from_str(text).map_err(corrupt);
     }
     let stored: StoredPaper = serde_json::from_str(text).map_err(corrupt)?;
-    let mut find = conn.prepare_cached(&format!(
-        "SELECT {VERSION_COLUMNS} FROM question_versions v JOIN questions q ON q.id = v.question_id \
-         JOIN banks b ON b.id = q.bank_id WHERE v.question_id = ?1 AND v.version = ?2"
-    ))?;
     let mut questions = Vec::with_capacity(stored.questions.len());
     for (i, r) in stored.questions.into_iter().enumerate() {
         let entry = match cache.entry((r.question, r.version)) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(vacant) => {
-                let found = find.query_row(params![r.question, r.version], question_from_row).optional()?;
-                let Some(row) = found else {
+                let Some(found) = find(r.question, r.version)? else {
                     return Err(StoreError::Corrupt(format!(
                         "paper: question {} version {} is gone",
                         r.question, r.version
                     )));
                 };
-                let stored = row.map_err(StoreError::Corrupt)?;
-                vacant.insert(PoolQuestion::with_content_hash(
-                    stored.bank,
-                    stored.version,
-                    stored.question,
-                    stored.content_hash,
-                ))
+                vacant.insert(found)
             }
         };
         questions.push(PaperQuestion::new(i as u32 + 1, entry, r.order, r.points, r.scoring));
@@ -524,7 +542,7 @@ pub(crate) fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn time(text: &str) -> Result<Timestamp> {
+pub(crate) fn time(text: &str) -> Result<Timestamp> {
     text.parse().map_err(|e| StoreError::Corrupt(format!("time `{text}`: {e}")))
 }
 
@@ -593,51 +611,89 @@ impl SqliteStore {
         let mut cache = std::collections::HashMap::new();
         for (id, employee, attempt, paper, started, deadline, submitted, marks, score, passed, band) in rows {
             let paper = decode_paper(&self.conn, &paper, &mut cache)?;
-            let outcome = match (marks, score, passed, band) {
-                (Some(marks), Some(total), Some(passed), Some(band)) => Some(Outcome::new(
-                    serde_json::from_str(&marks).map_err(|e| StoreError::Corrupt(format!("marks: {e}")))?,
-                    total,
-                    paper.total_points,
-                    passed,
-                    band,
-                )),
-                _ => None,
-            };
             let saved = responses
                 .query_map([id], |row| {
                     Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, bool>(2)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut parsed = Vec::with_capacity(saved.len());
-            for (index, response, flagged) in saved {
-                let response = match response {
-                    // Read with the question's kind: `F` is option F of a choice question
-                    // with six or more options, and 错 only for a judgement.
-                    Some(text) => Some(
-                        paper
-                            .questions
-                            .get(index as usize)
-                            .and_then(|q| Response::from_canonical(&text, q.kind))
-                            .ok_or_else(|| StoreError::Corrupt(format!("response: `{text}`")))?,
-                    ),
-                    None => None,
-                };
-                parsed.push((index as usize, response, flagged));
-            }
-            records.push(AttemptRecord {
+            let columns = AttemptColumns {
                 id,
                 employee,
                 attempt,
-                paper,
-                started_at: time(&started)?,
-                deadline: time(&deadline)?,
-                submitted_at: submitted.as_deref().map(time).transpose()?,
-                outcome,
-                responses: parsed,
-            });
+                started,
+                deadline,
+                submitted,
+                marks,
+                score,
+                passed,
+                band,
+            };
+            records.push(attempt_record(columns, paper, saved)?);
         }
         Ok(records)
     }
+}
+
+/// The columns of an `attempts` row but its paper, as every backend reads them.
+pub(crate) struct AttemptColumns {
+    pub(crate) id: i64,
+    pub(crate) employee: String,
+    pub(crate) attempt: u32,
+    pub(crate) started: String,
+    pub(crate) deadline: String,
+    pub(crate) submitted: Option<String>,
+    pub(crate) marks: Option<String>,
+    pub(crate) score: Option<f64>,
+    pub(crate) passed: Option<bool>,
+    pub(crate) band: Option<String>,
+}
+
+/// Returns an attempt from its columns, its paper as read, and its saved answers as
+/// (question index, canonical response, flagged) in question order.
+pub(crate) fn attempt_record(
+    columns: AttemptColumns,
+    paper: Paper,
+    saved: Vec<(i64, Option<String>, bool)>,
+) -> Result<AttemptRecord> {
+    let AttemptColumns { id, employee, attempt, started, deadline, submitted, marks, score, passed, band } =
+        columns;
+    let outcome = match (marks, score, passed, band) {
+        (Some(marks), Some(total), Some(passed), Some(band)) => Some(Outcome::new(
+            serde_json::from_str(&marks).map_err(|e| StoreError::Corrupt(format!("marks: {e}")))?,
+            total,
+            paper.total_points,
+            passed,
+            band,
+        )),
+        _ => None,
+    };
+    let mut parsed = Vec::with_capacity(saved.len());
+    for (index, response, flagged) in saved {
+        let response = match response {
+            // Read with the question's kind: `F` is option F of a choice question
+            // with six or more options, and 错 only for a judgement.
+            Some(text) => Some(
+                paper
+                    .questions
+                    .get(index as usize)
+                    .and_then(|q| Response::from_canonical(&text, q.kind))
+                    .ok_or_else(|| StoreError::Corrupt(format!("response: `{text}`")))?,
+            ),
+            None => None,
+        };
+        parsed.push((index as usize, response, flagged));
+    }
+    Ok(AttemptRecord {
+        id,
+        employee,
+        attempt,
+        paper,
+        started_at: time(&started)?,
+        deadline: time(&deadline)?,
+        submitted_at: submitted.as_deref().map(time).transpose()?,
+        outcome,
+        responses: parsed,
+    })
 }
 
 impl ExamStore for SqliteStore {
@@ -1211,7 +1267,7 @@ fn submit(
     Ok(())
 }
 
-fn already_submitted(paper: &Paper) -> StoreError {
+pub(crate) fn already_submitted(paper: &Paper) -> StoreError {
     StoreError::AlreadySubmitted {
         exam: paper.exam.clone(),
         employee: paper.employee.clone(),
