@@ -311,3 +311,45 @@ fn practice_totals_are_the_same_bits() {
         }
     }
 }
+
+#[test]
+fn one_persons_answers_from_many_connections_at_once_are_counted_one_by_one() {
+    // Several writers (as several servers) record the same person's wrong answers to one
+    // question on one day at once: the day counts one question and every answer, and the
+    // book counts every wrong answer (none lost to another writer's read).
+    let Some(mut both) = both("pg_practice::concurrent") else { return };
+    let target = both.pg.target().clone();
+    let question = both.pg.practice_questions(&[("民法典".to_owned(), "MF-2".to_owned())]).expect("question");
+    let question = &question[0];
+    let on = day("2026-03-05");
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            let target = target.clone();
+            scope.spawn(move || {
+                let mut store = xuefa_store::PgStore::open(&target).expect("open");
+                for _ in 0..10 {
+                    store
+                        .record_practice(
+                            "E004",
+                            question,
+                            "A",
+                            false,
+                            at("2026-03-05T09:00:00Z"),
+                            on,
+                            &|entry| after_answer(entry, false, on),
+                        )
+                        .expect("answer");
+                }
+            });
+        }
+    });
+    assert_eq!(
+        rows_pg(
+            &mut both,
+            "SELECT d.answered, d.questions, d.correct, k.wrong FROM practice_days d \
+             JOIN people p ON p.id = d.person_id JOIN practice_book k ON k.person_id = p.id \
+             WHERE p.employee_id = 'E004'"
+        ),
+        ["40|1|0|40"]
+    );
+}
