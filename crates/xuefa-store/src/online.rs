@@ -162,7 +162,7 @@ pub trait OnlineStore {
     fn attempt_events(&self, attempt: i64, kind: &str) -> Result<u64>;
 }
 
-fn time(text: &str) -> Result<Timestamp> {
+pub(crate) fn time(text: &str) -> Result<Timestamp> {
     text.parse().map_err(|e| StoreError::Corrupt(format!("time `{text}`: {e}")))
 }
 

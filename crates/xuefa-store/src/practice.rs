@@ -285,7 +285,7 @@ fn place_in_book(
 }
 
 /// A book entry from its stored columns (all `None`: not in the book).
-fn entry_from_columns(
+pub(crate) fn entry_from_columns(
     box_number: Option<i64>,
     due: Option<String>,
     wrong: Option<i64>,
