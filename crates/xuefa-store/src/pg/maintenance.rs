@@ -24,7 +24,8 @@ use crate::{
     StoreError,
 };
 
-/// SQLite's `ORPHANS`, in PostgreSQL's words (`IS DISTINCT FROM` for `IS NOT`).
+/// SQLite's `ORPHANS`, in PostgreSQL's words (`IS DISTINCT FROM` for `IS NOT`; the
+/// examples made of several columns compare byte by byte, as SQLite's do).
 const ORPHANS: &[(&str, &str)] = &[
     (
         "attempts_off_roster",
@@ -43,12 +44,12 @@ const ORPHANS: &[(&str, &str)] = &[
     ),
     (
         "results_without_item_marks",
-        "SELECT COUNT(*), MIN(a.exam_id || ' ' || a.employee_id || ' #' || a.attempt) FROM attempts a \
+        "SELECT COUNT(*), MIN((a.exam_id || ' ' || a.employee_id || ' #' || a.attempt) COLLATE \"C\") FROM attempts a \
          WHERE a.submitted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM item_marks i WHERE i.attempt_id = a.id)",
     ),
     (
         "item_marks_other_score",
-        "SELECT COUNT(*), MIN(a.exam_id || ' ' || a.employee_id || ' #' || a.attempt) FROM item_marks i \
+        "SELECT COUNT(*), MIN((a.exam_id || ' ' || a.employee_id || ' #' || a.attempt) COLLATE \"C\") FROM item_marks i \
          JOIN attempts a ON a.id = i.attempt_id WHERE a.score IS DISTINCT FROM i.score",
     ),
 ];
@@ -369,5 +370,110 @@ impl Stored {
             }
             _ => problems.push(LedgerProblem::Unlinked { record }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Lock;
+    use super::super::ledger::Chain;
+    use super::*;
+    use crate::{Maintenance, SqliteStore};
+
+    /// An exam with attempts as submitting writes them: answers, an answer left empty,
+    /// none at all, a score without a band, an open attempt.
+    const ATTEMPTS: &str = "
+        INSERT INTO exams (id, title, year, spec, seed, total_points, created_at)
+            VALUES ('X1', '年度考试', 2026, '{}', 's', 100.0, 't');
+        INSERT INTO attempts (id, exam_id, employee_id, attempt, mode, paper, started_at, deadline,
+            submitted_at, score, max_score, passed, band, marks)
+            VALUES (1, 'X1', 'E1', 1, 'online', '[]', 'a', 'b', '2026-05-01T01:30:00Z', 88.5, 100.0, 1, '良好', NULL),
+                   (2, 'X1', 'E2', 1, 'paper', '[]', 'a', 'b', '2026-05-01T01:40:00Z', 0.1, 100.0, 0, NULL, '[1,0]'),
+                   (3, 'X1', 'E2', 2, 'online', '[]', 'a', 'b', '2026-05-01T01:50:00Z', NULL, NULL, NULL, NULL, NULL),
+                   (4, 'X1', 'E3', 1, 'online', '[]', 'a', 'b', NULL, NULL, NULL, NULL, NULL, NULL);
+        INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at)
+            VALUES (1, 0, 'A', 0, 't'), (1, 1, NULL, 1, 't'), (1, 2, '对', 0, 't'), (2, 0, 'B', 0, 't'),
+                   (4, 0, 'C', 0, 't');
+    ";
+
+    #[test]
+    fn attempts_are_linked_and_checked_alike_on_both_backends() {
+        let Some(scratch) = crate::testing::postgres("pg::maintenance::attempts") else { return };
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut sqlite = SqliteStore::open(&dir.path().join("xuefa.db")).expect("open SQLite");
+        let mut pg = PgStore::open(&scratch.target).expect("open PostgreSQL");
+        sqlite.conn.execute_batch(ATTEMPTS).expect("SQLite fixture");
+        pg.client().batch_execute(ATTEMPTS).expect("PostgreSQL fixture");
+        crate::ledger::link_existing(&sqlite.conn).expect("link on SQLite");
+        pg.write(Lock::Writer, |tx| {
+            let mut chain = Chain::load(tx)?;
+            for id in [1, 2, 3] {
+                chain.link_attempt(tx, id)?;
+            }
+            Ok(())
+        })
+        .expect("link on PostgreSQL");
+
+        let check = pg.verify_ledger().expect("verify");
+        assert_eq!(sqlite.verify_ledger().expect("verify"), check);
+        assert_eq!((check.length, check.attempts, check.problems.len()), (3, 3, 0));
+        assert_eq!(sqlite.ledger_head().expect("head"), pg.ledger_head().expect("head"));
+
+        // An answer edited, an attempt made open again, one scored by hand.
+        let edit = "UPDATE responses SET response = 'D' WHERE attempt_id = 1 AND question_index = 0;
+                    UPDATE attempts SET submitted_at = NULL WHERE id = 2;
+                    UPDATE attempts SET score = 60.0 WHERE id = 3;";
+        sqlite.conn.execute_batch(edit).expect("SQLite edit");
+        pg.client().batch_execute(edit).expect("PostgreSQL edit");
+        let check = pg.verify_ledger().expect("verify");
+        assert_eq!(sqlite.verify_ledger().expect("verify"), check);
+        let record = |employee: &str, attempt| LedgerRecord::Attempt {
+            exam: "X1".into(),
+            employee: employee.into(),
+            attempt,
+        };
+        assert_eq!(
+            check.problems,
+            [
+                LedgerProblem::Changed { record: record("E1", 1), seq: 1 },
+                LedgerProblem::Missing { record: record("E2", 1), seq: 2 },
+                LedgerProblem::Changed { record: record("E2", 2), seq: 3 },
+            ]
+        );
+        let overdue_at: Timestamp = "2026-06-01T00:00:00Z".parse().expect("timestamp");
+        let (mut left, mut right) =
+            (sqlite.health(overdue_at).expect("health"), pg.health(overdue_at).expect("health"));
+        (left.size_bytes, right.size_bytes) = (0, 0);
+        assert_eq!(left, right);
+        assert_eq!(right.overdue.len(), 2);
+        assert_eq!(sqlite.figures().expect("figures"), pg.figures().expect("figures"));
+    }
+
+    #[test]
+    fn references_to_nothing_are_found_when_a_load_bypassed_the_keys() {
+        let Some(scratch) = crate::testing::postgres("pg::maintenance::references") else { return };
+        let mut pg = PgStore::open(&scratch.target).expect("open PostgreSQL");
+        let now: Timestamp = "2026-06-01T00:00:00Z".parse().expect("timestamp");
+        assert!(pg.health(now).expect("health").references.is_empty());
+        // The owner of the tables may switch the keys' triggers off for a load.
+        pg.client()
+            .batch_execute(
+                "ALTER TABLE attendance DISABLE TRIGGER ALL;
+                 INSERT INTO attendance (session_id, employee_id, status, hours, recorded_at)
+                     VALUES ('S404', 'E1', 'present', NULL, 't');
+                 ALTER TABLE attendance ENABLE TRIGGER ALL;
+                 ALTER TABLE attempts DISABLE TRIGGER ALL;
+                 INSERT INTO attempts (id, exam_id, employee_id, attempt, mode, paper, started_at, deadline)
+                     VALUES (7, 'X404', 'E1', 1, 'online', '[]', 'a', 'b');
+                 ALTER TABLE attempts ENABLE TRIGGER ALL;",
+            )
+            .expect("a load without keys");
+        assert_eq!(
+            pg.health(now).expect("health").references,
+            [
+                ("attempts".to_owned(), 7, "exams".to_owned()),
+                ("attendance".to_owned(), 0, "study_sessions".to_owned())
+            ]
+        );
     }
 }
