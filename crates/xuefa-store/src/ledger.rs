@@ -280,7 +280,7 @@ pub enum Record {
 }
 
 impl Record {
-    fn new(kind: &str, a: String, b: String, n: i64) -> Record {
+    pub(crate) fn new(kind: &str, a: String, b: String, n: i64) -> Record {
         if kind == MARK {
             Record::Mark { session: a, employee: b }
         } else {
@@ -323,7 +323,7 @@ pub enum LedgerProblem {
 }
 
 impl LedgerProblem {
-    fn order(&self) -> (u8, i64) {
+    pub(crate) fn order(&self) -> (u8, i64) {
         match self {
             LedgerProblem::Broken { seq } => (0, *seq),
             LedgerProblem::Changed { seq, .. } | LedgerProblem::Missing { seq, .. } => (1, *seq),

@@ -279,18 +279,31 @@ impl SqliteStore {
         })?;
         let mut sessions = Vec::new();
         for row in rows {
-            let (id, date, kind, title, hours, organiser, place, expected, headcount, materials) = row?;
-            let date = date.parse().map_err(|e: jiff::Error| corrupt("session date")(e.to_string()))?;
-            let kind = SessionKind::parse(&kind, &[]).unwrap_or(SessionKind::Custom(kind));
-            let mut session = StudySession::new(id, date, kind, title, hours);
-            session.organiser = organiser;
-            session.place = place;
-            session.expected =
-                serde_json::from_str(&expected).map_err(|e| corrupt("session audience")(e.to_string()))?;
-            session.headcount = headcount.map(|n| n as u64);
-            session.materials = materials.map(|n| n as u64);
-            sessions.push(session);
+            sessions.push(session_from(row?)?);
         }
         Ok(sessions)
     }
+}
+
+/// A stored session's columns: id, date, kind, title, hours, organiser, place, expected
+/// (JSON), headcount, materials.
+pub(crate) type SessionRow =
+    (String, String, String, String, f64, String, String, String, Option<i64>, Option<i64>);
+
+/// The session a stored row holds.
+///
+/// # Errors
+/// Returns [`StoreError::Corrupt`] for a date or an audience that does not read back.
+pub(crate) fn session_from(row: SessionRow) -> Result<StudySession> {
+    let (id, date, kind, title, hours, organiser, place, expected, headcount, materials) = row;
+    let date = date.parse().map_err(|e: jiff::Error| corrupt("session date")(e.to_string()))?;
+    let kind = SessionKind::parse(&kind, &[]).unwrap_or(SessionKind::Custom(kind));
+    let mut session = StudySession::new(id, date, kind, title, hours);
+    session.organiser = organiser;
+    session.place = place;
+    session.expected =
+        serde_json::from_str(&expected).map_err(|e| corrupt("session audience")(e.to_string()))?;
+    session.headcount = headcount.map(|n| n as u64);
+    session.materials = materials.map(|n| n as u64);
+    Ok(session)
 }
