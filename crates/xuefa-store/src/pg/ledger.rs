@@ -12,6 +12,7 @@ use crate::ledger::{ATTEMPT, ATTEMPT_COLUMNS, AttemptFields, link_digest};
 pub(crate) struct Chain {
     seq: i64,
     head: [u8; 32],
+    insert: postgres::Statement,
 }
 
 impl Chain {
@@ -24,7 +25,10 @@ impl Chain {
             }
             None => (0, [0; 32]),
         };
-        Ok(Chain { seq, head })
+        let insert = tx.prepare(
+            "INSERT INTO ledger (seq, kind, a, b, n, content, link) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )?;
+        Ok(Chain { seq, head, insert })
     }
 
     /// Appends a link for the record `(kind, a, b, n)` with this content digest.
@@ -39,10 +43,7 @@ impl Chain {
     ) -> Result<()> {
         let link = link_digest(&self.head, kind, a, b, n, content);
         self.seq += 1;
-        tx.execute(
-            "INSERT INTO ledger (seq, kind, a, b, n, content, link) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&self.seq, &kind, &a, &b, &n, &&content[..], &&link[..]],
-        )?;
+        tx.execute(&self.insert, &[&self.seq, &kind, &a, &b, &n, &&content[..], &&link[..]])?;
         self.head = link;
         Ok(())
     }
