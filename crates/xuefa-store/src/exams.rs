@@ -456,28 +456,41 @@ pub(crate) fn decode_paper(
     text: &str,
     cache: &mut std::collections::HashMap<(i64, u32), PoolQuestion>,
 ) -> Result<Paper> {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS} FROM question_versions v JOIN questions q ON q.id = v.question_id \
+         JOIN banks b ON b.id = q.bank_id WHERE v.question_id = ?1 AND v.version = ?2"
+    );
+    decode_paper_with(text, cache, &mut |question, version| {
+        let found =
+            conn.prepare_cached(&sql)?.query_row(params![question, version], question_from_row).optional()?;
+        found.map(|row| row.map_err(StoreError::Corrupt)).transpose()
+    })
+}
+
+/// Reads a stored paper as [`decode_paper`] does, with `find` giving a question version by
+/// its question's row id and version number (`None` when there is no such version), so
+/// either backend reads papers alike.
+pub(crate) fn decode_paper_with(
+    text: &str,
+    cache: &mut std::collections::HashMap<(i64, u32), PoolQuestion>,
+    find: &mut dyn FnMut(i64, u32) -> Result<Option<crate::StoredQuestion>>,
+) -> Result<Paper> {
     let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("paper: {e}"));
     if !text.starts_with("{\"format\":\"refs\"") {
         return serde_json::from_str(text).map_err(corrupt);
     }
     let stored: StoredPaper = serde_json::from_str(text).map_err(corrupt)?;
-    let mut find = conn.prepare_cached(&format!(
-        "SELECT {VERSION_COLUMNS} FROM question_versions v JOIN questions q ON q.id = v.question_id \
-         JOIN banks b ON b.id = q.bank_id WHERE v.question_id = ?1 AND v.version = ?2"
-    ))?;
     let mut questions = Vec::with_capacity(stored.questions.len());
     for (i, r) in stored.questions.into_iter().enumerate() {
         let entry = match cache.entry((r.question, r.version)) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(vacant) => {
-                let found = find.query_row(params![r.question, r.version], question_from_row).optional()?;
-                let Some(row) = found else {
+                let Some(stored) = find(r.question, r.version)? else {
                     return Err(StoreError::Corrupt(format!(
                         "paper: question {} version {} is gone",
                         r.question, r.version
                     )));
                 };
-                let stored = row.map_err(StoreError::Corrupt)?;
                 vacant.insert(PoolQuestion::with_content_hash(
                     stored.bank,
                     stored.version,
