@@ -424,6 +424,7 @@ pub trait Store {
 pub struct RosterWriter<'a>(RosterBackend<'a>);
 
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant, reason = "one writer per import, never moved about")]
 enum RosterBackend<'a> {
     Sqlite(sqlite::SqliteRosterWriter<'a>),
     Postgres(pg::RosterWriter<'a>),

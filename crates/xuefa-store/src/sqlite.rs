@@ -40,7 +40,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Report progress every this many rows.
-const PROGRESS_EVERY: usize = 1000;
+pub(crate) const PROGRESS_EVERY: usize = 1000;
 
 /// A workspace database in one SQLite file.
 #[derive(Debug)]
@@ -146,7 +146,7 @@ fn log_import(
     Ok(())
 }
 
-fn json_list(items: &[String]) -> String {
+pub(crate) fn json_list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
 }
 
@@ -158,54 +158,101 @@ pub(crate) const VERSION_COLUMNS: &str = "b.name, q.code, v.version, q.current_v
 pub(crate) fn question_from_row(
     row: &Row<'_>,
 ) -> rusqlite::Result<std::result::Result<StoredQuestion, String>> {
-    let bank: String = row.get(0)?;
-    let code: String = row.get(1)?;
-    let version: u32 = row.get(2)?;
-    let current_version: u32 = row.get(3)?;
-    let retired: bool = row.get(4)?;
-    let stored_at: String = row.get(5)?;
-    let kind: String = row.get(6)?;
-    let stem: String = row.get(7)?;
-    let options: String = row.get(8)?;
-    let answer: String = row.get(9)?;
-    let explanation: String = row.get(10)?;
-    let law: String = row.get(11)?;
-    let article: String = row.get(12)?;
-    let difficulty: Option<u8> = row.get(13)?;
-    let tags: String = row.get(14)?;
-    let points: Option<f64> = row.get(15)?;
-    let content_hash: String = row.get(16)?;
-    let law_version: Option<String> = row.get(17)?;
-    Ok((|| {
-        let kind = match kind.as_str() {
-            "single" => Kind::Single,
-            "multiple" => Kind::Multiple,
-            "judge" => Kind::Judge,
-            other => return Err(format!("question {code}: unknown kind `{other}`")),
-        };
-        let options: Vec<String> =
-            serde_json::from_str(&options).map_err(|e| format!("question {code}: {e}"))?;
-        // With the kind: `F` is option F of a choice question, 错 only for a judgement.
-        let answer = Answer::from_canonical(&answer, kind)
-            .ok_or_else(|| format!("question {code}: unreadable key `{answer}`"))?;
-        let mut question = Question::new(code.clone(), kind, stem, options, answer);
-        question.explanation = explanation;
-        question.law = law;
-        question.article = article;
-        question.difficulty = difficulty;
-        question.tags = serde_json::from_str(&tags).map_err(|e| format!("question {code}: {e}"))?;
-        question.points = points;
-        question.law_version = law_version;
-        Ok(StoredQuestion {
-            bank,
-            version,
-            current: version == current_version,
-            retired,
-            stored_at,
-            content_hash,
-            question,
-        })
-    })())
+    Ok(question_from_values(VersionValues {
+        bank: row.get(0)?,
+        code: row.get(1)?,
+        version: row.get(2)?,
+        current_version: row.get(3)?,
+        retired: row.get(4)?,
+        stored_at: row.get(5)?,
+        kind: row.get(6)?,
+        stem: row.get(7)?,
+        options: row.get(8)?,
+        answer: row.get(9)?,
+        explanation: row.get(10)?,
+        law: row.get(11)?,
+        article: row.get(12)?,
+        difficulty: row.get(13)?,
+        tags: row.get(14)?,
+        points: row.get(15)?,
+        content_hash: row.get(16)?,
+        law_version: row.get(17)?,
+    }))
+}
+
+/// The values of a question version's row, in [`VERSION_COLUMNS`] order, as either backend
+/// reads them.
+#[derive(Debug)]
+pub(crate) struct VersionValues {
+    pub(crate) bank: String,
+    pub(crate) code: String,
+    pub(crate) version: u32,
+    pub(crate) current_version: u32,
+    pub(crate) retired: bool,
+    pub(crate) stored_at: String,
+    pub(crate) kind: String,
+    pub(crate) stem: String,
+    pub(crate) options: String,
+    pub(crate) answer: String,
+    pub(crate) explanation: String,
+    pub(crate) law: String,
+    pub(crate) article: String,
+    pub(crate) difficulty: Option<u8>,
+    pub(crate) tags: String,
+    pub(crate) points: Option<f64>,
+    pub(crate) content_hash: String,
+    pub(crate) law_version: Option<String>,
+}
+
+/// Returns the stored question a version's values make, or why they make none.
+pub(crate) fn question_from_values(values: VersionValues) -> std::result::Result<StoredQuestion, String> {
+    let VersionValues {
+        bank,
+        code,
+        version,
+        current_version,
+        retired,
+        stored_at,
+        kind,
+        stem,
+        options,
+        answer,
+        explanation,
+        law,
+        article,
+        difficulty,
+        tags,
+        points,
+        content_hash,
+        law_version,
+    } = values;
+    let kind = match kind.as_str() {
+        "single" => Kind::Single,
+        "multiple" => Kind::Multiple,
+        "judge" => Kind::Judge,
+        other => return Err(format!("question {code}: unknown kind `{other}`")),
+    };
+    let options: Vec<String> = serde_json::from_str(&options).map_err(|e| format!("question {code}: {e}"))?;
+    // With the kind: `F` is option F of a choice question, 错 only for a judgement.
+    let answer = Answer::from_canonical(&answer, kind)
+        .ok_or_else(|| format!("question {code}: unreadable key `{answer}`"))?;
+    let mut question = Question::new(code.clone(), kind, stem, options, answer);
+    question.explanation = explanation;
+    question.law = law;
+    question.article = article;
+    question.difficulty = difficulty;
+    question.tags = serde_json::from_str(&tags).map_err(|e| format!("question {code}: {e}"))?;
+    question.points = points;
+    question.law_version = law_version;
+    Ok(StoredQuestion {
+        bank,
+        version,
+        current: version == current_version,
+        retired,
+        stored_at,
+        content_hash,
+        question,
+    })
 }
 
 fn collect_questions(

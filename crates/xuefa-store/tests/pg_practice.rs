@@ -258,7 +258,7 @@ fn practice_totals_are_the_same_bits() {
         for offset in 0..430_i64 {
             state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             let r = state >> 33;
-            if r % 7 == 0 && p != 3 {
+            if r.is_multiple_of(7) && p != 3 {
                 continue;
             }
             let questions = (r >> 8) % 41;

@@ -9,7 +9,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Statement, Transaction};
 use xuefa_core::exam::{Drawer, ExamSpec, Outcome, Paper, Pool, PoolQuestion, Response};
-use xuefa_core::{Answer, Department, Kind, Person, Question};
+use xuefa_core::{Department, Person};
 
 use super::ledger::Chain;
 use super::{Lock, PgStore};
@@ -21,7 +21,6 @@ use crate::ledger::{ATTEMPT, AttemptFields};
 use crate::sqlite::{VERSION_COLUMNS, person_from};
 use crate::{
     AttemptRecord, AttemptSummary, ExamRecord, ExamSummary, Graded, ItemMark, Mode, Result, StoreError,
-    StoredQuestion,
 };
 
 /// A statement's parameters.
@@ -60,57 +59,7 @@ fn narrow<T: TryFrom<i64>>(value: i64, what: &str) -> Result<T> {
     T::try_from(value).map_err(|_| corrupt(format!("{what} {value} out of range")))
 }
 
-/// Reads a question version from a row of [`VERSION_COLUMNS`], as
-/// `crate::sqlite::question_from_row` does.
-fn question_from_pg_row(row: &postgres::Row) -> Result<StoredQuestion> {
-    let bank: String = row.try_get(0)?;
-    let code: String = row.try_get(1)?;
-    let version: u32 = narrow(row.try_get(2)?, "question version")?;
-    let current_version: u32 = narrow(row.try_get(3)?, "question version")?;
-    let retired = row.try_get::<_, i64>(4)? != 0;
-    let stored_at: String = row.try_get(5)?;
-    let kind: String = row.try_get(6)?;
-    let stem: String = row.try_get(7)?;
-    let options: String = row.try_get(8)?;
-    let answer: String = row.try_get(9)?;
-    let explanation: String = row.try_get(10)?;
-    let law: String = row.try_get(11)?;
-    let article: String = row.try_get(12)?;
-    let difficulty: Option<u8> =
-        row.try_get::<_, Option<i64>>(13)?.map(|d| narrow(d, "difficulty")).transpose()?;
-    let tags: String = row.try_get(14)?;
-    let points: Option<f64> = row.try_get(15)?;
-    let content_hash: String = row.try_get(16)?;
-    let law_version: Option<String> = row.try_get(17)?;
-    let kind = match kind.as_str() {
-        "single" => Kind::Single,
-        "multiple" => Kind::Multiple,
-        "judge" => Kind::Judge,
-        other => return Err(corrupt(format!("question {code}: unknown kind `{other}`"))),
-    };
-    let options: Vec<String> =
-        serde_json::from_str(&options).map_err(|e| corrupt(format!("question {code}: {e}")))?;
-    // With the kind: `F` is option F of a choice question, 错 only for a judgement.
-    let answer = Answer::from_canonical(&answer, kind)
-        .ok_or_else(|| corrupt(format!("question {code}: unreadable key `{answer}`")))?;
-    let mut question = Question::new(code.clone(), kind, stem, options, answer);
-    question.explanation = explanation;
-    question.law = law;
-    question.article = article;
-    question.difficulty = difficulty;
-    question.tags = serde_json::from_str(&tags).map_err(|e| corrupt(format!("question {code}: {e}")))?;
-    question.points = points;
-    question.law_version = law_version;
-    Ok(StoredQuestion {
-        bank,
-        version,
-        current: version == current_version,
-        retired,
-        stored_at,
-        content_hash,
-        question,
-    })
-}
+use super::banks::question_from_pg_row;
 
 fn pool_question(row: &postgres::Row) -> Result<PoolQuestion> {
     let stored = question_from_pg_row(row)?;
@@ -119,7 +68,6 @@ fn pool_question(row: &postgres::Row) -> Result<PoolQuestion> {
 
 /// Reads a stored paper: by reference (the usual form) or in full (papers stored before
 /// the reference form, and papers whose bank was removed).
-#[allow(dead_code, reason = "for removing a bank on PostgreSQL (pg::banks), ported apart")]
 pub(crate) fn decode_paper(
     tx: &mut Transaction<'_>,
     text: &str,

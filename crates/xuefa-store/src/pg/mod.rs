@@ -480,12 +480,6 @@ pub(crate) fn failure(error: &postgres::Error) -> Option<crate::DatabaseFailure>
     })
 }
 
-
-/// Stands for an operation not yet built on PostgreSQL.
-pub(crate) fn pending() -> StoreError {
-    StoreError::Corrupt("not yet built on PostgreSQL".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,8 @@ use jiff::Timestamp;
 use postgres::Transaction;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
+use xuefa_core::Date;
 use xuefa_core::practice::{BookEntry, Pick};
-use xuefa_core::{Answer, Date, Kind, Question};
 
 use super::{Lock, PgStore};
 use crate::practice::entry_from_columns;
@@ -33,49 +33,7 @@ fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// A question version from the columns of [`VERSION_COLUMNS`], starting at column 0.
-// TODO(pg-banks): the banks port brings the shared `question_from_pg_row`; this minimal
-// copy of `crate::sqlite::question_from_row` serves until it is merged.
-fn question_from_pg_row(row: &postgres::Row) -> Result<StoredQuestion> {
-    let code: String = row.try_get(1)?;
-    let corrupt = |detail: String| StoreError::Corrupt(format!("question {code}: {detail}"));
-    let narrow =
-        |value: i64, what: &str| u32::try_from(value).map_err(|_| corrupt(format!("{what} {value}")));
-    let version = narrow(row.try_get(2)?, "version")?;
-    let current_version = narrow(row.try_get(3)?, "current version")?;
-    let kind = match row.try_get::<_, &str>(6)? {
-        "single" => Kind::Single,
-        "multiple" => Kind::Multiple,
-        "judge" => Kind::Judge,
-        other => return Err(corrupt(format!("unknown kind `{other}`"))),
-    };
-    let options: Vec<String> = serde_json::from_str(row.try_get(8)?).map_err(|e| corrupt(e.to_string()))?;
-    // With the kind: `F` is option F of a choice question, 错 only for a judgement.
-    let key: &str = row.try_get(9)?;
-    let answer =
-        Answer::from_canonical(key, kind).ok_or_else(|| corrupt(format!("unreadable key `{key}`")))?;
-    let difficulty = row
-        .try_get::<_, Option<i64>>(13)?
-        .map(|d| u8::try_from(d).map_err(|_| corrupt(format!("difficulty {d}"))))
-        .transpose()?;
-    let mut question = Question::new(code.clone(), kind, row.try_get::<_, String>(7)?, options, answer);
-    question.explanation = row.try_get(10)?;
-    question.law = row.try_get(11)?;
-    question.article = row.try_get(12)?;
-    question.difficulty = difficulty;
-    question.tags = serde_json::from_str(row.try_get(14)?).map_err(|e| corrupt(e.to_string()))?;
-    question.points = row.try_get(15)?;
-    question.law_version = row.try_get(17)?;
-    Ok(StoredQuestion {
-        bank: row.try_get(0)?,
-        version,
-        current: version == current_version,
-        retired: row.try_get::<_, i64>(4)? != 0,
-        stored_at: row.try_get(5)?,
-        content_hash: row.try_get(16)?,
-        question,
-    })
-}
+use super::banks::question_from_pg_row;
 
 /// Returns the row id of a person on the roster.
 fn person_row(tx: &mut Transaction<'_>, employee: &str) -> Result<i64> {

@@ -97,7 +97,7 @@ fn question(id: &str, kind: Kind, law: &str, tags: &[&str]) -> Question {
 /// A response of the right kind for a paper's question.
 pub fn response_for(paper: &Paper, index: usize, pick: usize) -> Response {
     match paper.questions[index].kind {
-        Kind::Judge => Response::Judge(pick % 2 == 0),
+        Kind::Judge => Response::Judge(pick.is_multiple_of(2)),
         _ => Response::Choice(Letters::empty().with(pick % 4)),
     }
 }
