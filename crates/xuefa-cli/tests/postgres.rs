@@ -43,7 +43,7 @@ fn reads(exam: &str, employee: &str, session_year: &str) -> Vec<Vec<String>> {
         vec!["report", "annual", "--year", session_year, "--format", "md"],
         vec!["report", "annual", "--year", session_year, "--format", "html"],
         vec!["practice", "progress", "--employee", employee, "--format", "json"],
-        vec!["practice", "progress", "--by", "department:2", "--days", "400", "--format", "json"],
+        vec!["practice", "progress", "--by", "department:2", "--days", "366", "--format", "json"],
         vec!["verify", "--format", "json"],
     ];
     lines.into_iter().map(|line| line.into_iter().map(str::to_owned).collect()).collect()
