@@ -478,6 +478,19 @@ pub(crate) fn decode_paper(
     })
 }
 
+/// Reads an exam's plan from its sections' stored positions (4-byte little-endian integers
+/// each); `None` for an exam made before plans.
+pub(crate) fn decode_plan(sections: &[Vec<u8>]) -> Option<Vec<Vec<usize>>> {
+    (!sections.is_empty()).then(|| {
+        sections
+            .iter()
+            .map(|bytes| {
+                bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize).collect()
+            })
+            .collect()
+    })
+}
+
 /// Reads a stored paper (see [`decode_paper`]), with `find` reading a question version by
 /// row id and version (`None` when it is gone): the same for every backend.
 pub(crate) fn decode_paper_with(
@@ -1095,19 +1108,7 @@ impl ExamStore for SqliteStore {
             .prepare_cached("SELECT eligible FROM exam_sections WHERE exam_id = ?1 ORDER BY section")?
             .query_map([exam], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(
-            rows.iter()
-                .map(|bytes| {
-                    bytes
-                        .chunks_exact(4)
-                        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
-                        .collect()
-                })
-                .collect(),
-        ))
+        Ok(decode_plan(&rows))
     }
 
     fn pool_at(&self, exam: &str, positions: &[usize]) -> Result<Vec<PoolQuestion>> {

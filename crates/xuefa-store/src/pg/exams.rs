@@ -694,19 +694,7 @@ impl crate::ExamStore for PgStore {
                 .map(|row| Ok(row.try_get(0)?))
                 .collect()
         })?;
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(
-            rows.iter()
-                .map(|bytes| {
-                    bytes
-                        .chunks_exact(4)
-                        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
-                        .collect()
-                })
-                .collect(),
-        ))
+        Ok(crate::exams::decode_plan(&rows))
     }
 
     fn pool_at(&self, exam: &str, positions: &[usize]) -> Result<Vec<PoolQuestion>> {
