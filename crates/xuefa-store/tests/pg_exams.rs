@@ -6,13 +6,13 @@
 use std::collections::HashSet;
 
 use jiff::Timestamp;
-use postgres::types::{ToSql, Type};
+use postgres::types::Type;
 use rusqlite::types::Value;
 use xuefa_core::exam::{
     DrawError, Drawer, ExamSpec, Outcome, Paper, Pool, PoolQuestion, Response, draw_planned, grade,
 };
 use xuefa_core::{Answer, Department, Kind, Letters, Person, Question, Status};
-use xuefa_store::{ExamStore, Graded, Mode, PgStore, SqliteStore, Store, StoreError};
+use xuefa_store::{AnyStore, ExamStore, Graded, Mode, PgStore, SqliteStore, Store, StoreError};
 
 const EXAM: &str = "2026-test";
 
@@ -125,66 +125,18 @@ fn sqlite() -> (tempfile::TempDir, SqliteStore, rusqlite::Connection) {
     (dir, store, raw)
 }
 
-/// The tables the fixtures fill, in an order their foreign keys accept.
-const FIXTURE_TABLES: &[(&str, &str)] = &[
-    ("banks", "id, name, created_at, updated_at"),
-    ("questions", "id, bank_id, code, current_version, retired, kind, law_key"),
-    (
-        "question_versions",
-        "question_id, version, content_hash, record_hash, kind, stem, options, answer, explanation, law, \
-         law_key, article, difficulty, tags, points, created_at, law_version",
-    ),
-    ("departments", "id, path, name, parent_id, depth"),
-    ("people", "id, employee_id, name, department_id, role, status, joined, left_on, created_at, updated_at"),
-];
-
-/// Copies rows from SQLite to PostgreSQL as they are (row ids too), by the types of the
-/// PostgreSQL columns.
-fn copy_rows(from: &rusqlite::Connection, to: &mut postgres::Client, table: &str, columns: &str) {
-    let count = columns.split(',').count();
-    let placeholders: Vec<String> = (1..=count).map(|i| format!("${i}")).collect();
-    let insert = to
-        .prepare(&format!("INSERT INTO {table} ({columns}) VALUES ({})", placeholders.join(", ")))
-        .expect("insert");
-    let mut select = from.prepare(&format!("SELECT {columns} FROM {table} ORDER BY 1, 2")).expect("select");
-    let mut rows = select.query([]).expect("rows");
-    while let Some(row) = rows.next().expect("row") {
-        let values: Vec<Box<dyn ToSql + Sync>> = insert
-            .params()
-            .iter()
-            .enumerate()
-            .map(|(i, ty)| -> Box<dyn ToSql + Sync> {
-                let value: Value = row.get(i).expect("value");
-                match (ty.clone(), value) {
-                    (Type::INT8, Value::Integer(n)) => Box::new(Some(n)),
-                    (Type::INT8, Value::Null) => Box::new(None::<i64>),
-                    (Type::FLOAT8, Value::Real(x)) => Box::new(Some(x)),
-                    (Type::FLOAT8, Value::Integer(n)) => Box::new(Some(n as f64)),
-                    (Type::FLOAT8, Value::Null) => Box::new(None::<f64>),
-                    (Type::TEXT, Value::Text(text)) => Box::new(Some(text)),
-                    (Type::TEXT, Value::Null) => Box::new(None::<String>),
-                    (Type::BYTEA, Value::Blob(bytes)) => Box::new(Some(bytes)),
-                    (Type::BYTEA, Value::Null) => Box::new(None::<Vec<u8>>),
-                    (ty, value) => panic!("{table}: {value:?} for a column of {ty}"),
-                }
-            })
-            .collect();
-        let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value.as_ref()).collect();
-        to.execute(&insert, &params).expect("copy a row");
-    }
-}
-
-/// A workspace on PostgreSQL with the same banks and roster, row for row.
+/// A workspace on PostgreSQL with the same banks and roster, row for row: the SQLite
+/// workspace at `path` copied as `xuefa db copy` copies it.
 fn postgres(
     test: &str,
-    from: &rusqlite::Connection,
+    path: &std::path::Path,
 ) -> Option<(xuefa_store::testing::Scratch, PgStore, postgres::Client)> {
     let scratch = xuefa_store::testing::postgres(test)?;
-    let store = PgStore::open(&scratch.target).expect("open");
-    let mut raw = postgres::Client::connect(&scratch.target.url, postgres::NoTls).expect("connect");
-    for (table, columns) in FIXTURE_TABLES {
-        copy_rows(from, &mut raw, table, columns);
-    }
+    let from = AnyStore::Sqlite(SqliteStore::open(path).expect("open SQLite"));
+    let mut to = AnyStore::Postgres(PgStore::open(&scratch.target).expect("open"));
+    xuefa_store::copy_database(&from, &mut to, &mut |_| {}).expect("copy");
+    let AnyStore::Postgres(store) = to else { unreachable!("copied into PostgreSQL") };
+    let raw = postgres::Client::connect(&scratch.target.url, postgres::NoTls).expect("connect");
     Some((scratch, store, raw))
 }
 
@@ -493,7 +445,7 @@ fn scenario(store: &mut dyn ExamStore, raw: &mut dyn Raw, pool: &Pool) -> Log {
 
 #[test]
 fn an_exam_gives_the_same_results_on_both_backends() {
-    let (_dir, mut lite, mut lite_raw) = sqlite();
+    let (dir, mut lite, mut lite_raw) = sqlite();
     let pool = Pool::new(
         lite.questions(None)
             .expect("questions")
@@ -501,7 +453,10 @@ fn an_exam_gives_the_same_results_on_both_backends() {
             .map(|s| PoolQuestion::new(s.bank, s.version, s.question))
             .collect(),
     );
-    let Some((_scratch, mut pg, mut pg_raw)) = postgres("pg_exams::scenario", &lite_raw) else { return };
+    let Some((_scratch, mut pg, mut pg_raw)) = postgres("pg_exams::scenario", &dir.path().join("xuefa.db"))
+    else {
+        return;
+    };
     let expected = scenario(&mut lite, &mut lite_raw, &pool);
     let found = scenario(&mut pg, &mut pg_raw, &pool);
     assert_eq!(expected.0.len(), found.0.len());
@@ -512,7 +467,7 @@ fn an_exam_gives_the_same_results_on_both_backends() {
 
 #[test]
 fn two_sittings_starting_one_attempt_at_once_let_one_in() {
-    let (_dir, lite, lite_raw) = sqlite();
+    let (dir, lite, _raw) = sqlite();
     let spec = ExamSpec::from_toml(SPEC).expect("spec");
     let pool = Pool::new(
         lite.questions(None)
@@ -521,7 +476,9 @@ fn two_sittings_starting_one_attempt_at_once_let_one_in() {
             .map(|s| PoolQuestion::new(s.bank, s.version, s.question))
             .collect(),
     );
-    let Some((scratch, mut pg, _raw)) = postgres("pg_exams::race", &lite_raw) else { return };
+    let Some((scratch, mut pg, _raw)) = postgres("pg_exams::race", &dir.path().join("xuefa.db")) else {
+        return;
+    };
     let now = at("2026-06-01T01:00:00Z");
     pg.create_exam(&spec, SPEC, 7, &pool.for_spec(&spec), now).expect("create");
     let paper = next_paper(&pg, "A2");

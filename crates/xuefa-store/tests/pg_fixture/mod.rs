@@ -1,5 +1,5 @@
-//! One workspace on both backends: built on SQLite through the store, then copied row by
-//! row (ids and all) into a scratch PostgreSQL schema, so a scenario run on each must give
+//! One workspace on both backends: built on SQLite through the store, then copied (ids and
+//! all, by `xuefa_store::copy_database`) into a scratch PostgreSQL schema, so a scenario run on each must give
 //! the same results.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
@@ -8,31 +8,14 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
-use postgres::types::{ToSql, Type};
-use rusqlite::types::Value;
 use xuefa_core::exam::{ExamSpec, Paper, Pool, PoolQuestion, Response, draw_paper};
 use xuefa_core::{Answer, Department, Kind, Letters, Person, Question};
 use xuefa_store::testing::Scratch;
-use xuefa_store::{ExamStore, Mode, PgStore, SqliteStore, Store};
+use xuefa_store::{AnyStore, ExamStore, Mode, PgStore, SqliteStore, Store};
 
 pub fn at(text: &str) -> Timestamp {
     text.parse().expect("timestamp")
 }
-
-/// The tables the fixture fills, parents first.
-const TABLES: &[&str] = &[
-    "banks",
-    "questions",
-    "question_versions",
-    "departments",
-    "people",
-    "person_history",
-    "exams",
-    "exam_pool",
-    "exam_sections",
-    "attempts",
-    "responses",
-];
 
 const SPEC: &str = r#"
 id = "2026-online"
@@ -160,52 +143,11 @@ pub fn both(test: &str) -> Option<Both> {
     lite.execute("UPDATE attempts SET submitted_at = '2026-03-02T09:20:00Z' WHERE employee_id = 'E003'", [])
         .expect("submit");
 
-    let pg = PgStore::open(&scratch.target).expect("open PostgreSQL");
-    let mut client = postgres::Client::connect(&scratch.target.url, postgres::NoTls).expect("connect");
-    copy(&lite, &mut client);
+    // Into PostgreSQL as `xuefa db copy` copies a workspace.
+    let from = AnyStore::Sqlite(SqliteStore::open(&path).expect("open SQLite"));
+    let mut to = AnyStore::Postgres(PgStore::open(&scratch.target).expect("open PostgreSQL"));
+    xuefa_store::copy_database(&from, &mut to, &mut |_| {}).expect("copy");
+    let AnyStore::Postgres(pg) = to else { unreachable!("copied into PostgreSQL") };
+    let client = postgres::Client::connect(&scratch.target.url, postgres::NoTls).expect("connect");
     Some(Both { sqlite, lite, pg, client, attempts, _scratch: scratch, _dir: dir, path })
-}
-
-/// Copies the fixture's tables, every column of every row, and moves the identities on.
-fn copy(lite: &rusqlite::Connection, client: &mut postgres::Client) {
-    for table in TABLES {
-        let mut select = lite.prepare(&format!("SELECT * FROM {table}")).expect("select");
-        let columns: Vec<String> = select.column_names().map(str::to_owned).collect();
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-        let insert = client
-            .prepare(&format!(
-                "INSERT INTO {table} ({}) VALUES ({})",
-                columns.join(", "),
-                placeholders.join(", ")
-            ))
-            .expect("insert");
-        let types: Vec<Type> = insert.params().to_vec();
-        let mut rows = select.query([]).expect("rows");
-        while let Some(row) = rows.next().expect("row") {
-            let mut values: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(columns.len());
-            for (i, ty) in types.iter().enumerate() {
-                let value: Value = row.get(i).expect("value");
-                values.push(match (value, ty) {
-                    (Value::Null, &Type::INT8) => Box::new(None::<i64>),
-                    (Value::Null, &Type::FLOAT8) => Box::new(None::<f64>),
-                    (Value::Null, &Type::BYTEA) => Box::new(None::<Vec<u8>>),
-                    (Value::Null, _) => Box::new(None::<String>),
-                    (Value::Integer(n), &Type::FLOAT8) => Box::new(n as f64),
-                    (Value::Integer(n), _) => Box::new(n),
-                    (Value::Real(x), _) => Box::new(x),
-                    (Value::Text(s), _) => Box::new(s),
-                    (Value::Blob(b), _) => Box::new(b),
-                });
-            }
-            let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
-            client.execute(&insert, &refs).unwrap_or_else(|e| panic!("copy {table}: {e}"));
-        }
-        if columns.iter().any(|c| c == "id") && table != &"exams" {
-            client
-                .batch_execute(&format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table} HAVING MAX(id) IS NOT NULL"
-                ))
-                .expect("identity");
-        }
-    }
 }
