@@ -12,9 +12,9 @@ use xuefa_core::{Date, Department, Person, Question};
 
 use crate::{
     AccessCode, AttemptRecord, AttemptSummary, BankImport, BankStats, BankSummary, ExamAnswer, ExamRecord,
-    ExamSummary, Figures, Graded, Health, ItemMark, LawProgress, LedgerCheck, MarkVisitor, MarkWriter, Mode,
-    PgStore, PracticeCandidate, PracticeFilter, PracticeVisitor, Progress, ResponseSave, Result,
-    RosterImport, RosterWriter, Saved, SqliteStore, StoreError, StoredQuestion,
+    ExamSummary, Figures, Graded, Health, ItemMark, LawProgress, LedgerCheck, MarkVisitor,
+    MarkWriter, Mode, PgStore, PracticeCandidate, PracticeFilter, PracticeVisitor, Progress, ResponseSave,
+    Result, RosterImport, RosterWriter, Saved, SqliteStore, StoreError, StoredQuestion,
 };
 
 /// A workspace's store: the embedded SQLite file, or a PostgreSQL database.
@@ -499,30 +499,7 @@ impl crate::Maintenance for AnyStore {
     fn backup_to(&mut self, path: &Path) -> Result<()> {
         match self {
             AnyStore::Sqlite(store) => store.backup_to(path),
-            // A PostgreSQL workspace backs up to a SQLite file of the whole workspace, made
-            // beside the destination and renamed into place once its copy is verified.
-            AnyStore::Postgres(_) => {
-                let partial = path.with_file_name(format!(
-                    ".{}.partial",
-                    path.file_name().map_or_else(|| "backup".into(), |n| n.to_string_lossy())
-                ));
-                let file_error = |detail: String| StoreError::File { path: path.to_path_buf(), detail };
-                let _ = std::fs::remove_file(&partial);
-                let copied = SqliteStore::open(&partial).and_then(|file| {
-                    let mut to = AnyStore::Sqlite(file);
-                    crate::copy::copy(self, &mut to, &mut |_| {})
-                });
-                if let Err(error) = copied {
-                    let _ = std::fs::remove_file(&partial);
-                    return Err(error);
-                }
-                for side in ["-wal", "-shm"] {
-                    let mut name = partial.clone().into_os_string();
-                    name.push(side);
-                    let _ = std::fs::remove_file(name);
-                }
-                std::fs::rename(&partial, path).map_err(|e| file_error(e.to_string()))
-            }
+            AnyStore::Postgres(store) => store.backup_to(path),
         }
     }
 }

@@ -241,15 +241,40 @@ fn each_pg_row(store: &PgStore, table: &Table, each: &mut dyn FnMut(&[Value]) ->
     })
 }
 
-fn each_row(store: &AnyStore, table: &Table, each: &mut dyn FnMut(&[Value]) -> Result<()>) -> Result<()> {
+/// The database a copy reads, of either backend.
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
+    Sqlite(&'a SqliteStore),
+    Postgres(&'a PgStore),
+}
+
+impl<'a> From<&'a AnyStore> for Source<'a> {
+    fn from(store: &'a AnyStore) -> Source<'a> {
+        match store {
+            AnyStore::Sqlite(store) => Source::Sqlite(store),
+            AnyStore::Postgres(store) => Source::Postgres(store),
+        }
+    }
+}
+
+impl Source<'_> {
+    fn schema_version(self) -> Result<i64> {
+        match self {
+            Source::Sqlite(store) => store.schema_version(),
+            Source::Postgres(store) => store.schema_version(),
+        }
+    }
+}
+
+fn each_row(store: Source<'_>, table: &Table, each: &mut dyn FnMut(&[Value]) -> Result<()>) -> Result<()> {
     match store {
-        AnyStore::Sqlite(store) => each_sqlite_row(store, table, each),
-        AnyStore::Postgres(store) => each_pg_row(store, table, each),
+        Source::Sqlite(store) => each_sqlite_row(store, table, each),
+        Source::Postgres(store) => each_pg_row(store, table, each),
     }
 }
 
 /// Counts and hashes a table's rows in key order.
-fn fingerprint(store: &AnyStore, table: &Table) -> Result<(u64, String)> {
+fn fingerprint(store: Source<'_>, table: &Table) -> Result<(u64, String)> {
     let mut hash = Sha256::new();
     let mut rows = 0u64;
     each_row(store, table, &mut |values| {
@@ -293,9 +318,17 @@ pub fn copy(
     to: &mut AnyStore,
     progress: &mut dyn FnMut(&TableCopy),
 ) -> Result<Vec<TableCopy>> {
+    copy_from(from.into(), to, progress)
+}
+
+fn copy_from(
+    from: Source<'_>,
+    to: &mut AnyStore,
+    progress: &mut dyn FnMut(&TableCopy),
+) -> Result<Vec<TableCopy>> {
     let tables = match (from, &*to) {
-        (AnyStore::Postgres(store), _) | (_, AnyStore::Postgres(store)) => describe(store)?,
-        (AnyStore::Sqlite(_), AnyStore::Sqlite(_)) => {
+        (Source::Postgres(store), _) | (_, AnyStore::Postgres(store)) => describe(store)?,
+        (Source::Sqlite(_), AnyStore::Sqlite(_)) => {
             return Err(StoreError::Corrupt(
                 "a copy between two SQLite files is a backup: use xuefa backup".into(),
             ));
@@ -319,7 +352,7 @@ pub fn copy(
     let mut mismatched = BTreeMap::new();
     for table in &tables {
         let (rows, hash) = fingerprint(from, table)?;
-        let copied = fingerprint(to, table)?;
+        let copied = fingerprint((&*to).into(), table)?;
         if copied != (rows, hash.clone()) {
             mismatched.insert(table.name.to_owned(), (rows, copied.0));
         }
@@ -355,7 +388,7 @@ fn clear(to: &mut AnyStore) -> Result<()> {
     Ok(())
 }
 
-fn copy_into_sqlite(from: &AnyStore, target: &mut SqliteStore, tables: &[Table]) -> Result<()> {
+fn copy_into_sqlite(from: Source<'_>, target: &mut SqliteStore, tables: &[Table]) -> Result<()> {
     use rusqlite::types::Value as Sql;
     let tx = target.write()?;
     for table in tables {
@@ -386,7 +419,7 @@ fn copy_into_sqlite(from: &AnyStore, target: &mut SqliteStore, tables: &[Table])
     Ok(())
 }
 
-fn copy_into_pg(from: &AnyStore, target: &PgStore, tables: &[Table]) -> Result<()> {
+fn copy_into_pg(from: Source<'_>, target: &PgStore, tables: &[Table]) -> Result<()> {
     target.write_once(crate::PgLock::Writer, |tx| {
         for table in tables {
             let columns: Vec<&str> = table.columns.iter().map(|(c, _)| c.as_str()).collect();
@@ -485,4 +518,29 @@ pub fn status(store: &AnyStore) -> Result<DbStatus> {
         })?,
     };
     Ok(DbStatus { backend: store.backend(), schema_version: store.schema_version()?, bytes, tables })
+}
+
+/// Backs a PostgreSQL workspace up into a new SQLite file at `path`: the verified copy is
+/// made beside it and renamed into place, so the backup appears whole or not at all.
+pub(crate) fn backup_into_sqlite(from: &PgStore, path: &std::path::Path) -> Result<()> {
+    let partial = path.with_file_name(format!(
+        ".{}.partial",
+        path.file_name().map_or_else(|| "backup".into(), |n| n.to_string_lossy())
+    ));
+    let _ = std::fs::remove_file(&partial);
+    let copied = SqliteStore::open(&partial).and_then(|file| {
+        let mut to = AnyStore::Sqlite(file);
+        copy_from(Source::Postgres(from), &mut to, &mut |_| {})
+    });
+    if let Err(error) = copied {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error);
+    }
+    for side in ["-wal", "-shm"] {
+        let mut name = partial.clone().into_os_string();
+        name.push(side);
+        let _ = std::fs::remove_file(name);
+    }
+    std::fs::rename(&partial, path)
+        .map_err(|e| StoreError::File { path: path.to_path_buf(), detail: e.to_string() })
 }

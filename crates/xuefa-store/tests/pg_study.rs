@@ -6,8 +6,7 @@ use xuefa_core::Date;
 use xuefa_core::exam::Audience;
 use xuefa_core::study::{AttendanceMark, MarkStatus, SessionKind, StudySession};
 use xuefa_store::{
-    LedgerCheck, LedgerProblem, LedgerRecord, Maintenance, Named, PgStore, SqliteStore, StoreError,
-    StudyStore,
+    LedgerCheck, LedgerProblem, LedgerRecord, Maintenance, Named, PgStore, SqliteStore, StudyStore,
 };
 
 fn at(text: &str) -> Timestamp {
@@ -332,17 +331,18 @@ fn ledger_heads_are_equal_for_the_same_marks_at_the_same_times() {
 }
 
 #[test]
-fn a_postgresql_workspace_is_not_backed_up_to_a_file() {
-    let Some(scratch) = xuefa_store::testing::postgres("pg_study::backup") else { return };
-    let mut store = PgStore::open(&scratch.target).expect("open");
+fn a_postgresql_workspace_backs_up_to_one_sqlite_file() {
+    let Some(mut both) = Both::new("pg_study::backup") else { return };
+    let marks: Vec<AttendanceMark> =
+        ["E1", "E2", "E3"].iter().map(|e| mark("S1", e, MarkStatus::Present, None)).collect();
+    both.pg.record_study(&sessions(), &marks, at("2026-03-01T00:00:00Z")).expect("record study");
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("copy.db");
-    match store.backup_to(&path) {
-        Err(StoreError::File { path: named, detail }) => {
-            assert_eq!(named, path);
-            assert!(detail.contains("pg_dump") && detail.contains("xuefa db copy"), "{detail}");
-        }
-        other => panic!("expected a file error, got {other:?}"),
-    }
-    assert!(!path.exists());
+    both.pg.backup_to(&path).expect("backup");
+    // Nothing is left beside it.
+    let names: Vec<_> =
+        std::fs::read_dir(dir.path()).expect("folder").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(names, ["copy.db"]);
+    let info = SqliteStore::inspect(&path).expect("a xuefa database");
+    assert_eq!((info.people, info.marks), (4, 3));
 }

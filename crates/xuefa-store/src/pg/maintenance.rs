@@ -8,7 +8,8 @@
 //! - references are checked against every foreign key of the schema (which the server
 //!   enforces, so only a load that bypassed them leaves any), by table and key, naming a
 //!   row by its integer primary key (SQLite's row id) and 0 where the key is another;
-//! - a backup is made by `pg_dump`, or a copy to a SQLite file by `xuefa db copy`.
+//! - a backup is one SQLite file of the whole workspace, made and verified as `xuefa db copy`
+//!   makes it (a server's own backups, `pg_dump` and its kind, go on beside it).
 
 use std::path::Path;
 
@@ -21,7 +22,6 @@ use super::ledger::attempt_fields;
 use crate::ledger::{ATTEMPT, ATTEMPT_COLUMNS, AttemptFields, MARK, hex, link_digest, mark_digest};
 use crate::{
     ExamFigures, Figures, Health, LedgerCheck, LedgerProblem, LedgerRecord, Orphans, Result, SCHEMA_VERSION,
-    StoreError,
 };
 
 /// SQLite's `ORPHANS`, in PostgreSQL's words (`IS DISTINCT FROM` for `IS NOT`; the
@@ -180,15 +180,10 @@ impl crate::Maintenance for PgStore {
         })
     }
 
-    /// Refused: a PostgreSQL workspace is backed up with `pg_dump`, or copied whole to a
-    /// SQLite file with `xuefa db copy`.
+    /// Writes the whole workspace into a new SQLite file, verified table by table as
+    /// `xuefa db copy` verifies (see [`crate::copy_database`]).
     fn backup_to(&mut self, path: &Path) -> Result<()> {
-        Err(StoreError::File {
-            path: path.to_path_buf(),
-            detail: "a PostgreSQL workspace is backed up with pg_dump, or copied to a SQLite file with \
-                     `xuefa db copy`"
-                .into(),
-        })
+        crate::copy::backup_into_sqlite(self, path)
     }
 }
 
