@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use xuefa_core::{Department, Person, Status};
-use xuefa_store::{AccessCode, OnlineStore, Store};
+use xuefa_store::{AccessCode, LoginEnd, OnlineStore, Store};
 
 use crate::error::{AppError, Message};
 
@@ -333,23 +333,28 @@ pub fn login_finish<S: OnlineStore + ?Sized>(
     now: Timestamp,
 ) -> Result<SignedIn, LoginError> {
     let refs = [attempt.keys[0].as_str(), attempt.keys[1].as_str()];
-    // Checked again in the writer's turn: of many guesses sent at once, all of which passed
-    // [`login_prepare`] together, none signs in after the fifth failure was recorded.
-    if store.login_failures(&refs, attempt.since)?.iter().any(|&n| n >= MAX_FAILURES) {
+    let signed_in = attempt.name.filter(|_| verified).map(|name| {
+        let mut bytes = [0u8; 32];
+        random(&mut bytes).map(|()| (name, bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+    });
+    let signed_in = signed_in.transpose().map_err(LoginError::App)?;
+    let hash = signed_in.as_ref().map(|(_, token)| token_hash(token));
+    let end = match &hash {
+        Some(hash) => LoginEnd::Session {
+            token_hash: hash,
+            employee: &attempt.employee,
+            created: now,
+            expires: now.checked_add(SignedDuration::from_hours(SESSION_HOURS)).unwrap_or(now),
+        },
+        None => LoginEnd::Failure { at: now, forget: attempt.since },
+    };
+    // Counted again where the outcome is written, in one step on every server sharing the
+    // database: of many guesses sent at once, all of which passed [`login_prepare`]
+    // together, none signs in or counts after the fifth failure.
+    if !store.settle_login(&refs, attempt.since, MAX_FAILURES, end)? {
         return Err(LoginError::TooMany);
     }
-    let name = match attempt.name {
-        Some(name) if verified => name,
-        _ => {
-            store.record_login_failure(&refs, now, attempt.since)?;
-            return Err(LoginError::Wrong);
-        }
-    };
-    let mut bytes = [0u8; 32];
-    random(&mut bytes).map_err(LoginError::App)?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let expires = now.checked_add(SignedDuration::from_hours(SESSION_HOURS)).unwrap_or(now);
-    store.create_web_session(&token_hash(&token), &attempt.employee, now, expires)?;
+    let Some((name, token)) = signed_in else { return Err(LoginError::Wrong) };
     Ok(SignedIn { employee: attempt.employee, name, token })
 }
 

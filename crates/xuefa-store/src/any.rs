@@ -12,9 +12,9 @@ use xuefa_core::{Date, Department, Person, Question};
 
 use crate::{
     AccessCode, AttemptRecord, AttemptSummary, BankImport, BankStats, BankSummary, ExamAnswer, ExamRecord,
-    ExamSummary, Figures, Graded, Health, ItemMark, LawProgress, LedgerCheck, MarkVisitor,
+    ExamSummary, Figures, Graded, Health, ItemMark, LawProgress, LedgerCheck, LoginEnd, MarkVisitor,
     MarkWriter, Mode, PgStore, PracticeCandidate, PracticeFilter, PracticeVisitor, Progress, ResponseSave,
-    Result, RosterImport, RosterWriter, Saved, SqliteStore, StoreError, StoredQuestion,
+    Result, RosterImport, RosterWriter, Saved, SqliteStore, StoredQuestion,
 };
 
 /// A workspace's store: the embedded SQLite file, or a PostgreSQL database.
@@ -408,6 +408,19 @@ impl crate::OnlineStore for AnyStore {
         match self {
             AnyStore::Sqlite(store) => store.record_login_failure(keys, at, forget),
             AnyStore::Postgres(store) => store.record_login_failure(keys, at, forget),
+        }
+    }
+
+    fn settle_login(
+        &mut self,
+        keys: &[&str],
+        since: Timestamp,
+        limit: u64,
+        end: LoginEnd<'_>,
+    ) -> Result<bool> {
+        match self {
+            AnyStore::Sqlite(store) => store.settle_login(keys, since, limit, end),
+            AnyStore::Postgres(store) => store.settle_login(keys, since, limit, end),
         }
     }
 

@@ -34,7 +34,7 @@ pub use copy::{DbStatus, TableCopy, copy as copy_database, status as database_st
 pub use exams::{AttemptRecord, AttemptSummary, ExamRecord, ExamStore, ExamSummary, Graded, ItemMark, Mode};
 pub use ledger::{LedgerCheck, LedgerProblem, Record as LedgerRecord, hex};
 pub use maintenance::{BackupInfo, ExamFigures, Figures, Health, Maintenance, Orphans};
-pub use online::{AccessCode, OnlineStore, ResponseSave, Saved};
+pub use online::{AccessCode, LoginEnd, OnlineStore, ResponseSave, Saved};
 pub use pg::{Lock as PgLock, PgPool, PgStore, PgTarget};
 pub use practice::{
     ExamAnswer, LawProgress, PracticeCandidate, PracticeFilter, PracticeStore, PracticeTotals,

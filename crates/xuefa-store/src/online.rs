@@ -56,6 +56,29 @@ pub struct ResponseSave {
     pub at: Timestamp,
 }
 
+/// How a sign-in ends, written by [`OnlineStore::settle_login`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginEnd<'a> {
+    /// A wrong code: a failure under each key at `at`; failures before `forget` are dropped.
+    Failure {
+        /// When it failed.
+        at: Timestamp,
+        /// Failures before this are forgotten.
+        forget: Timestamp,
+    },
+    /// A right code: a session stored by its token's hash.
+    Session {
+        /// The hash of the session's token.
+        token_hash: &'a str,
+        /// Who signed in.
+        employee: &'a str,
+        /// When.
+        created: Timestamp,
+        /// When the session ends.
+        expires: Timestamp,
+    },
+}
+
 /// The store's part of sitting over a network.
 pub trait OnlineStore {
     /// Stores these access codes, each replacing the person's earlier code and ending the
@@ -90,6 +113,21 @@ pub trait OnlineStore {
     /// # Errors
     /// Returns a database error.
     fn record_login_failure(&mut self, keys: &[&str], at: Timestamp, forget: Timestamp) -> Result<()>;
+
+    /// Ends a sign-in under the rate limit, in one transaction that no other sign-in under
+    /// the same keys interleaves with, in this process or another on the same database:
+    /// when any key already has `limit` failures at or after `since`, writes nothing and
+    /// returns false; otherwise writes `end` (a failure, or the session) and returns true.
+    ///
+    /// # Errors
+    /// Returns a database error.
+    fn settle_login(
+        &mut self,
+        keys: &[&str],
+        since: Timestamp,
+        limit: u64,
+        end: LoginEnd<'_>,
+    ) -> Result<bool>;
 
     /// Stores a signed-in session by its token's hash.
     ///
@@ -234,15 +272,41 @@ impl OnlineStore for SqliteStore {
 
     fn record_login_failure(&mut self, keys: &[&str], at: Timestamp, forget: Timestamp) -> Result<()> {
         let tx = self.write()?;
-        tx.execute("DELETE FROM login_failures WHERE at < ?1", [forget.as_second()])?;
-        {
-            let mut insert = tx.prepare_cached("INSERT INTO login_failures (key, at) VALUES (?1, ?2)")?;
-            for key in keys {
-                insert.execute(params![key, at.as_second()])?;
+        insert_failures(&tx, keys, at, forget)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn settle_login(
+        &mut self,
+        keys: &[&str],
+        since: Timestamp,
+        limit: u64,
+        end: LoginEnd<'_>,
+    ) -> Result<bool> {
+        // The write lock first: the count and the write are one step for every process.
+        let tx = self.write()?;
+        for key in keys {
+            let failures: i64 = tx
+                .prepare_cached("SELECT COUNT(*) FROM login_failures WHERE key = ?1 AND at >= ?2")?
+                .query_row(params![key, since.as_second()], |row| row.get(0))?;
+            if failures as u64 >= limit {
+                return Ok(false);
+            }
+        }
+        match end {
+            LoginEnd::Failure { at, forget } => insert_failures(&tx, keys, at, forget)?,
+            LoginEnd::Session { token_hash, employee, created, expires } => {
+                tx.prepare_cached(INSERT_SESSION)?.execute(params![
+                    token_hash,
+                    employee,
+                    created.to_string(),
+                    expires.as_second()
+                ])?;
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     fn create_web_session(
@@ -252,11 +316,12 @@ impl OnlineStore for SqliteStore {
         created: Timestamp,
         expires: Timestamp,
     ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO web_sessions (token_hash, employee_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![token_hash, employee, created.to_string(), expires.as_second()])?;
+        self.conn.prepare_cached(INSERT_SESSION)?.execute(params![
+            token_hash,
+            employee,
+            created.to_string(),
+            expires.as_second()
+        ])?;
         Ok(())
     }
 
@@ -332,4 +397,23 @@ impl OnlineStore for SqliteStore {
             .prepare_cached("SELECT COUNT(*) FROM attempt_events WHERE attempt_id = ?1 AND kind = ?2")?
             .query_row(params![attempt, kind], |row| row.get::<_, i64>(0))? as u64)
     }
+}
+
+/// Stores a session.
+const INSERT_SESSION: &str =
+    "INSERT INTO web_sessions (token_hash, employee_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)";
+
+/// Records a failed sign-in under each key, forgetting failures older than `forget`.
+fn insert_failures(
+    tx: &rusqlite::Transaction<'_>,
+    keys: &[&str],
+    at: Timestamp,
+    forget: Timestamp,
+) -> Result<()> {
+    tx.execute("DELETE FROM login_failures WHERE at < ?1", [forget.as_second()])?;
+    let mut insert = tx.prepare_cached("INSERT INTO login_failures (key, at) VALUES (?1, ?2)")?;
+    for key in keys {
+        insert.execute(params![key, at.as_second()])?;
+    }
+    Ok(())
 }

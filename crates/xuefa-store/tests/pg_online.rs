@@ -7,7 +7,7 @@ mod pg_fixture;
 
 use jiff::Timestamp;
 use pg_fixture::{Both, at, both, response_for};
-use xuefa_store::{AccessCode, OnlineStore, ResponseSave, Saved};
+use xuefa_store::{AccessCode, LoginEnd, OnlineStore, ResponseSave, Saved};
 
 fn code(employee: &str, hash: &str, expires: Option<&str>) -> AccessCode {
     AccessCode::new(employee.to_owned(), hash.to_owned(), at("2026-03-01T08:00:00Z"), expires.map(at))
@@ -327,4 +327,57 @@ fn saves_from_many_connections_at_once_each_land_once() {
 
 fn both_url(both: &Both) -> String {
     both.pg.target().url.clone()
+}
+
+/// Guesses settled under the limit, as the sign-in settles them.
+fn settle<S: OnlineStore + ?Sized>(store: &mut S, keys: &[&str], at: Timestamp) -> bool {
+    let since = at - jiff::SignedDuration::from_mins(15);
+    store.settle_login(keys, since, 5, LoginEnd::Failure { at, forget: since }).expect("settle")
+}
+
+#[test]
+fn sign_ins_are_settled_alike_and_stop_at_the_limit() {
+    let Some(mut both) = both("pg_online::settle") else { return };
+    let t = at("2026-03-02T08:00:00Z");
+    let keys = ["employee:E001", "address:10.0.0.1"];
+    let run = |store: &mut dyn OnlineStore| {
+        let mut seen: Vec<bool> = (0..7).map(|_| settle(store, &keys, t)).collect();
+        // Another person from the same address is refused too; a session is not stored then.
+        let session = LoginEnd::Session { token_hash: "h", employee: "E002", created: t, expires: t };
+        seen.push(store.settle_login(&["employee:E002", "address:10.0.0.1"], t, 5, session).expect("settle"));
+        seen.push(store.web_session("h", Timestamp::UNIX_EPOCH).expect("session").is_some());
+        seen.push(store.settle_login(&["employee:E002", "address:10.0.0.2"], t, 5, session).expect("settle"));
+        seen.push(store.web_session("h", Timestamp::UNIX_EPOCH).expect("session").is_some());
+        seen
+    };
+    let sqlite = run(&mut both.sqlite);
+    assert_eq!(sqlite, [true, true, true, true, true, false, false, false, false, true, true]);
+    assert_eq!(run(&mut both.pg), sqlite);
+}
+
+#[test]
+fn guesses_from_several_servers_at_once_count_no_more_than_the_limit() {
+    // Eight connections (as eight servers) each send guesses for one person at once: five
+    // are written, every other is refused, however they interleave.
+    let Some(both) = both("pg_online::settle_race") else { return };
+    let target = xuefa_store::PgTarget::new(both_url(&both));
+    let t = at("2026-03-02T08:00:00Z");
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for server in 0..8 {
+            let (target, written) = (target.clone(), &written);
+            scope.spawn(move || {
+                let mut store = xuefa_store::PgStore::open(&target).expect("open");
+                let address = format!("address:10.0.0.{server}");
+                for _ in 0..4 {
+                    if settle(&mut store, &["employee:E001", &address], t) {
+                        written.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(written.into_inner(), 5);
+    let mut store = xuefa_store::PgStore::open(&target).expect("open");
+    assert_eq!(store.login_failures(&["employee:E001"], t).expect("count"), [5]);
 }

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use super::{Lock, PgStore};
 use crate::online::time;
-use crate::{AccessCode, AttemptRecord, ResponseSave, Result, Saved};
+use crate::{AccessCode, AttemptRecord, LoginEnd, ResponseSave, Result, Saved};
 
 /// How many access codes one statement stores.
 const CODES_AT_ONCE: usize = 1000;
@@ -101,14 +101,42 @@ impl crate::OnlineStore for PgStore {
     }
 
     fn record_login_failure(&mut self, keys: &[&str], at: Timestamp, forget: Timestamp) -> Result<()> {
-        let (at, forget) = (at.as_second(), forget.as_second());
+        self.write(Lock::Rows, |tx| insert_failures(tx, keys, at, forget))
+    }
+
+    fn settle_login(
+        &mut self,
+        keys: &[&str],
+        since: Timestamp,
+        limit: u64,
+        end: LoginEnd<'_>,
+    ) -> Result<bool> {
+        let since = since.as_second();
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
         self.write(Lock::Rows, |tx| {
-            tx.execute("DELETE FROM login_failures WHERE at < $1", &[&forget])?;
-            let insert = tx.prepare("INSERT INTO login_failures (key, at) VALUES ($1, $2)")?;
-            for key in keys {
-                tx.execute(&insert, &[key, &at])?;
+            // Each key's lock, in one order, until the transaction ends: a sign-in under the
+            // same person or address on any server waits here, then counts this one's write.
+            for key in &sorted {
+                tx.execute("SELECT pg_advisory_xact_lock(30838, hashtext($1))", &[key])?;
             }
-            Ok(())
+            let statement = tx.prepare("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")?;
+            for key in keys {
+                if count(tx.query_one(&statement, &[key, &since])?.try_get(0)?) >= limit {
+                    return Ok(false);
+                }
+            }
+            match end {
+                LoginEnd::Failure { at, forget } => insert_failures(tx, keys, at, forget)?,
+                LoginEnd::Session { token_hash, employee, created, expires } => {
+                    tx.execute(
+                        INSERT_SESSION,
+                        &[&token_hash, &employee, &created.to_string(), &expires.as_second()],
+                    )?;
+                }
+            }
+            Ok(true)
         })
     }
 
@@ -121,10 +149,7 @@ impl crate::OnlineStore for PgStore {
     ) -> Result<()> {
         let (created, expires) = (created.to_string(), expires.as_second());
         self.write(Lock::Rows, |tx| {
-            tx.execute(
-                "INSERT INTO web_sessions (token_hash, employee_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-                &[&token_hash, &employee, &created, &expires],
-            )?;
+            tx.execute(INSERT_SESSION, &[&token_hash, &employee, &created, &expires])?;
             Ok(())
         })
     }
@@ -254,4 +279,24 @@ impl crate::OnlineStore for PgStore {
     fn attempt_events(&self, attempt: i64, kind: &str) -> Result<u64> {
         self.read(|tx| Ok(count(tx.query_one(COUNT_EVENTS, &[&attempt, &kind])?.try_get(0)?)))
     }
+}
+
+/// Stores a session.
+const INSERT_SESSION: &str =
+    "INSERT INTO web_sessions (token_hash, employee_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+
+/// Records a failed sign-in under each key, forgetting failures older than `forget`.
+fn insert_failures(
+    tx: &mut postgres::Transaction<'_>,
+    keys: &[&str],
+    at: Timestamp,
+    forget: Timestamp,
+) -> Result<()> {
+    let (at, forget) = (at.as_second(), forget.as_second());
+    tx.execute("DELETE FROM login_failures WHERE at < $1", &[&forget])?;
+    let insert = tx.prepare("INSERT INTO login_failures (key, at) VALUES ($1, $2)")?;
+    for key in keys {
+        tx.execute(&insert, &[key, &at])?;
+    }
+    Ok(())
 }
