@@ -363,12 +363,15 @@ fn guesses_from_several_servers_at_once_count_no_more_than_the_limit() {
     let target = xuefa_store::PgTarget::new(both_url(&both));
     let t = at("2026-03-02T08:00:00Z");
     let written = std::sync::atomic::AtomicUsize::new(0);
+    let start = std::sync::Barrier::new(8);
     std::thread::scope(|scope| {
         for server in 0..8 {
-            let (target, written) = (target.clone(), &written);
+            let (target, written, start) = (target.clone(), &written, &start);
             scope.spawn(move || {
                 let mut store = xuefa_store::PgStore::open(&target).expect("open");
                 let address = format!("address:10.0.0.{server}");
+                // All at once.
+                start.wait();
                 for _ in 0..4 {
                     if settle(&mut store, &["employee:E001", &address], t) {
                         written.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -378,6 +381,6 @@ fn guesses_from_several_servers_at_once_count_no_more_than_the_limit() {
         }
     });
     assert_eq!(written.into_inner(), 5);
-    let mut store = xuefa_store::PgStore::open(&target).expect("open");
+    let store = xuefa_store::PgStore::open(&target).expect("open");
     assert_eq!(store.login_failures(&["employee:E001"], t).expect("count"), [5]);
 }
