@@ -235,8 +235,13 @@ pub async fn serve<S: Backend + Send + 'static>(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    // Open the writer first: a store that cannot be opened stops the server at once.
-    let writer = (config.open)().map_err(ServeError::Store)?;
+    // Open the writer first: a store that cannot be opened stops the server at once. On a
+    // blocking thread, as every store call: a database driver may block.
+    let open = Arc::clone(&config.open);
+    let writer = tokio::task::spawn_blocking(move || open())
+        .await
+        .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))?
+        .map_err(ServeError::Store)?;
     let readers = config.readers.max(1);
     let (saves, jobs) = tokio::sync::mpsc::unbounded_channel();
     let shared = Arc::new(Shared {

@@ -26,6 +26,11 @@ impl Server {
 
     /// Starts it with more arguments.
     pub fn start_with(dir: &Path, now: &str, args: &[&str]) -> Server {
+        Server::start_in(dir, now, args, &[])
+    }
+
+    /// Starts it with more arguments and environment variables.
+    pub fn start_in(dir: &Path, now: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_xuefa"));
         command
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -41,6 +46,7 @@ impl Server {
         if let Some(path) = std::env::var_os("PATH") {
             command.env("PATH", path);
         }
+        command.envs(env.iter().copied());
         let mut child = command.spawn().expect("xuefa serve starts");
         let stderr = child.stderr.take().expect("stderr");
         let lines = Arc::new(Mutex::new(Vec::new()));

@@ -90,7 +90,7 @@ impl crate::Maintenance for PgStore {
     /// Walks the ledger in one snapshot (a REPEATABLE READ transaction that writes only a
     /// temporary table of latest links, dropped with it).
     fn verify_ledger(&mut self) -> Result<LedgerCheck> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).start()?;
         let check = verify(&mut tx)?;
         tx.rollback()?;
@@ -398,7 +398,7 @@ mod tests {
         let mut sqlite = SqliteStore::open(&dir.path().join("xuefa.db")).expect("open SQLite");
         let mut pg = PgStore::open(&scratch.target).expect("open PostgreSQL");
         sqlite.conn.execute_batch(ATTEMPTS).expect("SQLite fixture");
-        pg.client().batch_execute(ATTEMPTS).expect("PostgreSQL fixture");
+        pg.client().expect("connection").batch_execute(ATTEMPTS).expect("PostgreSQL fixture");
         crate::ledger::link_existing(&sqlite.conn).expect("link on SQLite");
         pg.write(Lock::Writer, |tx| {
             let mut chain = Chain::load(tx)?;
@@ -419,7 +419,7 @@ mod tests {
                     UPDATE attempts SET submitted_at = NULL WHERE id = 2;
                     UPDATE attempts SET score = 60.0 WHERE id = 3;";
         sqlite.conn.execute_batch(edit).expect("SQLite edit");
-        pg.client().batch_execute(edit).expect("PostgreSQL edit");
+        pg.client().expect("connection").batch_execute(edit).expect("PostgreSQL edit");
         let check = pg.verify_ledger().expect("verify");
         assert_eq!(sqlite.verify_ledger().expect("verify"), check);
         let record = |employee: &str, attempt| LedgerRecord::Attempt {
@@ -452,6 +452,7 @@ mod tests {
         assert!(pg.health(now).expect("health").references.is_empty());
         // The owner of the tables may switch the keys' triggers off for a load.
         pg.client()
+            .expect("connection")
             .batch_execute(
                 "ALTER TABLE attendance DISABLE TRIGGER ALL;
                  INSERT INTO attendance (session_id, employee_id, status, hours, recorded_at)

@@ -196,6 +196,29 @@ fn connect_detail(error: &postgres::Error) -> String {
 enum Pool {
     Plain(r2d2::Pool<PostgresConnectionManager<NoTls>>),
     Tls(r2d2::Pool<PostgresConnectionManager<MakeRustlsConnect>>),
+    /// Closing, on a thread of its own.
+    Closed,
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        if !matches!(self, Pool::Closed) {
+            off_runtime(self, Pool::Closed);
+        }
+    }
+}
+
+/// The driver's synchronous client runs a runtime of its own to talk to the server, which
+/// may not start on a thread that drives async tasks (a server's): closing a connection
+/// there would panic. So a connection or pool dropped on such a thread is handed, in
+/// `value`'s place, to a thread of its own to close; anywhere else it closes as it is.
+fn off_runtime<T: Send + 'static>(value: &mut T, closed: T) {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let taken = std::mem::replace(value, closed);
+        // Closing cannot fail in a way anyone could act on; a thread that cannot start
+        // leaves the connection to be closed when the process ends.
+        let _ = std::thread::Builder::new().name("xuefa-pg-close".into()).spawn(move || drop(taken));
+    }
 }
 
 /// A pool of connections to one database, for a server's workers: cloning shares the pool.
@@ -253,6 +276,7 @@ impl PgPool {
         let conn = match &*self.pool {
             Pool::Plain(pool) => Conn::Plain(pool.get().map_err(error)?),
             Pool::Tls(pool) => Conn::Tls(pool.get().map_err(error)?),
+            Pool::Closed => return Err(closed()),
         };
         Ok(PgStore { conn: RefCell::new(conn), target: self.target.clone() })
     }
@@ -262,16 +286,33 @@ enum Conn {
     Direct(Client),
     Plain(r2d2::PooledConnection<PostgresConnectionManager<NoTls>>),
     Tls(r2d2::PooledConnection<PostgresConnectionManager<MakeRustlsConnect>>),
+    /// Closing, on a thread of its own.
+    Closed,
 }
 
 impl Conn {
-    fn client(&mut self) -> &mut Client {
+    fn client(&mut self) -> Option<&mut Client> {
         match self {
-            Conn::Direct(client) => client,
-            Conn::Plain(pooled) => pooled,
-            Conn::Tls(pooled) => pooled,
+            Conn::Direct(client) => Some(client),
+            Conn::Plain(pooled) => Some(pooled),
+            Conn::Tls(pooled) => Some(pooled),
+            Conn::Closed => None,
         }
     }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if !matches!(self, Conn::Closed) {
+            off_runtime(self, Conn::Closed);
+        }
+    }
+}
+
+/// The error of a connection or pool already being closed (never seen by a caller: only a
+/// value being dropped is closed).
+fn closed() -> StoreError {
+    StoreError::Corrupt("the database connection is closed".into())
 }
 
 /// A workspace database on a PostgreSQL server: one connection (its own, or one taken from
@@ -316,8 +357,8 @@ impl PgStore {
 
     /// The connection, for one call at a time. Callers never hold it across a call that
     /// takes it again.
-    pub(crate) fn client(&self) -> RefMut<'_, Client> {
-        RefMut::map(self.conn.borrow_mut(), Conn::client)
+    pub(crate) fn client(&self) -> Result<RefMut<'_, Client>> {
+        RefMut::filter_map(self.conn.borrow_mut(), Conn::client).map_err(|_| closed())
     }
 
     /// Runs `f` in a read-only transaction that sees one snapshot of the database, so a
@@ -326,7 +367,7 @@ impl PgStore {
     /// # Errors
     /// Returns what `f` returns, or a database error.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut tx = client
             .build_transaction()
             .isolation_level(IsolationLevel::RepeatableRead)
@@ -347,7 +388,7 @@ impl PgStore {
         lock: Lock,
         mut f: impl FnMut(&mut Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut tries = 0;
         loop {
             tries += 1;
@@ -383,7 +424,7 @@ impl PgStore {
         lock: Lock,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut tx = client.transaction()?;
         if lock == Lock::Writer {
             tx.execute(TAKE_WRITER_LOCK, &[])?;
@@ -495,6 +536,7 @@ mod tests {
         assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
         store
             .client()
+            .expect("connection")
             .execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 'later')",
                 &[&(SCHEMA_VERSION + 1)],
