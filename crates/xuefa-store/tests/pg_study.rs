@@ -346,3 +346,32 @@ fn a_postgresql_workspace_backs_up_to_one_sqlite_file() {
     let info = SqliteStore::inspect(&path).expect("a xuefa database");
     assert_eq!((info.people, info.marks), (4, 3));
 }
+
+#[test]
+fn a_long_sheet_with_a_person_twice_is_stored_and_linked_alike() {
+    // More marks than PostgreSQL's writer sends at once, and one person marked twice at one
+    // session (the later mark wins, both are linked), on both backends.
+    let Some(mut both) = Both::new("pg_study::long_sheet") else { return };
+    both.same(|store| store.record_study(&sessions(), &[], at("2026-03-01T00:00:00Z")).expect("sessions"));
+    both.same(|store| {
+        store
+            .write_marks(at("2026-03-02T00:00:00Z"), &mut |writer| {
+                for i in 0..4500 {
+                    writer.write(&mark("S1", &format!("X{i:04}"), MarkStatus::Present, None));
+                    if i == 2100 {
+                        writer.write(&mark("S1", "X0001", MarkStatus::Late, Some(0.5)));
+                        writer.write(&mark("S1", "X2050", MarkStatus::Late, Some(0.5)));
+                    }
+                }
+                writer.write(&mark("S1", "X0002", MarkStatus::Absent, None));
+                true
+            })
+            .expect("marks")
+    });
+    let check = both.same(|store| store.verify_ledger().expect("verify"));
+    // (The fixture's attempts were written by SQL and are unlinked; every mark is linked.)
+    assert_eq!((check.length, check.marks), (4503, 4500));
+    assert!(!format!("{:?}", check.problems).contains("Mark"), "{:?}", check.problems);
+    let scanned = both.same(|store| scan(store, "2026-01-01", "2026-12-31"));
+    assert!(format!("{scanned:?}").contains("late"), "{scanned:?}");
+}

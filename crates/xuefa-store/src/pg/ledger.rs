@@ -31,6 +31,22 @@ impl Chain {
         Ok(Chain { seq, head, insert })
     }
 
+    /// Makes the next link for the record `(kind, a, b, n)` with this content digest, for
+    /// the caller to insert (with others, in one statement): its sequence number and digest.
+    pub(crate) fn next(
+        &mut self,
+        kind: &str,
+        a: &str,
+        b: &str,
+        n: i64,
+        content: &[u8; 32],
+    ) -> (i64, [u8; 32]) {
+        let link = link_digest(&self.head, kind, a, b, n, content);
+        self.seq += 1;
+        self.head = link;
+        (self.seq, link)
+    }
+
     /// Appends a link for the record `(kind, a, b, n)` with this content digest.
     pub(crate) fn append(
         &mut self,
@@ -41,10 +57,8 @@ impl Chain {
         n: i64,
         content: &[u8; 32],
     ) -> Result<()> {
-        let link = link_digest(&self.head, kind, a, b, n, content);
-        self.seq += 1;
-        tx.execute(&self.insert, &[&self.seq, &kind, &a, &b, &n, &&content[..], &&link[..]])?;
-        self.head = link;
+        let (seq, link) = self.next(kind, a, b, n, content);
+        tx.execute(&self.insert, &[&seq, &kind, &a, &b, &n, &&content[..], &&link[..]])?;
         Ok(())
     }
 

@@ -30,13 +30,60 @@ const PEOPLE: &str = "SELECT p.id, p.employee_id, p.name, d.path FROM people p \
 /// returns the refusal either way.
 pub struct MarkWriter<'a> {
     tx: RefCell<Transaction<'a>>,
-    insert: Statement,
     find: Statement,
     named: Statement,
     chain: Chain,
     now: String,
     written: u64,
     failed: Option<StoreError>,
+    /// Marks written but not yet sent, with their ledger links: a sheet of thousands goes
+    /// to the server [`BATCH`] at a time, two statements each, not two per mark.
+    batch: Batch,
+}
+
+/// Marks and their links on their way to the server.
+#[derive(Debug, Default)]
+struct Batch {
+    sessions: Vec<String>,
+    employees: Vec<String>,
+    statuses: Vec<&'static str>,
+    hours: Vec<Option<f64>>,
+    /// The (session, employee) of each mark: a second mark of one person at one session
+    /// sends the first before it (one statement may change a row only once).
+    keys: std::collections::HashSet<(String, String)>,
+    seqs: Vec<i64>,
+    contents: Vec<Vec<u8>>,
+    links: Vec<Vec<u8>>,
+}
+
+/// Marks sent to the server at a time.
+const BATCH: usize = 2000;
+
+/// Writes a batch of marks, replacing earlier marks of the same people at the same sessions.
+const INSERT_MARKS: &str = "INSERT INTO attendance (session_id, employee_id, status, hours, recorded_at) \
+     SELECT s, e, st, h, $5 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[]) AS t (s, e, st, h) \
+     ON CONFLICT (session_id, employee_id) DO UPDATE SET status = excluded.status, hours = excluded.hours, \
+     recorded_at = excluded.recorded_at";
+
+/// Appends a batch of mark links to the ledger.
+const INSERT_MARK_LINKS: &str = "INSERT INTO ledger (seq, kind, a, b, n, content, link) \
+     SELECT q, 'mark', s, e, 0, c, l FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bytea[], $5::bytea[]) \
+     AS t (q, s, e, c, l)";
+
+impl Batch {
+    /// Sends the batch: the marks, then their links, in one round trip each.
+    fn send(&mut self, tx: &mut Transaction<'_>, now: &str) -> Result<()> {
+        if self.sessions.is_empty() {
+            return Ok(());
+        }
+        tx.execute(INSERT_MARKS, &[&self.sessions, &self.employees, &self.statuses, &self.hours, &now])?;
+        tx.execute(
+            INSERT_MARK_LINKS,
+            &[&self.seqs, &self.sessions, &self.employees, &self.contents, &self.links],
+        )?;
+        *self = Batch::default();
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for MarkWriter<'_> {
@@ -98,18 +145,36 @@ impl<'a> MarkWriter<'a> {
             return;
         }
         let tx = self.tx.get_mut();
-        let status = mark.status.as_str();
-        let result = tx
-            .execute(&self.insert, &[&mark.session, &mark.employee, &status, &mark.hours, &self.now])
-            .map_err(StoreError::from)
-            .and_then(|_| {
-                let content = mark_digest(&mark.session, &mark.employee, status, mark.hours, &self.now);
-                self.chain.append(tx, MARK, &mark.session, &mark.employee, 0, &content)
-            });
-        match result {
-            Ok(()) => self.written += 1,
-            Err(error) => self.failed = Some(error),
+        let key = (mark.session.clone(), mark.employee.clone());
+        if (self.batch.keys.contains(&key) || self.batch.sessions.len() >= BATCH)
+            && let Err(error) = self.batch.send(tx, &self.now)
+        {
+            self.failed = Some(error);
+            return;
         }
+        let status = mark.status.as_str();
+        let content = mark_digest(&mark.session, &mark.employee, status, mark.hours, &self.now);
+        let (seq, link) = self.chain.next(MARK, &mark.session, &mark.employee, 0, &content);
+        let batch = &mut self.batch;
+        batch.keys.insert(key);
+        batch.sessions.push(mark.session.clone());
+        batch.employees.push(mark.employee.clone());
+        batch.statuses.push(status);
+        batch.hours.push(mark.hours);
+        batch.seqs.push(seq);
+        batch.contents.push(content.to_vec());
+        batch.links.push(link.to_vec());
+        self.written += 1;
+    }
+
+    /// Sends what is still in the batch; the first error of the sheet, if any.
+    fn finish(mut self) -> Result<(Transaction<'a>, u64)> {
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
+        let mut tx = self.tx.into_inner();
+        self.batch.send(&mut tx, &self.now)?;
+        Ok((tx, self.written))
     }
 }
 
@@ -195,30 +260,29 @@ impl crate::StudyStore for PgStore {
             // The sheet's marks go into a savepoint: a sheet that keeps nothing rolls back to
             // it, and the (empty) transaction around it commits.
             let mut tx = outer.transaction()?;
-            let insert = tx.prepare(INSERT_MARK)?;
             let find = tx.prepare(&format!("{PEOPLE} WHERE p.employee_id = $1"))?;
             let named = tx.prepare(&format!("{PEOPLE} WHERE p.name = $1 ORDER BY p.employee_id"))?;
             let chain = Chain::load(&mut tx)?;
             let mut writer = crate::MarkWriter(MarkBackend::Postgres(MarkWriter {
                 tx: RefCell::new(tx),
-                insert,
                 find,
                 named,
                 chain,
                 now: now.to_string(),
                 written: 0,
                 failed: None,
+                batch: Batch::default(),
             }));
             let keep = fill(&mut writer);
             let crate::MarkWriter(MarkBackend::Postgres(writer)) = writer else {
                 return Err(StoreError::Corrupt("the writer changed backend".into()));
             };
-            if let Some(error) = writer.failed {
-                return Err(error);
-            }
-            if keep {
-                writer.tx.into_inner().commit()?;
-                Ok(writer.written)
+            // A sheet with a mark the database refused fails even when it keeps nothing, as
+            // on SQLite.
+            if keep || writer.failed.is_some() {
+                let (tx, written) = writer.finish()?;
+                tx.commit()?;
+                Ok(written)
             } else {
                 // Dropping the savepoint rolls it back.
                 Ok(0)
