@@ -607,7 +607,10 @@ impl crate::ExamStore for PgStore {
                  VALUES ($1, $2, $3, $4, $5, $6, $6, $6, $7, $8, $9, $10, $11) RETURNING id",
             )?;
             let items = tx.prepare(INSERT_ITEM_MARKS)?;
-            let answer = tx.prepare(SAVE_RESPONSE)?;
+            let answer = tx.prepare(
+                "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
+                 SELECT $1, i, r, 0, $4 FROM UNNEST($2::bigint[], $3::text[]) AS t (i, r)",
+            )?;
             let mut chain = Chain::load(tx)?;
             for graded in attempts {
                 let paper = &graded.paper;
@@ -655,9 +658,12 @@ impl crate::ExamStore for PgStore {
                         &encode_item_marks(&ids, paper, &given, &outcome.score.marks),
                     ],
                 )?;
-                for (index, response) in &graded.responses {
-                    tx.execute(&answer, &[&attempt, &super::int(*index), &response.canonical(), &0_i64, &at])?;
-                }
+                // The sheet's answers in one statement (a later answer to one question wins,
+                // as saving them one by one would have it).
+                let answers: std::collections::BTreeMap<i64, String> =
+                    graded.responses.iter().map(|(index, response)| (super::int(*index), response.canonical())).collect();
+                let (indexes, responses): (Vec<i64>, Vec<String>) = answers.into_iter().unzip();
+                tx.execute(&answer, &[&attempt, &indexes, &responses, &at])?;
                 // The content as just stored, from the values in hand (reading a million
                 // sheets' answers back would cost more than grading them).
                 let fields = AttemptFields {
