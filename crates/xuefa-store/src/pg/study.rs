@@ -39,6 +39,52 @@ pub struct MarkWriter<'a> {
     /// Marks written but not yet sent, with their ledger links: a sheet of thousands goes
     /// to the server [`BATCH`] at a time, two statements each, not two per mark.
     batch: Batch,
+    /// People looked up one by one so far.
+    lookups: usize,
+    /// The roster, read whole once a sheet has looked up more than
+    /// [`LOOKUPS_BEFORE_ROSTER`] people: a long sheet then costs one read, not a round trip
+    /// a line. (Marks change no person, so it stays true while the sheet is written.)
+    roster: Option<Roster>,
+}
+
+/// People looked up one at a time before a sheet reads the whole roster.
+const LOOKUPS_BEFORE_ROSTER: usize = 2000;
+
+/// The roster as a sign-in sheet looks people up: employee id → (row id, name, department),
+/// each department's path kept once.
+#[derive(Debug, Default)]
+struct Roster {
+    people: std::collections::HashMap<Box<str>, (i64, Box<str>, u32)>,
+    paths: Vec<String>,
+}
+
+impl Roster {
+    fn read(tx: &mut Transaction<'_>) -> Result<Roster> {
+        use postgres::fallible_iterator::FallibleIterator as _;
+        let mut roster = Roster::default();
+        let mut index_of = std::collections::HashMap::new();
+        for row in tx.query("SELECT id, path FROM departments", &[])? {
+            index_of.insert(row.try_get::<_, i64>(0)?, u32::try_from(roster.paths.len()).unwrap_or(u32::MAX));
+            roster.paths.push(row.try_get(1)?);
+        }
+        let mut rows = tx.query_raw(
+            "SELECT id, employee_id, name, department_id FROM people",
+            std::iter::empty::<i64>(),
+        )?;
+        while let Some(row) = rows.next()? {
+            let department = index_of.get(&row.try_get::<_, i64>(3)?).copied().unwrap_or(u32::MAX);
+            let employee: &str = row.try_get(1)?;
+            let name: &str = row.try_get(2)?;
+            roster.people.insert(employee.into(), (row.try_get(0)?, name.into(), department));
+        }
+        Ok(roster)
+    }
+
+    fn person(&self, employee: &str) -> Option<Named> {
+        let (id, name, department) = self.people.get(employee)?;
+        let path = self.paths.get(*department as usize).cloned().unwrap_or_default();
+        Some((*id, employee.to_owned(), name.to_string(), path))
+    }
 }
 
 /// Marks and their links on their way to the server.
@@ -108,6 +154,16 @@ impl<'a> MarkWriter<'a> {
     /// Returns a database error.
     pub(crate) fn person(&mut self, employee: &str) -> Result<Option<Named>> {
         let tx = self.tx.get_mut();
+        if let Some(roster) = &self.roster {
+            return Ok(roster.person(employee));
+        }
+        self.lookups += 1;
+        if self.lookups > LOOKUPS_BEFORE_ROSTER {
+            let roster = Roster::read(tx)?;
+            let found = roster.person(employee);
+            self.roster = Some(roster);
+            return Ok(found);
+        }
         match tx.query_opt(&self.find, &[&employee])? {
             Some(row) => Ok(Some(named(&row)?)),
             None => Ok(None),
@@ -272,6 +328,8 @@ impl crate::StudyStore for PgStore {
                 written: 0,
                 failed: None,
                 batch: Batch::default(),
+                lookups: 0,
+                roster: None,
             }));
             let keep = fill(&mut writer);
             let crate::MarkWriter(MarkBackend::Postgres(writer)) = writer else {
