@@ -596,22 +596,14 @@ impl crate::ExamStore for PgStore {
     }
 
     fn record_graded(&mut self, attempts: &mut dyn Iterator<Item = Graded>) -> Result<u64> {
-        // The iterator is consumed as it is written: once, under the writer lock.
+        // The iterator is consumed as it is written: once, under the writer lock. Sheets go
+        // to the server [`GRADED_BATCH`] at a time, four statements a batch.
         self.write_once(Lock::Writer, |tx| {
             let mut count = 0;
             let mut ids_of: HashMap<(String, String), i64> = HashMap::new();
             let find = tx.prepare(FIND_QUESTION)?;
-            let insert = tx.prepare(
-                "INSERT INTO attempts (exam_id, employee_id, attempt, mode, paper, started_at, deadline, submitted_at, \
-                 score, max_score, passed, band, marks) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )?;
-            let items = tx.prepare(INSERT_ITEM_MARKS)?;
-            let answer = tx.prepare(
-                "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
-                 SELECT $1, i, r, 0, $4 FROM UNNEST($2::bigint[], $3::text[]) AS t (i, r)",
-            )?;
             let mut chain = Chain::load(tx)?;
+            let mut batch = GradedBatch::default();
             for graded in attempts {
                 let paper = &graded.paper;
                 let mut ids = Vec::with_capacity(paper.questions.len());
@@ -631,40 +623,7 @@ impl crate::ExamStore for PgStore {
                 let at = graded.at.to_string();
                 let outcome = &graded.outcome;
                 let marks = json(&outcome.score.marks)?;
-                let attempt: i64 = tx
-                    .query_one(
-                        &insert,
-                        &[
-                            &paper.exam,
-                            &paper.employee,
-                            &i64::from(paper.attempt),
-                            &Mode::Paper.as_str(),
-                            &encode_paper(paper, &ids)?,
-                            &at,
-                            &outcome.score.total,
-                            &outcome.score.max,
-                            &i64::from(outcome.passed),
-                            &outcome.band,
-                            &marks,
-                        ],
-                    )?
-                    .try_get(0)?;
-                tx.execute(
-                    &items,
-                    &[
-                        &attempt,
-                        &paper.exam,
-                        &outcome.score.total,
-                        &encode_item_marks(&ids, paper, &given, &outcome.score.marks),
-                    ],
-                )?;
-                // The sheet's answers in one statement (a later answer to one question wins,
-                // as saving them one by one would have it).
-                let answers: std::collections::BTreeMap<i64, String> =
-                    graded.responses.iter().map(|(index, response)| (super::int(*index), response.canonical())).collect();
-                let (indexes, responses): (Vec<i64>, Vec<String>) = answers.into_iter().unzip();
-                tx.execute(&answer, &[&attempt, &indexes, &responses, &at])?;
-                // The content as just stored, from the values in hand (reading a million
+                // The content as it will be stored, from the values in hand (reading a million
                 // sheets' answers back would cost more than grading them).
                 let fields = AttemptFields {
                     exam: paper.exam.clone(),
@@ -676,7 +635,7 @@ impl crate::ExamStore for PgStore {
                     max_score: Some(outcome.score.max),
                     passed: Some(i64::from(outcome.passed)),
                     band: Some(outcome.band.clone()),
-                    marks: Some(marks),
+                    marks: Some(marks.clone()),
                 };
                 let mut answers: Vec<(i64, String)> = graded
                     .responses
@@ -686,9 +645,25 @@ impl crate::ExamStore for PgStore {
                 answers.sort_by_key(|(index, _)| *index);
                 let content =
                     fields.digest(answers.iter().map(|(index, text)| (*index, Some(text.as_str()))));
-                chain.append(tx, ATTEMPT, &fields.exam, &fields.employee, fields.attempt, &content)?;
+                let (seq, link) =
+                    chain.next(ATTEMPT, &fields.exam, &fields.employee, fields.attempt, &content);
+                batch.push(Sheet {
+                    fields,
+                    paper: encode_paper(paper, &ids)?,
+                    at,
+                    item_marks: encode_item_marks(&ids, paper, &given, &outcome.score.marks),
+                    // A later answer to one question wins, as saving them one by one would.
+                    answers: answers.into_iter().collect(),
+                    seq,
+                    content: content.to_vec(),
+                    link: link.to_vec(),
+                });
                 count += 1;
+                if batch.sheets.len() >= GRADED_BATCH {
+                    batch.send(tx)?;
+                }
             }
+            batch.send(tx)?;
             Ok(count)
         })
     }
@@ -805,5 +780,104 @@ impl crate::ExamStore for PgStore {
             }
             Ok(())
         })
+    }
+}
+
+/// Graded sheets sent to the server at a time.
+const GRADED_BATCH: usize = 500;
+
+/// A graded sheet on its way to the server: its attempt's columns, its item marks, its
+/// answers and its ledger link.
+#[derive(Debug)]
+struct Sheet {
+    fields: AttemptFields,
+    paper: String,
+    at: String,
+    item_marks: Vec<u8>,
+    answers: std::collections::BTreeMap<i64, String>,
+    seq: i64,
+    content: Vec<u8>,
+    link: Vec<u8>,
+}
+
+/// Graded sheets waiting to be sent.
+#[derive(Debug, Default)]
+struct GradedBatch {
+    sheets: Vec<Sheet>,
+}
+
+impl GradedBatch {
+    fn push(&mut self, sheet: Sheet) {
+        self.sheets.push(sheet);
+    }
+
+    /// Sends the sheets: the attempts (their row ids come back by person and number), then
+    /// their item marks, answers and links, one statement each.
+    fn send(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
+        if self.sheets.is_empty() {
+            return Ok(());
+        }
+        let sheets = std::mem::take(&mut self.sheets);
+        let column = |f: &dyn Fn(&Sheet) -> String| sheets.iter().map(f).collect::<Vec<String>>();
+        let exams = column(&|s| s.fields.exam.clone());
+        let employees = column(&|s| s.fields.employee.clone());
+        let numbers: Vec<i64> = sheets.iter().map(|s| s.fields.attempt).collect();
+        let modes = column(&|s| s.fields.mode.clone());
+        let papers = column(&|s| s.paper.clone());
+        let times = column(&|s| s.at.clone());
+        let scores: Vec<Option<f64>> = sheets.iter().map(|s| s.fields.score).collect();
+        let maxima: Vec<Option<f64>> = sheets.iter().map(|s| s.fields.max_score).collect();
+        let passed: Vec<Option<i64>> = sheets.iter().map(|s| s.fields.passed).collect();
+        let bands: Vec<Option<String>> = sheets.iter().map(|s| s.fields.band.clone()).collect();
+        let marks: Vec<Option<String>> = sheets.iter().map(|s| s.fields.marks.clone()).collect();
+        let rows = tx.query(
+            "INSERT INTO attempts (exam_id, employee_id, attempt, mode, paper, started_at, deadline, submitted_at, \
+             score, max_score, passed, band, marks) \
+             SELECT x, e, n, m, p, t, t, t, s, mx, ps, b, mk FROM UNNEST($1::text[], $2::text[], $3::bigint[], \
+             $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[], $9::bigint[], $10::text[], $11::text[]) \
+             AS u (x, e, n, m, p, t, s, mx, ps, b, mk) RETURNING id, exam_id, employee_id, attempt",
+            &[&exams, &employees, &numbers, &modes, &papers, &times, &scores, &maxima, &passed, &bands, &marks],
+        )?;
+        let mut id_of: HashMap<(String, String, i64), i64> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            id_of.insert((row.try_get(1)?, row.try_get(2)?, row.try_get(3)?), row.try_get(0)?);
+        }
+        let mut ids = Vec::with_capacity(sheets.len());
+        for sheet in &sheets {
+            let key = (sheet.fields.exam.clone(), sheet.fields.employee.clone(), sheet.fields.attempt);
+            ids.push(*id_of.get(&key).ok_or_else(|| corrupt(format!("attempt {key:?} was not stored")))?);
+        }
+        let totals: Vec<f64> = sheets.iter().map(|s| s.fields.score.unwrap_or(0.0)).collect();
+        let item_marks: Vec<&[u8]> = sheets.iter().map(|s| s.item_marks.as_slice()).collect();
+        tx.execute(
+            "INSERT INTO item_marks (attempt_id, exam_id, score, marks) \
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::float8[], $4::bytea[])",
+            &[&ids, &exams, &totals, &item_marks],
+        )?;
+        let (mut attempt_ids, mut indexes, mut answers, mut at) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (sheet, id) in sheets.iter().zip(&ids) {
+            for (index, answer) in &sheet.answers {
+                attempt_ids.push(*id);
+                indexes.push(*index);
+                answers.push(answer.as_str());
+                at.push(sheet.at.as_str());
+            }
+        }
+        tx.execute(
+            "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
+             SELECT a, i, r, 0, t FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS u (a, i, r, t)",
+            &[&attempt_ids, &indexes, &answers, &at],
+        )?;
+        let seqs: Vec<i64> = sheets.iter().map(|s| s.seq).collect();
+        let contents: Vec<&[u8]> = sheets.iter().map(|s| s.content.as_slice()).collect();
+        let links: Vec<&[u8]> = sheets.iter().map(|s| s.link.as_slice()).collect();
+        tx.execute(
+            "INSERT INTO ledger (seq, kind, a, b, n, content, link) \
+             SELECT q, 'attempt', x, e, n, c, l FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], \
+             $5::bytea[], $6::bytea[]) AS u (q, x, e, n, c, l)",
+            &[&seqs, &exams, &employees, &numbers, &contents, &links],
+        )?;
+        Ok(())
     }
 }
