@@ -110,18 +110,6 @@ impl crate::Store for AnyStore {
         }
     }
 
-    fn import_roster(
-        &mut self,
-        people: &[&Person],
-        now: Timestamp,
-        progress: Progress<'_>,
-    ) -> Result<RosterImport> {
-        match self {
-            AnyStore::Sqlite(store) => store.import_roster(people, now, progress),
-            AnyStore::Postgres(store) => store.import_roster(people, now, progress),
-        }
-    }
-
     fn import_roster_each(
         &mut self,
         now: Timestamp,

@@ -395,7 +395,20 @@ pub trait Store {
         people: &[&Person],
         now: Timestamp,
         progress: Progress<'_>,
-    ) -> Result<RosterImport>;
+    ) -> Result<RosterImport> {
+        let total = people.len() as u64;
+        let imported = self.import_roster_each(now, &mut |writer| {
+            for (index, person) in people.iter().enumerate() {
+                if index % sqlite::PROGRESS_EVERY == 0 {
+                    progress(index as u64, total);
+                }
+                writer.write(person);
+            }
+            progress(total, total);
+            true
+        })?;
+        Ok(imported.unwrap_or_default())
+    }
 
     /// Imports a roster as `fill` gives it to the writer, in one transaction: `fill`
     /// returns whether to keep what it wrote (a roster with an error further down keeps

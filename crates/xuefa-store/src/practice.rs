@@ -344,17 +344,7 @@ impl PracticeStore for SqliteStore {
             tx.prepare(&format!("SELECT q.id FROM questions q WHERE {conditions} ORDER BY q.id"))?;
         let mut rows = ids.query(rusqlite::params_from_iter(values.iter()))?;
         while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            match filter.due_on {
-                // Review: the book's due questions only.
-                Some(day) => {
-                    if book.get(&id).is_some_and(|entry| entry.is_due(day)) {
-                        known_ids.push(id);
-                    }
-                }
-                None if met.contains(&id) => known_ids.push(id),
-                None => unseen.push(id),
-            }
+            sort_candidate(row.get(0)?, filter, &book, &met, &mut known_ids, &mut unseen);
         }
         drop(rows);
         let mut one = tx.prepare_cached(
@@ -583,5 +573,27 @@ impl PracticeStore for SqliteStore {
             each(employee, &totals);
         }
         Ok(())
+    }
+}
+
+/// Sorts a question the filter let through for a draw: in review, a question of the book
+/// that is due; otherwise a question the person has met, or one not yet seen.
+pub(crate) fn sort_candidate(
+    id: i64,
+    filter: &PracticeFilter,
+    book: &HashMap<i64, BookEntry>,
+    met: &HashSet<i64>,
+    known: &mut Vec<i64>,
+    unseen: &mut Vec<i64>,
+) {
+    match filter.due_on {
+        // Review: the book's due questions only.
+        Some(day) => {
+            if book.get(&id).is_some_and(|entry| entry.is_due(day)) {
+                known.push(id);
+            }
+        }
+        None if met.contains(&id) => known.push(id),
+        None => unseen.push(id),
     }
 }

@@ -740,26 +740,6 @@ impl Store for SqliteStore {
         Ok(count as u64)
     }
 
-    fn import_roster(
-        &mut self,
-        people: &[&Person],
-        now: Timestamp,
-        progress: Progress<'_>,
-    ) -> Result<RosterImport> {
-        let total = people.len() as u64;
-        let imported = self.import_roster_each(now, &mut |writer| {
-            for (index, person) in people.iter().enumerate() {
-                if index % PROGRESS_EVERY == 0 {
-                    progress(index as u64, total);
-                }
-                writer.write(person);
-            }
-            progress(total, total);
-            true
-        })?;
-        Ok(imported.unwrap_or_default())
-    }
-
     fn import_roster_each(
         &mut self,
         now: Timestamp,

@@ -640,26 +640,6 @@ impl crate::Store for PgStore {
         })
     }
 
-    fn import_roster(
-        &mut self,
-        people: &[&Person],
-        now: Timestamp,
-        progress: Progress<'_>,
-    ) -> Result<RosterImport> {
-        let total = people.len() as u64;
-        let imported = crate::Store::import_roster_each(self, now, &mut |writer| {
-            for (index, person) in people.iter().enumerate() {
-                if index % PROGRESS_EVERY == 0 {
-                    progress(index as u64, total);
-                }
-                writer.write(person);
-            }
-            progress(total, total);
-            true
-        })?;
-        Ok(imported.unwrap_or_default())
-    }
-
     fn import_roster_each(
         &mut self,
         now: Timestamp,

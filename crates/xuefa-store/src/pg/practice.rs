@@ -14,7 +14,7 @@ use xuefa_core::Date;
 use xuefa_core::practice::{BookEntry, Pick};
 
 use super::{Lock, PgStore};
-use crate::practice::entry_from_columns;
+use crate::practice::{entry_from_columns, sort_candidate};
 use crate::sqlite::VERSION_COLUMNS;
 use crate::{
     ExamAnswer, LawProgress, PracticeCandidate, PracticeFilter, PracticeTotals, PracticeVisitor, Result,
@@ -188,17 +188,7 @@ impl crate::PracticeStore for PgStore {
                 params,
             )?;
             while let Some(row) = ids.next()? {
-                let id: i64 = row.try_get(0)?;
-                match filter.due_on {
-                    // Review: the book's due questions only.
-                    Some(day) => {
-                        if book.get(&id).is_some_and(|entry| entry.is_due(day)) {
-                            known_ids.push(id);
-                        }
-                    }
-                    None if met.contains(&id) => known_ids.push(id),
-                    None => unseen.push(id),
-                }
+                sort_candidate(row.try_get(0)?, filter, &book, &met, &mut known_ids, &mut unseen);
             }
             drop(ids);
             let mut found: HashMap<i64, (String, String, String)> = HashMap::with_capacity(known_ids.len());
