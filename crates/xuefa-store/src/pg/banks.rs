@@ -646,7 +646,7 @@ impl crate::Store for PgStore {
         fill: &mut dyn FnMut(&mut crate::RosterWriter<'_>) -> bool,
     ) -> Result<Option<RosterImport>> {
         // `fill` reads the roster as it goes, so the import cannot be run again.
-        self.write_once(Lock::Writer, |tx| {
+        let written = self.write_once(Lock::Writer, |tx| {
             let mut departments: HashMap<String, i64> = HashMap::new();
             {
                 let mut rows = tx.query_raw("SELECT path, id FROM departments", std::iter::empty::<i64>())?;
@@ -720,7 +720,10 @@ impl crate::Store for PgStore {
                 .collect::<Result<_>>()?;
             log_import(tx, "roster", now, "", &report)?;
             Ok(Some(report))
-        })
+        });
+        // Fresh figures for the planner after a bulk write (see `PgStore::analyze`).
+        self.analyze(&["people", "person_history", "departments"]);
+        written
     }
 
     fn people(&self, department: Option<&Department>) -> Result<Vec<Person>> {

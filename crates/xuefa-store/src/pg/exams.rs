@@ -600,7 +600,7 @@ impl crate::ExamStore for PgStore {
     fn record_graded(&mut self, attempts: &mut dyn Iterator<Item = Graded>) -> Result<u64> {
         // The iterator is consumed as it is written: once, under the writer lock. Sheets go
         // to the server [`GRADED_BATCH`] at a time, four statements a batch.
-        self.write_once(Lock::Writer, |tx| {
+        let written = self.write_once(Lock::Writer, |tx| {
             let mut count = 0;
             let mut ids_of: HashMap<(String, String), i64> = HashMap::new();
             let find = tx.prepare(FIND_QUESTION)?;
@@ -667,7 +667,10 @@ impl crate::ExamStore for PgStore {
             }
             batch.send(tx)?;
             Ok(count)
-        })
+        });
+        // Fresh figures for the planner after a bulk write (see `PgStore::analyze`).
+        self.analyze(&["attempts", "responses", "item_marks", "ledger"]);
+        written
     }
 
     fn exam_plan(&self, exam: &str) -> Result<Option<Vec<Vec<usize>>>> {

@@ -336,7 +336,7 @@ impl crate::StudyStore for PgStore {
         now: Timestamp,
         fill: &mut dyn FnMut(&mut crate::MarkWriter<'_>) -> bool,
     ) -> Result<u64> {
-        self.write_once(Lock::Writer, |outer| {
+        let written = self.write_once(Lock::Writer, |outer| {
             // The sheet's marks go into a savepoint: a sheet that keeps nothing rolls back to
             // it, and the (empty) transaction around it commits.
             let mut tx = outer.transaction()?;
@@ -369,7 +369,10 @@ impl crate::StudyStore for PgStore {
                 // Dropping the savepoint rolls it back.
                 Ok(0)
             }
-        })
+        });
+        // Fresh figures for the planner after a bulk write (see `PgStore::analyze`).
+        self.analyze(&["attendance", "ledger"]);
+        written
     }
 
     fn sessions(&self, from: &str, to: &str) -> Result<Vec<StudySession>> {
