@@ -264,12 +264,15 @@ fn import_bank(
     Ok(report)
 }
 
-/// The PostgreSQL side of [`crate::RosterWriter`]: each person is compared with the one
-/// stored under their employee id (one indexed lookup), then added, updated with their
-/// history kept, or left as they are. It writes in a savepoint of the import's transaction,
-/// which it holds until the roster is written. Each statement does what SQLite's writer does
-/// in two (noting the person as seen and finding them; writing them and their history), so a
-/// person costs one or two round trips to the server instead of two to four.
+/// How many people the roster writer compares and writes in one round trip each.
+const ROSTER_BATCH: usize = 2_000;
+
+/// The PostgreSQL side of [`crate::RosterWriter`]: people are taken in batches of
+/// [`ROSTER_BATCH`]. Each batch is noted as seen and its stored people found in one statement,
+/// compared here as SQLite's writer compares them one by one, and then added, and updated with
+/// their history kept, in one statement each: a province's million people cost about 1,500
+/// round trips to the server instead of two million. It writes in a savepoint of the import's
+/// transaction, which it holds until the roster is written.
 pub struct RosterWriter<'a> {
     tx: Transaction<'a>,
     find: Statement,
@@ -277,6 +280,10 @@ pub struct RosterWriter<'a> {
     insert: Statement,
     department: Statement,
     departments: HashMap<String, i64>,
+    /// People read but not yet written, in the file's order.
+    pending: Vec<Pending>,
+    /// Their employee ids: a person listed twice is written before being listed again.
+    pending_ids: HashSet<String>,
     now: String,
     report: RosterImport,
     failed: Option<StoreError>,
@@ -286,6 +293,7 @@ impl std::fmt::Debug for RosterWriter<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RosterWriter")
             .field("departments", &self.departments.len())
+            .field("pending", &self.pending.len())
             .field("now", &self.now)
             .field("report", &self.report)
             .field("failed", &self.failed)
@@ -293,8 +301,46 @@ impl std::fmt::Debug for RosterWriter<'_> {
     }
 }
 
+/// A person of the roster as the writer holds them until their batch is written.
+struct Pending {
+    id: String,
+    name: String,
+    department: i64,
+    role: String,
+    status: String,
+    joined: Option<String>,
+    left_on: Option<String>,
+    columns: xuefa_core::RosterColumns,
+}
+
 /// A stored person as the roster import compares them.
 type Stored = (i64, String, i64, String, String, Option<String>, Option<String>);
+
+/// The columns of people a batch adds or updates, as arrays for `unnest`.
+#[derive(Default)]
+struct Rows {
+    key: Vec<String>,
+    id: Vec<i64>,
+    name: Vec<String>,
+    department: Vec<i64>,
+    role: Vec<String>,
+    status: Vec<String>,
+    joined: Vec<Option<String>>,
+    left_on: Vec<Option<String>>,
+}
+
+impl Rows {
+    fn push(&mut self, person: Pending, stored: Option<i64>) {
+        self.key.push(person.id);
+        self.id.extend(stored);
+        self.name.push(person.name);
+        self.department.push(person.department);
+        self.role.push(person.role);
+        self.status.push(person.status);
+        self.joined.push(person.joined);
+        self.left_on.push(person.left_on);
+    }
+}
 
 impl RosterWriter<'_> {
     /// Writes one person from a file that has only `columns` of the optional ones.
@@ -307,64 +353,111 @@ impl RosterWriter<'_> {
     }
 
     fn try_write(&mut self, person: &Person, columns: xuefa_core::RosterColumns) -> Result<()> {
+        if self.pending.len() >= ROSTER_BATCH || self.pending_ids.contains(&person.id) {
+            self.flush()?;
+        }
         let department =
             department_id(&mut self.tx, &self.department, &mut self.departments, &person.department)?;
-        let mut status = person.status.as_str().to_owned();
-        let mut role = person.role.clone();
-        let mut joined = person.joined.map(|d| d.to_string());
-        let mut left_on = person.left.map(|d| d.to_string());
-        let old: Option<Stored> = match self.tx.query_opt(&self.find, &[&person.id])? {
-            Some(row) => Some((
-                row.try_get(0)?,
-                row.try_get(1)?,
-                row.try_get(2)?,
-                row.try_get(3)?,
-                row.try_get(4)?,
-                row.try_get(5)?,
-                row.try_get(6)?,
-            )),
-            None => None,
-        };
-        if let Some((_, _, _, old_role, old_status, old_joined, old_left)) = &old {
-            if !columns.role {
-                role.clone_from(old_role);
-            }
-            if !columns.status {
-                status.clone_from(old_status);
-            }
-            if !columns.joined {
-                joined.clone_from(old_joined);
-            }
-            if !columns.left {
-                left_on.clone_from(old_left);
-            }
+        self.pending_ids.insert(person.id.clone());
+        self.pending.push(Pending {
+            id: person.id.clone(),
+            name: person.name.clone(),
+            department,
+            role: person.role.clone(),
+            status: person.status.as_str().to_owned(),
+            joined: person.joined.map(|d| d.to_string()),
+            left_on: person.left.map(|d| d.to_string()),
+            columns,
+        });
+        Ok(())
+    }
+
+    /// Writes the people read so far.
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
         }
-        match old {
-            Some((_, name, department_id, old_role, old_status, old_joined, old_left))
-                if name == person.name
-                    && department_id == department
-                    && old_role == role
-                    && old_status == status
-                    && old_joined == joined
-                    && old_left == left_on =>
+        let pending = std::mem::take(&mut self.pending);
+        self.pending_ids.clear();
+        let ids: Vec<&str> = pending.iter().map(|p| p.id.as_str()).collect();
+        let mut stored: HashMap<String, Stored> = HashMap::with_capacity(pending.len());
+        for row in self.tx.query(&self.find, &[&ids])? {
+            stored.insert(
+                row.try_get(0)?,
+                (
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                    row.try_get(3)?,
+                    row.try_get(4)?,
+                    row.try_get(5)?,
+                    row.try_get(6)?,
+                    row.try_get(7)?,
+                ),
+            );
+        }
+        let (mut added, mut updated) = (Rows::default(), Rows::default());
+        for mut person in pending {
+            let Some((id, name, department, role, status, joined, left_on)) = stored.remove(&person.id)
+            else {
+                self.report.added.push(person.id.clone());
+                added.push(person, None);
+                continue;
+            };
+            // What the file has no column of stays as stored.
+            if !person.columns.role {
+                person.role = role.clone();
+            }
+            if !person.columns.status {
+                person.status = status.clone();
+            }
+            if !person.columns.joined {
+                person.joined.clone_from(&joined);
+            }
+            if !person.columns.left {
+                person.left_on.clone_from(&left_on);
+            }
+            if name == person.name
+                && department == person.department
+                && role == person.role
+                && status == person.status
+                && joined == person.joined
+                && left_on == person.left_on
             {
                 self.report.unchanged += 1;
-                return Ok(());
-            }
-            Some((id, ..)) => {
-                self.tx.execute(
-                    &self.update,
-                    &[&person.name, &department, &role, &status, &joined, &left_on, &self.now, &id],
-                )?;
+            } else {
                 self.report.updated.push(person.id.clone());
+                updated.push(person, Some(id));
             }
-            None => {
-                self.tx.execute(
-                    &self.insert,
-                    &[&person.id, &person.name, &department, &role, &status, &joined, &left_on, &self.now],
-                )?;
-                self.report.added.push(person.id.clone());
-            }
+        }
+        if !added.key.is_empty() {
+            self.tx.execute(
+                &self.insert,
+                &[
+                    &added.key,
+                    &added.name,
+                    &added.department,
+                    &added.role,
+                    &added.status,
+                    &added.joined,
+                    &added.left_on,
+                    &self.now,
+                ],
+            )?;
+        }
+        if !updated.id.is_empty() {
+            self.tx.execute(
+                &self.update,
+                &[
+                    &updated.id,
+                    &updated.name,
+                    &updated.department,
+                    &updated.role,
+                    &updated.status,
+                    &updated.joined,
+                    &updated.left_on,
+                    &self.now,
+                ],
+            )?;
         }
         Ok(())
     }
@@ -663,27 +756,39 @@ impl crate::Store for PgStore {
                 let mut inner = tx.transaction()?;
                 let writer = RosterWriter {
                     find: inner.prepare(
-                        "WITH seen AS (INSERT INTO roster_seen (employee_id) VALUES ($1) ON CONFLICT DO NOTHING) \
-                         SELECT id, name, department_id, role, status, joined, left_on FROM people \
-                         WHERE employee_id = $1",
+                        "WITH seen AS (INSERT INTO roster_seen (employee_id) SELECT unnest($1::text[]) \
+                         ON CONFLICT DO NOTHING) \
+                         SELECT employee_id, id, name, department_id, role, status, joined, left_on FROM people \
+                         WHERE employee_id = ANY($1::text[])",
                     )?,
                     update: inner.prepare(
-                        "WITH changed AS (UPDATE people SET name = $1, department_id = $2, role = $3, status = $4, \
-                         joined = $5, left_on = $6, updated_at = $7 WHERE id = $8 RETURNING id) \
+                        "WITH v AS (SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[], $4::text[], \
+                         $5::text[], $6::text[], $7::text[]) \
+                         AS v (id, name, department_id, role, status, joined, left_on)), \
+                         changed AS (UPDATE people p SET name = v.name, department_id = v.department_id, \
+                         role = v.role, status = v.status, joined = v.joined, left_on = v.left_on, \
+                         updated_at = $8 FROM v WHERE p.id = v.id RETURNING p.id, v.name, v.department_id, \
+                         v.role, v.status, v.joined, v.left_on) \
                          INSERT INTO person_history (person_id, changed_at, name, department_id, role, status, \
-                         joined, left_on) SELECT id, $7, $1, $2, $3, $4, $5, $6 FROM changed",
+                         joined, left_on) SELECT id, $8, name, department_id, role, status, joined, left_on \
+                         FROM changed",
                     )?,
                     insert: inner.prepare(
                         "WITH added AS (INSERT INTO people (employee_id, name, department_id, role, status, joined, \
-                         left_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id) \
+                         left_on, created_at, updated_at) SELECT *, $8, $8 FROM unnest($1::text[], $2::text[], \
+                         $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[]) \
+                         RETURNING id, name, department_id, role, status, joined, left_on) \
                          INSERT INTO person_history (person_id, changed_at, name, department_id, role, status, \
-                         joined, left_on) SELECT id, $8, $2, $3, $4, $5, $6, $7 FROM added",
+                         joined, left_on) SELECT id, $8, name, department_id, role, status, joined, left_on \
+                         FROM added",
                     )?,
                     department: inner.prepare(
                         "INSERT INTO departments (path, name, parent_id, depth) VALUES ($1, $2, $3, $4) \
                          RETURNING id",
                     )?,
                     departments,
+                    pending: Vec::with_capacity(ROSTER_BATCH),
+                    pending_ids: HashSet::with_capacity(ROSTER_BATCH),
                     now: now.to_string(),
                     report: RosterImport::default(),
                     failed: None,
@@ -694,14 +799,16 @@ impl crate::Store for PgStore {
                 let crate::RosterWriter(RosterBackend::Postgres(writer)) = writer else {
                     return Err(StoreError::Corrupt("the writer changed backend".into()));
                 };
-                let RosterWriter { tx: inner, report, failed, .. } = writer;
-                if let Some(error) = failed {
+                let mut writer = writer;
+                if let Some(error) = writer.failed.take() {
                     return Err(error);
                 }
                 if !keep {
                     // The savepoint is rolled back as it is dropped.
                     return Ok(None);
                 }
+                writer.flush()?;
+                let RosterWriter { tx: inner, report, .. } = writer;
                 inner.commit()?;
                 report
             };
