@@ -66,7 +66,7 @@ def machine():
         "memory_gb": memory_gb,
         "rustc": command_output("rustc", "--version"),
         "sqlite3": command_output("sqlite3", "--version").split(" ")[0],
-        "postgres": command_output("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc", "SELECT 'PostgreSQL ' || current_setting('server_version')")
+        "postgres": command_output("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc", "SELECT 'PostgreSQL ' || current_setting('server_version') || ' (shared_buffers ' || current_setting('shared_buffers') || ', work_mem ' || current_setting('work_mem') || ', max_wal_size ' || current_setting('max_wal_size') || ', max_parallel_workers_per_gather ' || current_setting('max_parallel_workers_per_gather') || ')'")
         if BACKEND == "postgres"
         else None,
         # As bench/run saw them when it built xuefa (the tree may change during a long run).
