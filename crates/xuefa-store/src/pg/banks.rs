@@ -93,7 +93,6 @@ fn log_import(
 
 /// The statements a bank import runs for each question, prepared once per bank.
 struct BankStatements {
-    insert_question: Statement,
     insert_version: Statement,
     unretire: Statement,
     change: Statement,
@@ -103,10 +102,6 @@ struct BankStatements {
 impl BankStatements {
     fn prepare(tx: &mut Transaction<'_>) -> Result<BankStatements> {
         Ok(BankStatements {
-            insert_question: tx.prepare(
-                "INSERT INTO questions (bank_id, code, current_version, retired, kind, law_key) \
-                 VALUES ($1, $2, 1, 0, $3, $4) RETURNING id",
-            )?,
             insert_version: tx.prepare(
                 "INSERT INTO question_versions (question_id, version, content_hash, record_hash, kind, stem, \
                  options, answer, explanation, law, law_key, article, difficulty, tags, points, created_at, \
@@ -151,6 +146,87 @@ fn insert_version(
             &question.points,
             &now,
             &question.law_version,
+        ],
+    )?;
+    Ok(())
+}
+
+/// How many new questions a bank import writes in one statement each for the questions and
+/// their first versions.
+const BANK_BATCH: usize = 1_000;
+
+/// Writes new questions (with their record hashes) and their first versions, in the file's
+/// order, so their row ids follow the file as SQLite's do: two statements for a batch instead
+/// of two for each question.
+fn insert_new_questions(
+    tx: &mut Transaction<'_>,
+    bank_id: i64,
+    batch: &[(&Question, String)],
+    now: &str,
+) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let codes: Vec<&str> = batch.iter().map(|(q, _)| q.id.as_str()).collect();
+    let kinds: Vec<&str> = batch.iter().map(|(q, _)| q.kind.as_str()).collect();
+    let law_keys: Vec<String> = batch.iter().map(|(q, _)| law_key(&q.law)).collect();
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(batch.len());
+    for row in tx.query(
+        "INSERT INTO questions (bank_id, code, current_version, retired, kind, law_key) \
+         SELECT $1, code, 1, 0, kind, law_key \
+         FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u (code, kind, law_key, n) \
+         ORDER BY n RETURNING id, code",
+        &[&bank_id, &codes, &kinds, &law_keys],
+    )? {
+        ids.insert(row.try_get(1)?, row.try_get(0)?);
+    }
+    let question_ids = codes
+        .iter()
+        .map(|code| {
+            ids.get(*code)
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt(format!("question {code} was not written")))
+        })
+        .collect::<Result<Vec<i64>>>()?;
+    let content_hashes: Vec<String> = batch.iter().map(|(q, _)| q.content_hash().to_hex()).collect();
+    let record_hashes: Vec<&str> = batch.iter().map(|(_, hash)| hash.as_str()).collect();
+    let stems: Vec<&str> = batch.iter().map(|(q, _)| q.stem.as_str()).collect();
+    let options: Vec<String> = batch.iter().map(|(q, _)| json_list(&q.options)).collect();
+    let answers: Vec<String> = batch.iter().map(|(q, _)| q.answer.canonical()).collect();
+    let explanations: Vec<&str> = batch.iter().map(|(q, _)| q.explanation.as_str()).collect();
+    let laws: Vec<&str> = batch.iter().map(|(q, _)| q.law.as_str()).collect();
+    let articles: Vec<&str> = batch.iter().map(|(q, _)| q.article.as_str()).collect();
+    let difficulties: Vec<Option<i64>> = batch.iter().map(|(q, _)| q.difficulty.map(i64::from)).collect();
+    let tags: Vec<String> = batch.iter().map(|(q, _)| json_list(&q.tags)).collect();
+    let points: Vec<Option<f64>> = batch.iter().map(|(q, _)| q.points).collect();
+    let law_versions: Vec<Option<&str>> = batch.iter().map(|(q, _)| q.law_version.as_deref()).collect();
+    tx.execute(
+        "INSERT INTO question_versions (question_id, version, content_hash, record_hash, kind, stem, \
+         options, answer, explanation, law, law_key, article, difficulty, tags, points, created_at, \
+         law_version) \
+         SELECT question_id, 1, content_hash, record_hash, kind, stem, options, answer, explanation, law, \
+         law_key, article, difficulty, tags, points, $1, law_version \
+         FROM unnest($2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::text[], $15::float8[], \
+         $16::text[]) AS v (question_id, content_hash, record_hash, kind, stem, options, answer, \
+         explanation, law, law_key, article, difficulty, tags, points, law_version)",
+        &[
+            &now,
+            &question_ids,
+            &content_hashes,
+            &record_hashes,
+            &kinds,
+            &stems,
+            &options,
+            &answers,
+            &explanations,
+            &laws,
+            &law_keys,
+            &articles,
+            &difficulties,
+            &tags,
+            &points,
+            &law_versions,
         ],
     )?;
     Ok(())
@@ -216,6 +292,7 @@ fn import_bank(
     let statements = BankStatements::prepare(tx)?;
     let total = questions.len() as u64;
     let mut seen: HashSet<&str> = HashSet::with_capacity(questions.len());
+    let mut new: Vec<(&Question, String)> = Vec::with_capacity(BANK_BATCH);
     for (index, question) in questions.iter().enumerate() {
         if index % PROGRESS_EVERY == 0 {
             progress(index as u64, total);
@@ -224,14 +301,12 @@ fn import_bank(
         let record_hash = question.record_hash().to_hex();
         match existing.get(&question.id) {
             None => {
-                let id: i64 = tx
-                    .query_one(
-                        &statements.insert_question,
-                        &[&bank_id, &question.id, &question.kind.as_str(), &law_key(&question.law)],
-                    )?
-                    .try_get(0)?;
-                insert_version(tx, &statements, id, 1, question, &record_hash, &now_text)?;
                 report.added.push(question.id.clone());
+                new.push((question, record_hash));
+                if new.len() == BANK_BATCH {
+                    insert_new_questions(tx, bank_id, &new, &now_text)?;
+                    new.clear();
+                }
             }
             Some(old) if old.record_hash == record_hash => {
                 if old.retired {
@@ -250,6 +325,7 @@ fn import_bank(
             }
         }
     }
+    insert_new_questions(tx, bank_id, &new, &now_text)?;
     let mut retired: Vec<(&String, i64)> = existing
         .iter()
         .filter(|(code, old)| !old.retired && !seen.contains(code.as_str()))
