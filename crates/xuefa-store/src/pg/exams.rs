@@ -34,6 +34,11 @@ const SAVE_RESPONSE: &str = "INSERT INTO responses (attempt_id, question_index, 
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (attempt_id, question_index) \
      DO UPDATE SET response = excluded.response, flagged = excluded.flagged, answered_at = excluded.answered_at";
 
+/// [`SAVE_RESPONSE`] for many questions of one attempt at once, none of them flagged.
+const SAVE_RESPONSES: &str = "INSERT INTO responses (attempt_id, question_index, response, flagged, answered_at) \
+     SELECT $1, i, r, 0, $4 FROM unnest($2::int8[], $3::text[]) AS t (i, r) ON CONFLICT (attempt_id, question_index) \
+     DO UPDATE SET response = excluded.response, flagged = excluded.flagged, answered_at = excluded.answered_at";
+
 const FIND_QUESTION: &str =
     "SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id WHERE b.name = $1 AND q.code = $2";
 
@@ -578,10 +583,15 @@ impl crate::ExamStore for PgStore {
             // Refuse before writing any answer: a submitted attempt keeps the answers it was
             // scored on.
             ensure_open(tx, attempt, paper)?;
-            let insert = tx.prepare(SAVE_RESPONSE)?;
+            // Every answer in one statement (a whole paper is one round trip, not fifty); the
+            // last answer to a question wins, as it would saved one by one.
+            let mut last: std::collections::BTreeMap<usize, String> = std::collections::BTreeMap::new();
             for (index, response) in responses {
-                tx.execute(&insert, &[&attempt, &super::int(*index), &response.canonical(), &0_i64, &text])?;
+                last.insert(*index, response.canonical());
             }
+            let indexes: Vec<i64> = last.keys().map(|index| super::int(*index)).collect();
+            let texts: Vec<String> = last.into_values().collect();
+            tx.execute(SAVE_RESPONSES, &[&attempt, &indexes, &texts, &text])?;
             submit(tx, attempt, paper, &given, outcome, at)
         })
     }
