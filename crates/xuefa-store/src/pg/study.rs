@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 
 use jiff::Timestamp;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Statement, Transaction};
 use xuefa_core::study::{AttendanceMark, StudySession};
 
@@ -279,9 +280,6 @@ fn sessions_of(rows: &[postgres::Row]) -> Result<Vec<StudySession>> {
         .collect()
 }
 
-/// How many marks of a session [`crate::StudyStore::scan_marks`] reads in one round trip.
-const MARK_CHUNK: usize = 50_000;
-
 impl crate::StudyStore for PgStore {
     fn record_study(
         &mut self,
@@ -407,36 +405,14 @@ impl crate::StudyStore for PgStore {
                 .iter()
                 .map(|row| row.try_get(0))
                 .collect::<std::result::Result<_, _>>()?;
-            // A session's marks come as three arrays a chunk, one row each: a row is a round
-            // trip through the driver, and a province has tens of millions of marks. The
-            // chunks follow the primary key, so memory holds one chunk, not the largest session.
-            let chunk = tx.prepare(
-                "SELECT count(*), max(employee_id), array_agg(employee_id), array_agg(status), array_agg(hours) \
-                 FROM (SELECT employee_id, status, hours FROM attendance \
-                 WHERE session_id = $1 AND employee_id > $2 ORDER BY employee_id LIMIT $3) chunk",
+            let marks = tx.prepare(
+                "SELECT session_id, employee_id, status, hours FROM attendance WHERE session_id = $1 \
+                 ORDER BY employee_id",
             )?;
-            let limit = i64::try_from(MARK_CHUNK).unwrap_or(i64::MAX);
             for id in &ids {
-                let mut after = String::new();
-                loop {
-                    let row = tx.query_one(&chunk, &[id, &after, &limit])?;
-                    let count: i64 = row.try_get(0)?;
-                    if count == 0 {
-                        break;
-                    }
-                    let employees: Vec<&str> = row.try_get(2)?;
-                    let statuses: Vec<&str> = row.try_get(3)?;
-                    let hours: Vec<Option<f64>> = row.try_get(4)?;
-                    if statuses.len() != employees.len() || hours.len() != employees.len() {
-                        return Err(StoreError::Corrupt(format!("session {id}: marks of unequal length")));
-                    }
-                    for ((employee, status), own) in employees.iter().zip(&statuses).zip(&hours) {
-                        each(id, employee, status, *own);
-                    }
-                    if count < limit {
-                        break;
-                    }
-                    after = row.try_get(1)?;
+                let mut rows = tx.query_raw(&marks, [id])?;
+                while let Some(row) = rows.next()? {
+                    each(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
                 }
             }
             Ok(())
